@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Image decoding: JPEG, PNG, WebP, GIF (first frame), format by content. */
+#ifndef NETSWEEP_IMAGE_H
+#define NETSWEEP_IMAGE_H
+
+#include "netsweep/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+	NSW_IMAGE_UNKNOWN = 0,
+	NSW_IMAGE_JPEG,
+	NSW_IMAGE_PNG,
+	NSW_IMAGE_WEBP,
+	NSW_IMAGE_GIF
+} nsw_image_format;
+
+/** Format from the first bytes (magic numbers), never from a file name. */
+NSW_EXTERN nsw_image_format nsw_image_sniff(const uint8_t *data, size_t len);
+
+/** "jpeg", "png", "webp", "gif" or "unknown". */
+NSW_EXTERN const char *nsw_image_format_name(nsw_image_format format);
+
+/**
+ * Receives decoded rows in order, top to bottom. Rows are 8-bit, 1 channel
+ * (grey) or 3 channels (RGB); alpha is dropped, 16-bit is scaled to 8-bit.
+ * Either callback may return a negative NSW_E* to stop decoding, which the
+ * decoder then returns.
+ */
+typedef struct nsw_image_sink {
+	void *ctx;
+	/** Called once, after the header, before any row. */
+	int (*begin)(void *ctx, nsw_image_format format, uint32_t width,
+		     uint32_t height, uint32_t channels);
+	/** Called for y = 0 .. height-1; `row` is borrowed for the call. */
+	int (*row)(void *ctx, uint32_t y, const uint8_t *row);
+	/**
+	 * Optional (may be NULL): does the sink need row y? A decoder may then
+	 * skip producing it, as long as every row it does deliver is the
+	 * same bytes a full decode gives. Rows not needed may still arrive.
+	 */
+	int (*wants_row)(void *ctx, uint32_t y);
+} nsw_image_sink;
+
+/**
+ * Decode `data` (format sniffed) into `sink`.
+ * @param name  for error messages only (may be NULL)
+ * @return 0; NSW_EUNSUPPORTED (not a known image format), NSW_EFORMAT
+ *         (corrupt or truncated), NSW_ELIMIT (dimensions, pixels, scans or
+ *         warnings over limits.h), NSW_ENOMEM, or what the sink returned.
+ */
+NSW_EXTERN int nsw_image_decode_sink(const uint8_t *data, size_t len,
+				     const char *name,
+				     const nsw_image_sink *sink);
+
+/** A whole decoded image. */
+typedef struct nsw_image {
+	nsw_image_format format;
+	uint32_t width;
+	uint32_t height;
+	uint32_t channels; /**< 1 or 3 */
+	uint8_t *pixels;   /**< width * channels bytes per row, owned */
+} nsw_image;
+
+/**
+ * Decode into a new image. `*out` is owned; free with nsw_image_free().
+ * @return as nsw_image_decode_sink(); on failure *out = NULL.
+ */
+NSW_EXTERN int nsw_image_decode(nsw_image **out, const uint8_t *data,
+				size_t len, const char *name);
+
+/** Free an image; NULL is a no-op. */
+NSW_EXTERN void nsw_image_free(nsw_image *image);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

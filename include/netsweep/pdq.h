@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* PDQ, Meta's open 256-bit perceptual image hash, bit-exact with the
+ * reference pdq-photo-hasher (see docs/pdq.md). */
+#ifndef NETSWEEP_PDQ_H
+#define NETSWEEP_PDQ_H
+
+#include "netsweep/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NSW_PDQ_BYTES 32   /**< 256 bits */
+#define NSW_PDQ_HEX_LEN 64 /**< hex digits, without NUL */
+#define NSW_PDQ_BITS 256
+/** Images with either side above this are pre-resized to 512 x 512. */
+#define NSW_PDQ_RESIZE 512
+
+/**
+ * A PDQ hash in its canonical byte order: byte 0 is the first two hex
+ * digits of the reference's hex form (word 15's high byte).
+ */
+typedef struct nsw_pdq_hash {
+	uint8_t bytes[NSW_PDQ_BYTES];
+} nsw_pdq_hash;
+
+/** The 8 dihedral variants, in the reference's --pdqdih-across order. */
+typedef enum {
+	NSW_PDQ_ORIGINAL = 0,
+	NSW_PDQ_ROT90 = 1,
+	NSW_PDQ_ROT180 = 2,
+	NSW_PDQ_ROT270 = 3,
+	NSW_PDQ_FLIPX = 4,
+	NSW_PDQ_FLIPY = 5,
+	NSW_PDQ_FLIP_PLUS1 = 6,
+	NSW_PDQ_FLIP_MINUS1 = 7,
+	NSW_PDQ_DIHEDRAL_COUNT = 8
+} nsw_pdq_dihedral;
+
+/** A PDQ result: the hash (and optionally all 8 variants) and quality. */
+typedef struct nsw_pdq_result {
+	nsw_pdq_hash hash;			       /**< original */
+	nsw_pdq_hash dihedral[NSW_PDQ_DIHEDRAL_COUNT]; /**< when asked */
+	int quality;				       /**< 0..100 */
+	int has_dihedral;
+} nsw_pdq_result;
+
+/** Short name of a variant ("original", "rot90", ...). Never NULL. */
+NSW_EXTERN const char *nsw_pdq_dihedral_name(nsw_pdq_dihedral d);
+
+/**
+ * Hash a float luma buffer (row-major, `width` x `height`, already
+ * pre-resized as the reference does). The core of the algorithm.
+ * @param out      result (caller storage)
+ * @param luma     borrowed, width*height floats
+ * @param dihedral non-zero to fill out->dihedral as well
+ * @return 0, NSW_EINVAL (NULL or zero size), NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_pdq_hash_luma(nsw_pdq_result *out, const float *luma,
+				 uint32_t width, uint32_t height, int dihedral);
+
+/**
+ * Hash 8-bit pixels exactly as the reference does from a decoded image:
+ * nearest-neighbour pre-resize to 512 x 512 when either side exceeds 512,
+ * grey detection (all R = G = B), luma, core.
+ * @param pixels   borrowed; rows of `stride` bytes, `channels` 1 or 3
+ * @return 0, NSW_EINVAL, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_pdq_hash_pixels(nsw_pdq_result *out, const uint8_t *pixels,
+				   uint32_t width, uint32_t height,
+				   uint32_t channels, size_t stride,
+				   int dihedral);
+
+/**
+ * Decode an image from memory (format sniffed from content) and hash it.
+ * @param name  used only in error messages (may be NULL)
+ * @return 0, NSW_EFORMAT (corrupt), NSW_EUNSUPPORTED (not an image),
+ *         NSW_ELIMIT (over a limit), NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_pdq_hash_buffer(nsw_pdq_result *out, const uint8_t *data,
+				   size_t len, const char *name, int dihedral);
+
+/**
+ * Read a file (read-only) and hash it; as nsw_pdq_hash_buffer().
+ * @return also NSW_EIO, NSW_ENOTFOUND
+ */
+NSW_EXTERN int nsw_pdq_hash_file(nsw_pdq_result *out, const char *path,
+				 int dihedral);
+
+/** Write the 64-digit lowercase hex form and a NUL into `hex` (65 bytes). */
+NSW_EXTERN void nsw_pdq_to_hex(char hex[NSW_PDQ_HEX_LEN + 1],
+			       const nsw_pdq_hash *hash);
+
+/**
+ * Parse exactly 64 hex digits (either case) from `text` (`len` bytes, no
+ * NUL needed). @return 0 or NSW_EFORMAT.
+ */
+NSW_EXTERN int nsw_pdq_from_hex(nsw_pdq_hash *out, const char *text,
+				size_t len);
+
+/** Hamming distance, 0..256. */
+NSW_EXTERN int nsw_pdq_distance(const nsw_pdq_hash *a, const nsw_pdq_hash *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

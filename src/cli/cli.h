@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The netsweep program's commands; each lives in cmd_<verb>.c. */
+#ifndef NSW_CLI_H
+#define NSW_CLI_H
+
+#include "netsweep/netsweep.h"
+
+/* Exit codes, documented in docs/cli.md. */
+enum {
+	CLI_EXIT_OK = 0,    /* everything done */
+	CLI_EXIT_ERROR = 1, /* runtime error: nothing or not all was done */
+	CLI_EXIT_USAGE = 2, /* bad command line */
+	CLI_EXIT_PARTIAL =
+		3, /* done, but some inputs failed (listed on stderr) */
+};
+
+/* Print "netsweep: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "netsweep: <what>: <nsw_error_last()>" and return CLI_EXIT_ERROR. */
+int cli_fail(const char *what);
+
+/* Parse a non-negative decimal integer with bounds; 0 ok, -1 bad. */
+int cli_parse_uint(const char *text, unsigned long min, unsigned long max,
+		   unsigned long *out);
+
+int cli_cmd_hash(int argc, char **argv);
+
+#endif

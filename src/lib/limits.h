@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Every cap netsweep puts on untrusted input, with its reason, in one place
+ * (as SQLite's sqliteLimit.h). Seized data, exports and lists are hostile:
+ * no parser or buffer may grow without one of these bounds.
+ */
+#ifndef NSW_LIB_LIMITS_H
+#define NSW_LIB_LIMITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- General ---------------------------------------------------------- */
+
+/* One error message: long enough for a path plus a reason. */
+#define NSW_ERROR_MESSAGE_MAX 1024
+
+/*
+ * Largest single allocation the library will make. 4 GiB covers the largest
+ * legitimate buffer (a 10M-entry list index is ~1 GiB) while turning a size
+ * read from a corrupt header into ENOMEM instead of an OOM kill.
+ */
+#define NSW_ALLOC_MAX ((size_t)4 << 30)
+
+/* Longest path we accept: PATH_MAX on Linux. */
+#define NSW_PATH_MAX 4096
+
+/* ---- Reading files ---------------------------------------------------- */
+
+/*
+ * Streaming read buffer for digests: 1 MiB amortises syscalls (larger buys
+ * nothing measurable) and keeps memory flat whatever the file size.
+ */
+#define NSW_READ_CHUNK ((size_t)1 << 20)
+
+/*
+ * Largest file we will hold in memory to decode as an image. Camera JPEGs
+ * are < 50 MB and panoramas < 200 MB; larger "images" are digested but not
+ * decoded (recorded as over the limit).
+ */
+#define NSW_IMAGE_FILE_MAX ((size_t)256 << 20)
+
+/* ---- Image decoding --------------------------------------------------- */
+
+/* Width and height: JPEG's own maximum is 65500; nothing real exceeds it. */
+#define NSW_IMAGE_DIM_MAX 65500u
+
+/*
+ * Total pixels: 200 megapixels (a 20000 x 10000 panorama). Above that the
+ * header is most likely a decompression bomb.
+ */
+#define NSW_IMAGE_PIXELS_MAX ((uint64_t)200000000)
+
+/*
+ * Progressive JPEG scans: real encoders write < 20; libjpeg-turbo's own
+ * advice for untrusted input is to cap them (CVE-2018-11813 class).
+ */
+#define NSW_JPEG_SCANS_MAX 100
+
+/* Corrupt-data warnings from libjpeg before we call the file corrupt. */
+#define NSW_JPEG_WARNINGS_MAX 1000
+
+/* PNG chunk cache and chunk size (libpng user limits, as libvips sets). */
+#define NSW_PNG_CHUNK_CACHE_MAX 1000
+#define NSW_PNG_CHUNK_MALLOC_MAX ((size_t)64 << 20)
+
+#endif
