@@ -31,6 +31,25 @@ typedef enum {
 	NSW_EUNSUPPORTED = -8, /**< valid input of a kind we do not handle */
 } nsw_error_code;
 
+/** Hash algorithms netsweep computes and matches. */
+typedef enum {
+	NSW_ALGO_MD5 = 0,
+	NSW_ALGO_SHA1 = 1,
+	NSW_ALGO_SHA256 = 2,
+	NSW_ALGO_PDQ = 3,
+	NSW_ALGO_COUNT = 4
+} nsw_algo;
+
+#define NSW_MD5_BYTES 16
+#define NSW_SHA1_BYTES 20
+#define NSW_SHA256_BYTES 32
+
+/** "md5", "sha1", "sha256", "pdq". Never NULL ("?" when out of range). */
+NSW_EXTERN const char *nsw_algo_name(nsw_algo algo);
+
+/** Digest length in bytes (PDQ: 32). 0 when out of range. */
+NSW_EXTERN size_t nsw_algo_bytes(nsw_algo algo);
+
 /**
  * The calling thread's last failure message. Never NULL ("" when none).
  * Borrowed: valid until the next failing call on this thread.

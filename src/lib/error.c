@@ -89,3 +89,18 @@ const char *nsw_error_name(int code)
 		return "ERROR";
 	}
 }
+
+const char *nsw_algo_name(nsw_algo algo)
+{
+	static const char *const names[NSW_ALGO_COUNT] = {"md5", "sha1",
+							  "sha256", "pdq"};
+
+	return (unsigned)algo < NSW_ALGO_COUNT ? names[algo] : "?";
+}
+
+size_t nsw_algo_bytes(nsw_algo algo)
+{
+	static const size_t bytes[NSW_ALGO_COUNT] = {16, 20, 32, 32};
+
+	return (unsigned)algo < NSW_ALGO_COUNT ? bytes[algo] : 0;
+}
