@@ -323,6 +323,144 @@ static void decodes_cmyk_and_ycck_jpeg_to_rgb_as_djpeg(void **state)
 	free(rgb);
 }
 
+/* A sink that wants only some rows and keeps what it gets. */
+struct skip_sink {
+	const char *wanted; /* per row: 1 wanted */
+	uint8_t *pixels;
+	char *delivered;
+	size_t stride;
+	uint32_t height;
+};
+
+static int skip_begin(void *ctx, nsw_image_format format, uint32_t width,
+		      uint32_t height, uint32_t channels)
+{
+	struct skip_sink *s = ctx;
+
+	(void)format;
+	s->stride = (size_t)width * channels;
+	s->height = height;
+	s->pixels = calloc(height, s->stride);
+	s->delivered = calloc(height, 1);
+	return s->pixels && s->delivered ? 0 : NSW_ENOMEM;
+}
+
+static int skip_row(void *ctx, uint32_t y, const uint8_t *row)
+{
+	struct skip_sink *s = ctx;
+
+	memcpy(s->pixels + (size_t)y * s->stride, row, s->stride);
+	s->delivered[y] = 1;
+	return 0;
+}
+
+static int skip_wants(void *ctx, uint32_t y)
+{
+	return ((struct skip_sink *)ctx)->wanted[y];
+}
+
+/* Row patterns: PDQ's nearest-512 rule, sparse, edges, random. */
+static void fill_pattern(char *wanted, uint32_t h, int pattern)
+{
+	uint64_t s = 5 + (uint64_t)pattern;
+
+	memset(wanted, 0, h);
+	switch (pattern) {
+	case 0: /* PDQ: floor(y * h / 512), y < 512 */
+		for (int y = 0; y < 512; y++)
+			wanted[(uint32_t)((double)y * h / 512)] = 1;
+		break;
+	case 1: /* every 37th row: skips whole iMCU rows */
+		for (uint32_t y = 3; y < h; y += 37)
+			wanted[y] = 1;
+		break;
+	case 2: /* first and last rows only */
+		wanted[0] = wanted[h - 1] = 1;
+		break;
+	case 3: /* only the last row */
+		wanted[h - 1] = 1;
+		break;
+	default: /* random third */
+		for (uint32_t y = 0; y < h; y++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			wanted[y] = (s >> 60) < 5;
+		}
+		break;
+	}
+}
+
+static void jpeg_row_skipping_matches_full_decode(void **state)
+{
+	static const struct {
+		uint32_t w, h;
+		int channels;
+		ts_jpeg_opts opts;
+	} rows[] = {
+		{173, 1100, 3, {90, 0, 2, 2, 0, 0}}, /* 4:2:0 */
+		{173, 1100, 3, {90, 0, 2, 1, 0, 0}}, /* 4:2:2 */
+		{173, 1100, 3, {90, 0, 1, 2, 0, 0}}, /* 4:4:0 */
+		{173, 1100, 3, {90, 0, 1, 1, 0, 0}}, /* 4:4:4 */
+		{173, 1100, 3, {85, 0, 2, 2, 3, 1}}, /* restarts, optimized */
+		{90, 997, 1, {90, 0, 0, 0, 0, 0}},   /* grey, odd height */
+		{64, 601, 3, {80, 1, 2, 2, 0, 0}},   /* progressive: no skip */
+		{50, 9, 3, {90, 0, 2, 2, 0, 0}},     /* smaller than 512 rows */
+	};
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		uint32_t w = rows[r].w, h = rows[r].h;
+		uint8_t *rgb = ts_synth_rgb(w, h, 500 + r);
+		uint8_t *src = ts_synth_channels(rgb, w, h, rows[r].channels);
+		uint8_t *jpg = NULL;
+		size_t len;
+		nsw_image *full;
+		char *wanted = malloc(h);
+
+		assert_int_equal(ts_encode_jpeg_opts(&jpg, &len, src, w, h,
+						     rows[r].channels,
+						     &rows[r].opts),
+				 0);
+		full = decode_ok(jpg, len, "full.jpg");
+		for (int pattern = 0; pattern < 5; pattern++) {
+			struct skip_sink s = {wanted, NULL, NULL, 0, 0};
+			nsw_image_sink sink = {&s, skip_begin, skip_row,
+					       skip_wants};
+			size_t stride = (size_t)w * full->channels;
+
+			fill_pattern(wanted, h, pattern);
+			assert_int_equal(
+				nsw_image_decode_sink(jpg, len, "skip", &sink),
+				0);
+			for (uint32_t y = 0; y < h; y++) {
+				if (wanted[y])
+					assert_true(s.delivered[y]);
+				/* Sequential files really skip the others. */
+				if (!rows[r].opts.progressive)
+					assert_int_equal(s.delivered[y],
+							 wanted[y]);
+				if (!s.delivered[y])
+					continue;
+				if (memcmp(s.pixels + y * stride,
+					   full->pixels + y * stride,
+					   stride) != 0)
+					print_error("case %zu pattern %d row "
+						    "%u differs\n",
+						    r, pattern, y);
+				assert_memory_equal(s.pixels + y * stride,
+						    full->pixels + y * stride,
+						    stride);
+			}
+			free(s.pixels);
+			free(s.delivered);
+		}
+		nsw_image_free(full);
+		free(wanted);
+		free(jpg);
+		free(src);
+		free(rgb);
+	}
+}
+
 static uint8_t *synth_jpeg(uint32_t w, uint32_t h, int progressive, size_t *len)
 {
 	uint8_t *rgb = ts_synth_rgb(w, h, 42);
@@ -1042,6 +1180,8 @@ int main(void)
 		cmocka_unit_test_teardown(
 			decodes_cmyk_and_ycck_jpeg_to_rgb_as_djpeg,
 			reset_alloc),
+		cmocka_unit_test_teardown(jpeg_row_skipping_matches_full_decode,
+					  reset_alloc),
 		cmocka_unit_test_teardown(rejects_truncated_jpeg, reset_alloc),
 		cmocka_unit_test_teardown(rejects_jpeg_over_dimension_limits,
 					  reset_alloc),
