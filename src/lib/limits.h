@@ -64,4 +64,25 @@
 #define NSW_PNG_CHUNK_CACHE_MAX 1000
 #define NSW_PNG_CHUNK_MALLOC_MAX ((size_t)64 << 20)
 
+/* ---- JSON (json_stream.c) -------------------------------------------- */
+
+/*
+ * Nesting depth: real exports nest < 10 deep (Telegram text entities are the
+ * deepest at ~6). A 10,000-deep array is an attack on recursive consumers.
+ */
+#define NSW_JSON_DEPTH_MAX 64
+
+/*
+ * One JSON string or key: message texts are < 64 KiB (Telegram caps at 4096
+ * characters); 16 MiB leaves room for embedded base64 while keeping one
+ * hostile token from consuming memory (yajl buffers a whole string).
+ */
+#define NSW_JSON_STRING_MAX ((size_t)16 << 20)
+
+/*
+ * Largest piece handed to yajl at once: pieces end at newlines so callbacks
+ * know their line; a minified file is cut every 64 KiB.
+ */
+#define NSW_JSON_PIECE_MAX ((size_t)64 << 10)
+
 #endif
