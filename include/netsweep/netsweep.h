@@ -8,5 +8,6 @@
 #include "netsweep/import.h"
 #include "netsweep/list.h"
 #include "netsweep/pdq.h"
+#include "netsweep/phone.h"
 
 #endif
