@@ -4,6 +4,7 @@
 #define NETSWEEP_H
 
 #include "netsweep/common.h"
+#include "netsweep/geoip.h"
 #include "netsweep/image.h"
 #include "netsweep/import.h"
 #include "netsweep/list.h"
