@@ -7,6 +7,7 @@
 #include "netsweep/geoip.h"
 #include "netsweep/image.h"
 #include "netsweep/import.h"
+#include "netsweep/limits.h"
 #include "netsweep/list.h"
 #include "netsweep/pdq.h"
 #include "netsweep/phone.h"

@@ -123,4 +123,30 @@
  */
 #define NSW_SQL_UNTRUSTED_LENGTH_MAX (16 << 20)
 
+/* ---- HTTP server (src/server, through nsw_limits_get) ------------------ */
+
+/*
+ * Request body: API bodies are small JSON documents (a login, an analyst
+ * assertion, a referral request) well under 64 KiB; 1 MiB leaves room and
+ * turns an upload flood into 413.
+ */
+#define NSW_HTTP_BODY_MAX ((size_t)1 << 20)
+
+/* Connections from one address: a browser opens ~6; 32 allows a few
+ * analysts behind one NAT while a single client cannot exhaust the pool. */
+#define NSW_HTTP_CONNECTIONS_PER_IP 32
+
+/* Connections in all: each costs a thread-pool slot and a memory pool. */
+#define NSW_HTTP_CONNECTIONS_MAX 256
+
+/* Seconds a connection may stay idle or dribble a request (slowloris). */
+#define NSW_HTTP_TIMEOUT_SECONDS 30
+
+/* Per-connection memory pool of libmicrohttpd (headers, small buffers). */
+#define NSW_HTTP_CONNECTION_MEMORY ((size_t)64 << 10)
+
+/* Worker threads for the server: the machine has 2 cores; requests are
+ * short SQLite reads. */
+#define NSW_HTTP_THREADS 4
+
 #endif
