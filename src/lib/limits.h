@@ -148,5 +148,19 @@
 /* Worker threads for the server: the machine has 2 cores; requests are
  * short SQLite reads. */
 #define NSW_HTTP_THREADS 4
+/*
+ * Longest case name, examiner, label, list name or audit action we store:
+ * these are typed by people; 4 KiB bounds the audit detail built from them.
+ */
+#define NSW_CASE_TEXT_MAX 4096
+
+/* Longest manifest root digest: SHA-512 is 64 bytes. */
+#define NSW_CASE_DIGEST_MAX 64
+
+/*
+ * Largest audit detail text. Details are small JSON objects written by the
+ * library (ids, names, counts); 1 MiB bounds a hostile edited log.
+ */
+#define NSW_CASE_AUDIT_DETAIL_MAX ((size_t)1 << 20)
 
 #endif
