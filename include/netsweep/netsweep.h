@@ -11,6 +11,7 @@
 #include "netsweep/limits.h"
 #include "netsweep/list.h"
 #include "netsweep/pdq.h"
+#include "netsweep/synth.h"
 #include "netsweep/phone.h"
 
 #endif
