@@ -64,4 +64,27 @@
 #define NSW_PNG_CHUNK_CACHE_MAX 1000
 #define NSW_PNG_CHUNK_MALLOC_MAX ((size_t)64 << 20)
 
+/* ---- Image decoders (image*.c) --------------------------------------- */
+
+/*
+ * Memory libjpeg may use for one image (cinfo->mem->max_memory_to_use).
+ * The largest buffer is a progressive file's coefficient store, 2 bytes per
+ * coefficient: a 200-megapixel 4:4:4 progressive JPEG needs ~1.2 GB. Past
+ * this libjpeg has no backing store and fails, which we report as ELIMIT.
+ */
+#define NSW_JPEG_MEMORY_MAX ((long)1536 << 20)
+
+/*
+ * Rows decoded per jpeg_read_scanlines batch: 16 is the tallest iMCU row
+ * (4:2:0), so one call usually drains libjpeg's internal row group.
+ */
+#define NSW_JPEG_BATCH_ROWS 16
+
+/*
+ * GIF extension and record blocks read before the first image: real files
+ * carry a handful (comments, NETSCAPE loop, graphics control). Each costs
+ * input bytes, so this only bounds the loop on hostile files.
+ */
+#define NSW_GIF_RECORDS_MAX 10000
+
 #endif
