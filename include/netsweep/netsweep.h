@@ -8,5 +8,8 @@
 #include "netsweep/import.h"
 #include "netsweep/list.h"
 #include "netsweep/pdq.h"
+#include "netsweep/digest.h"
+#include "netsweep/hasher.h"
+#include "netsweep/walk.h"
 
 #endif
