@@ -228,7 +228,13 @@ report_error(struct walker *w, size_t path_len, size_t name_offset,
 	va_list ap;
 	int n;
 
-	n = snprintf(w->message, sizeof(w->message), "%s: ", w->path);
+	/* A very long path is cut, to leave room for the reason. */
+	if (path_len > sizeof(w->message) / 2)
+		n = snprintf(w->message, sizeof(w->message),
+			     "%.*s...: ", (int)(sizeof(w->message) / 2),
+			     w->path);
+	else
+		n = snprintf(w->message, sizeof(w->message), "%s: ", w->path);
 	if (n < 0 || (size_t)n >= sizeof(w->message))
 		n = 0;
 	va_start(ap, fmt);
@@ -538,7 +544,7 @@ int nsw_walk(const char *root, unsigned flags, nsw_walk_fn fn, void *ctx)
 {
 	struct walker *w = NULL;
 	struct stat st;
-	size_t len;
+	size_t len, name_offset;
 	unsigned eflags;
 	int rc, follow = (flags & NSW_WALK_FOLLOW_ROOT) != 0;
 
@@ -570,7 +576,13 @@ int nsw_walk(const char *root, unsigned flags, nsw_walk_fn fn, void *ctx)
 				  strerror(err));
 		goto done;
 	}
-	rc = visit(w, AT_FDCWD, w->path, follow, len, 0, eflags, 0, &st);
+	name_offset = len;
+	while (name_offset > 0 && w->path[name_offset - 1] != '/')
+		name_offset--;
+	if (name_offset == len) /* "/" */
+		name_offset = 0;
+	rc = visit(w, AT_FDCWD, w->path, follow, len, name_offset, eflags, 0,
+		   &st);
 	while (rc >= 0 && w->depth > 0)
 		rc = step(w);
 done:
