@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "imgsynth.h"
 #include "alloc.h"
 #include "limits.h"
 #include "netsweep/hasher.h"
@@ -283,6 +284,177 @@ static void image_over_the_file_limit_is_digested_not_decoded(void **state)
 	free(path);
 }
 
+/* Write an encoded image to tmp/name; returns the path. */
+static char *image_file(const char *name, uint8_t *data, size_t len)
+{
+	char *path = ts_path(tmp, name);
+
+	assert_int_equal(ts_write_file(path, data, len), 0);
+	return path;
+}
+
+/*
+ * Hash `path` (holding `data`) and check it against an independent route:
+ * digests in one shot, PDQ from a whole-image decode of the same bytes.
+ */
+static void check_image(const char *path, const uint8_t *data, size_t len,
+			nsw_image_format format, uint32_t w, uint32_t h)
+{
+	nsw_hasher *hr = NULL;
+	nsw_file_hash r;
+	nsw_digests want;
+	nsw_image *img = NULL;
+	nsw_pdq_result pdq;
+
+	assert_int_equal(nsw_digest_buffer(&want, DIGESTS, data, len), 0);
+	assert_int_equal(nsw_image_decode(&img, data, len, path), 0);
+	assert_int_equal(nsw_pdq_hash_pixels(&pdq, img->pixels, img->width,
+					     img->height, img->channels,
+					     (size_t)img->width * img->channels,
+					     1),
+			 0);
+	assert_int_equal(nsw_hasher_new(&hr, DIGESTS | PDQ, 1), 0);
+	assert_int_equal(nsw_hasher_file(hr, &r, path), 0);
+	assert_int_equal(r.decode_error, 0);
+	assert_int_equal(r.size, len);
+	assert_int_equal(r.has, DIGESTS | PDQ);
+	assert_memory_equal(&r.digests, &want, sizeof(want));
+	assert_int_equal(r.format, format);
+	assert_int_equal(r.width, w);
+	assert_int_equal(r.height, h);
+	assert_memory_equal(&r.pdq.hash, &pdq.hash, sizeof(pdq.hash));
+	assert_int_equal(r.pdq.quality, pdq.quality);
+	assert_true(r.pdq.has_dihedral);
+	assert_memory_equal(r.pdq.dihedral, pdq.dihedral, sizeof(pdq.dihedral));
+	nsw_image_free(img);
+	nsw_hasher_free(hr);
+}
+
+static void pdq_comes_from_the_bytes_digested(void **state)
+{
+	uint8_t *rgb = ts_synth_rgb(640, 480, 7), *jpg = NULL, *png = NULL;
+	size_t jlen = 0, plen = 0;
+	char *jpath, *ppath;
+
+	(void)state;
+	assert_non_null(rgb);
+	assert_int_equal(ts_encode_jpeg(&jpg, &jlen, rgb, 640, 480, 3, 85, 0),
+			 0);
+	assert_int_equal(ts_encode_png(&png, &plen, rgb, 640, 480, 3, 8, 0, 0),
+			 0);
+	jpath = image_file("photo.jpg", jpg, jlen);
+	/* Content decides the format, not the name. */
+	ppath = image_file("photo.dat", png, plen);
+	check_image(jpath, jpg, jlen, NSW_IMAGE_JPEG, 640, 480);
+	check_image(ppath, png, plen, NSW_IMAGE_PNG, 640, 480);
+	free(rgb);
+	free(jpg);
+	free(png);
+	free(jpath);
+	free(ppath);
+}
+
+/* An image bigger than one read chunk is kept whole across the reads. */
+static void image_larger_than_a_chunk_is_read_once(void **state)
+{
+	uint32_t w = 3000, h = 2000;
+	uint8_t *rgb = ts_synth_rgb(w, h, 11), *jpg = NULL;
+	size_t len = 0;
+	char *path;
+
+	(void)state;
+	assert_non_null(rgb);
+	assert_int_equal(ts_encode_jpeg(&jpg, &len, rgb, w, h, 3, 98, 1), 0);
+	assert_true(len > 2 * NSW_READ_CHUNK); /* the case under test */
+	path = image_file("big.jpg", jpg, len);
+	check_image(path, jpg, len, NSW_IMAGE_JPEG, w, h);
+	free(rgb);
+	free(jpg);
+	free(path);
+}
+
+static void corrupt_image_reports_error_and_keeps_digests(void **state)
+{
+	uint8_t *rgb = ts_synth_rgb(320, 240, 3), *jpg = NULL;
+	size_t len = 0;
+	char *path;
+	nsw_hasher *h = NULL;
+	nsw_file_hash r;
+	nsw_digests want;
+
+	(void)state;
+	assert_int_equal(ts_encode_jpeg(&jpg, &len, rgb, 320, 240, 3, 90, 0),
+			 0);
+	len = 300; /* headers, then nothing */
+	path = image_file("cut.jpg", jpg, len);
+	assert_int_equal(nsw_digest_buffer(&want, DIGESTS, jpg, len), 0);
+	assert_int_equal(nsw_hasher_new(&h, DIGESTS | PDQ, 0), 0);
+	assert_int_equal(nsw_hasher_file(h, &r, path), 0);
+	assert_int_not_equal(r.decode_error, 0);
+	assert_memory_equal(r.decode_message, path, strlen(path));
+	assert_int_equal(r.format, NSW_IMAGE_JPEG);
+	assert_int_equal(r.has, DIGESTS);
+	assert_memory_equal(&r.digests, &want, sizeof(want));
+	nsw_hasher_free(h);
+	free(rgb);
+	free(jpg);
+	free(path);
+}
+
+/*
+ * The reference pdq-photo-hasher's outputs on its own test images
+ * (../shared). I16.png is a 16-bit PNG where the reference keeps the low
+ * byte of each sample, a bug netsweep does not copy (docs/pdq.md).
+ */
+static void pdq_matches_reference_tool_outputs(void **state)
+{
+	const char *shared = ts_shared_dir("reference PDQ vectors");
+	char *base = NULL, *csv = NULL;
+	uint8_t *text = NULL;
+	nsw_hasher *h = NULL;
+	int checked = 0;
+
+	(void)state;
+	if (shared == NULL)
+		skip();
+	base = ts_path(shared, "pdq/testdata");
+	csv = ts_path(base, "generated/ref-pdq-photo-hasher.csv");
+	text = ts_read_file(csv, NULL);
+	assert_non_null(text);
+	assert_int_equal(nsw_hasher_new(&h, PDQ, 0), 0);
+	for (char *line = (char *)text; *line != '\0';) {
+		char *end = strchr(line, '\n'), *rel, *path;
+		nsw_file_hash r;
+		nsw_pdq_hash want;
+		int quality;
+
+		if (end != NULL)
+			*end = '\0';
+		/* hash(64),quality,path */
+		assert_true(strlen(line) > 67 && line[64] == ',');
+		assert_int_equal(nsw_pdq_from_hex(&want, line, 64), 0);
+		quality = (int)strtol(line + 65, &rel, 10);
+		assert_int_equal(*rel, ',');
+		rel++;
+		path = ts_path(base, rel);
+		if (strstr(rel, "I16.png") == NULL) {
+			assert_int_equal(nsw_hasher_file(h, &r, path), 0);
+			if (r.decode_error != 0)
+				fail_msg("%s", r.decode_message);
+			assert_memory_equal(&r.pdq.hash, &want, sizeof(want));
+			assert_int_equal(r.pdq.quality, quality);
+			checked++;
+		}
+		free(path);
+		line = end ? end + 1 : line + strlen(line);
+	}
+	assert_true(checked >= 50);
+	nsw_hasher_free(h);
+	free(text);
+	free(csv);
+	free(base);
+}
+
 static void rejects_bad_algorithms_and_reports_oom(void **state)
 {
 	nsw_hasher *h = (nsw_hasher *)&h;
@@ -313,6 +485,10 @@ int main(void)
 		cmocka_unit_test(non_image_has_no_pdq_and_no_error),
 		cmocka_unit_test(
 			image_over_the_file_limit_is_digested_not_decoded),
+		cmocka_unit_test(pdq_comes_from_the_bytes_digested),
+		cmocka_unit_test(image_larger_than_a_chunk_is_read_once),
+		cmocka_unit_test(corrupt_image_reports_error_and_keeps_digests),
+		cmocka_unit_test(pdq_matches_reference_tool_outputs),
 		cmocka_unit_test(rejects_bad_algorithms_and_reports_oom),
 	};
 
