@@ -5,7 +5,9 @@
 
 #include "netsweep/case.h"
 #include "netsweep/common.h"
+#include "netsweep/digest.h"
 #include "netsweep/geoip.h"
+#include "netsweep/hasher.h"
 #include "netsweep/image.h"
 #include "netsweep/import.h"
 #include "netsweep/limits.h"
@@ -13,5 +15,6 @@
 #include "netsweep/pdq.h"
 #include "netsweep/synth.h"
 #include "netsweep/phone.h"
+#include "netsweep/walk.h"
 
 #endif

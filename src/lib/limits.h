@@ -163,4 +163,39 @@
  */
 #define NSW_CASE_AUDIT_DETAIL_MAX ((size_t)1 << 20)
 
+/* ---- Hashing files (hasher.c) ----------------------------------------- */
+
+/*
+ * A hasher keeps its image buffer between files up to this size (typical
+ * photos), so a thread does not map and fault in fresh memory per image;
+ * a bigger buffer is released after use.
+ */
+#define NSW_HASH_KEEP_BUFFER_MAX ((size_t)32 << 20)
+
+/* ---- Directory walk (walk.c) ------------------------------------------ */
+
+/*
+ * Directories entered below a root. Each holds one file descriptor while
+ * its entries are visited; 256 stays far below the usual 1024-descriptor
+ * limit with room for hashing threads, and real trees (node_modules,
+ * Maildir) stay under ~100 levels. Deeper directories are reported, not
+ * entered.
+ */
+#define NSW_WALK_DEPTH_MAX 256u
+
+/*
+ * One directory's listing is held in memory to be sorted: at most this many
+ * names and name bytes. 8M entries (~64 MiB of pointers plus names) is
+ * beyond any real directory; a bigger one is reported as over the limit.
+ */
+#define NSW_WALK_ENTRIES_MAX ((size_t)8 << 20)
+#define NSW_WALK_NAME_BYTES_MAX ((size_t)256 << 20)
+
+/*
+ * Directories remembered by (device, inode) to report revisits through
+ * bind mounts: 2M directories (a 64 MiB table). Past that only the
+ * directories on the current path are checked, which still rules out loops.
+ */
+#define NSW_WALK_VISITED_MAX ((size_t)1 << 21)
+
 #endif
