@@ -5,7 +5,12 @@
 
 #include "netsweep/case.h"
 #include "netsweep/common.h"
+#include "netsweep/geoip.h"
 #include "netsweep/image.h"
+#include "netsweep/import.h"
+#include "netsweep/limits.h"
+#include "netsweep/list.h"
 #include "netsweep/pdq.h"
+#include "netsweep/phone.h"
 
 #endif

@@ -64,6 +64,49 @@
 #define NSW_PNG_CHUNK_CACHE_MAX 1000
 #define NSW_PNG_CHUNK_MALLOC_MAX ((size_t)64 << 20)
 
+/* ---- JSON (json_stream.c) -------------------------------------------- */
+
+/*
+ * Nesting depth: real exports nest < 10 deep (Telegram text entities are the
+ * deepest at ~6). A 10,000-deep array is an attack on recursive consumers.
+ */
+#define NSW_JSON_DEPTH_MAX 64
+
+/*
+ * One JSON string or key: message texts are < 64 KiB (Telegram caps at 4096
+ * characters); 16 MiB leaves room for embedded base64 while keeping one
+ * hostile token from consuming memory (yajl buffers a whole string).
+ */
+#define NSW_JSON_STRING_MAX ((size_t)16 << 20)
+
+/*
+ * Largest piece handed to yajl at once: pieces end at newlines so callbacks
+ * know their line; a minified file is cut every 64 KiB.
+ */
+#define NSW_JSON_PIECE_MAX ((size_t)64 << 10)
+
+/* ---- Image decoders (image*.c) --------------------------------------- */
+
+/*
+ * Memory libjpeg may use for one image (cinfo->mem->max_memory_to_use).
+ * The largest buffer is a progressive file's coefficient store, 2 bytes per
+ * coefficient: a 200-megapixel 4:4:4 progressive JPEG needs ~1.2 GB. Past
+ * this libjpeg has no backing store and fails, which we report as ELIMIT.
+ */
+#define NSW_JPEG_MEMORY_MAX ((long)1536 << 20)
+
+/*
+ * Rows decoded per jpeg_read_scanlines batch: 16 is the tallest iMCU row
+ * (4:2:0), so one call usually drains libjpeg's internal row group.
+ */
+#define NSW_JPEG_BATCH_ROWS 16
+
+/*
+ * GIF extension and record blocks read before the first image: real files
+ * carry a handful (comments, NETSCAPE loop, graphics control). Each costs
+ * input bytes, so this only bounds the loop on hostile files.
+ */
+#define NSW_GIF_RECORDS_MAX 10000
 /* ---- Case store and SQLite (sqldb.c, store*.c) ------------------------ */
 
 /*
@@ -80,6 +123,31 @@
  */
 #define NSW_SQL_UNTRUSTED_LENGTH_MAX (16 << 20)
 
+/* ---- HTTP server (src/server, through nsw_limits_get) ------------------ */
+
+/*
+ * Request body: API bodies are small JSON documents (a login, an analyst
+ * assertion, a referral request) well under 64 KiB; 1 MiB leaves room and
+ * turns an upload flood into 413.
+ */
+#define NSW_HTTP_BODY_MAX ((size_t)1 << 20)
+
+/* Connections from one address: a browser opens ~6; 32 allows a few
+ * analysts behind one NAT while a single client cannot exhaust the pool. */
+#define NSW_HTTP_CONNECTIONS_PER_IP 32
+
+/* Connections in all: each costs a thread-pool slot and a memory pool. */
+#define NSW_HTTP_CONNECTIONS_MAX 256
+
+/* Seconds a connection may stay idle or dribble a request (slowloris). */
+#define NSW_HTTP_TIMEOUT_SECONDS 30
+
+/* Per-connection memory pool of libmicrohttpd (headers, small buffers). */
+#define NSW_HTTP_CONNECTION_MEMORY ((size_t)64 << 10)
+
+/* Worker threads for the server: the machine has 2 cores; requests are
+ * short SQLite reads. */
+#define NSW_HTTP_THREADS 4
 /*
  * Longest case name, examiner, label, list name or audit action we store:
  * these are typed by people; 4 KiB bounds the audit detail built from them.
