@@ -85,4 +85,20 @@
  */
 #define NSW_JSON_PIECE_MAX ((size_t)64 << 10)
 
+/* ---- Case store and SQLite (sqldb.c, store*.c) ------------------------ */
+
+/*
+ * How long a connection waits for another writer (a second netsweep process
+ * on the same case, the server) before failing with EIO. 10 s rides out a
+ * batch commit of the scan; longer would hide a stuck process.
+ */
+#define NSW_SQL_BUSY_TIMEOUT_MS 10000
+
+/*
+ * Longest string or blob SQLite may build on a connection to a database we
+ * did not create (NSRL RDSv3...). Their fields are names and hashes under
+ * a few KiB; 16 MiB leaves room while bounding a hostile file.
+ */
+#define NSW_SQL_UNTRUSTED_LENGTH_MAX (16 << 20)
+
 #endif
