@@ -197,5 +197,54 @@
  * directories on the current path are checked, which still rules out loops.
  */
 #define NSW_WALK_VISITED_MAX ((size_t)1 << 21)
+/* ---- Known-hash list import (import*.c) ------------------------------ */
+
+/*
+ * One line of a text list (hashdeep, md5sum, NSRL CSV, PDQ). The longest
+ * real lines are hashdeep rows: five digests (~400 chars) plus a path of at
+ * most NSW_PATH_MAX (Windows long paths reach 32 KiB); NSRL rows are under
+ * 1 KiB. A longer line is a bad record, skipped without being buffered.
+ */
+#define NSW_LIST_LINE_MAX ((size_t)64 << 10)
+
+/*
+ * Read buffer for text lists: 1 MiB amortises syscalls; must exceed
+ * NSW_LIST_LINE_MAX so a whole capped line always fits.
+ */
+#define NSW_LIST_READ_BUF ((size_t)1 << 20)
+
+/* Columns in a CSV or hashdeep header: NSRL has 8, hashdeep at most 7. */
+#define NSW_LIST_COLUMNS_MAX 64
+
+/*
+ * A text field of one entry (name, series, id) after decoding: a Windows
+ * long path is 32767 UTF-16 units; longer is a hostile record.
+ */
+#define NSW_LIST_TEXT_MAX ((size_t)32 << 10)
+
+/* A category code as the list writes it ("1", "A1", "B"): a few chars. */
+#define NSW_LIST_CODE_MAX 32
+
+/*
+ * The opaque attributes object kept per entry (PhotoDNA, MediaFiles, Exifs
+ * re-serialised as JSON). Real VICS records carry < 4 KiB; a field that
+ * would push past 256 KiB is dropped and the entry marked truncated.
+ */
+#define NSW_LIST_ATTR_MAX ((size_t)256 << 10)
+
+/* Bytes read to detect a list's format (FORMATS.md 1.1: "first ~8 KB"). */
+#define NSW_LIST_DETECT_BYTES ((size_t)8 << 10)
+
+/*
+ * NCMEC hash-sharing XML: element nesting (real documents nest 7 deep),
+ * one element's text (a PhotoDNA is 288 hex chars), and distinct entry ids
+ * per file, held to apply deletions in timestamp order (a page is 1,000
+ * entries; 8M covers a full dump at ~60 bytes per id).
+ */
+#define NSW_XML_DEPTH_MAX 32
+#define NSW_XML_TEXT_MAX ((size_t)64 << 10)
+#define NSW_NCMEC_IDS_MAX ((size_t)8 << 20)
+/* One NCMEC entry id: they are short ("image1", GUIDs). */
+#define NSW_NCMEC_ID_MAX 256
 
 #endif
