@@ -246,5 +246,44 @@
 #define NSW_NCMEC_IDS_MAX ((size_t)8 << 20)
 /* One NCMEC entry id: they are short ("image1", GUIDs). */
 #define NSW_NCMEC_ID_MAX 256
+/* ---- Known-hash lists and matching (index branch) -------------------- */
+
+/*
+ * PDQ hashes in one list segment (base or delta). 2^26 = 67M is several
+ * times the largest PDQ list in circulation, keeps a row id plus a few
+ * residual key bits in 32 bits, and bounds one segment's index (~6 GB).
+ * Larger collections are split into segments (list add).
+ */
+#define NSW_PDQ_INDEX_ROWS_MAX ((uint32_t)1 << 26)
+
+/* Directory bits per index table: 2^24 slots (64 MiB) is already more
+ * than one slot per row at the largest segment size. */
+#define NSW_PDQ_INDEX_DIR_BITS_MAX 24
+
+/*
+ * Probes, buckets or candidates one PDQ query may hold in scratch memory
+ * (12-16 bytes each: up to ~256 MiB). A radius-63 query over 8 dihedral
+ * variants needs ~5M; more means a corrupt index or an absurd request.
+ */
+#define NSW_PDQ_QUERY_SCRATCH_MAX ((size_t)1 << 24)
+
+/* Entries in one list segment (all algorithms): ids are 32-bit. */
+#define NSW_LIST_ENTRIES_MAX ((uint64_t)1 << 31)
+
+/* The interned-string section of one segment: string refs are 32-bit. */
+#define NSW_LIST_STRINGS_MAX ((size_t)1 << 31)
+
+/* One string in a list entry (name, series, attributes JSON...): a
+ * longer one is an importer bug or hostile input. */
+#define NSW_LIST_STRING_MAX ((size_t)1 << 20)
+
+/* Delta segments beside one base list before `list compact` is due. */
+#define NSW_LIST_DELTAS_MAX 999
+
+/* Lists one match run accepts (--list and --allow together). */
+#define NSW_MATCH_LISTS_MAX 64
+
+/* One line of a --hashes query file. */
+#define NSW_MATCH_LINE_MAX 4096
 
 #endif
