@@ -7,6 +7,7 @@
 #include "netsweep/image.h"
 #include "netsweep/import.h"
 #include "netsweep/list.h"
+#include "netsweep/network.h"
 #include "netsweep/pdq.h"
 
 #endif
