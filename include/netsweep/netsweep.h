@@ -12,6 +12,7 @@
 #include "netsweep/import.h"
 #include "netsweep/limits.h"
 #include "netsweep/list.h"
+#include "netsweep/network.h"
 #include "netsweep/pdq.h"
 #include "netsweep/synth.h"
 #include "netsweep/phone.h"

@@ -285,5 +285,82 @@
 
 /* One line of a --hashes query file. */
 #define NSW_MATCH_LINE_MAX 4096
+/* ---- Network analysis (network*.c) ----------------------------------- */
+
+/*
+ * Accounts, chats, items: 10M each. The target case is 100k accounts and
+ * 200k items; 10M keeps the dense per-entity arrays (~200 B per account)
+ * near 2 GiB, and a count above it in a case means a runaway import.
+ */
+#define NSW_NET_ENTITIES_MAX ((uint32_t)10000000)
+
+/*
+ * Appearances: 50M. Each costs ~40 B as input plus ~40 B of working arrays
+ * during analysis: 50M is ~4 GiB, the memory goal of the whole analysis.
+ */
+#define NSW_NET_APPEARANCES_MAX ((uint32_t)50000000)
+
+/*
+ * Vertices of the account graph handed to igraph: 5M. igraph keeps ~100 B
+ * per vertex across the graph, PageRank, betweenness and community
+ * vectors; 5M accounts also far exceeds any monitored-group case.
+ */
+#define NSW_NET_VERTICES_MAX ((uint64_t)5000000)
+
+/*
+ * Distinct account pairs (edges) of the account graph: 20M. igraph stores
+ * ~40 B per edge per graph and we build two (directed flow, undirected
+ * projection) plus our own ~32 B per pair while merging: 20M is ~2.5 GiB,
+ * within the 4 GiB goal. Co-post pairs are windowed (below) so real cases
+ * stay far under it.
+ */
+#define NSW_NET_EDGES_MAX ((uint64_t)20000000)
+
+/*
+ * Co-post edges: a chat with at most this many active accounts links every
+ * pair (32 accounts = 496 pairs); larger chats link each account only to
+ * the next NSW_NET_COPOST_WINDOW in order of first activity, so a
+ * 50,000-member group costs 50,000 x 16 pairs, not 1.25 billion.
+ */
+#define NSW_NET_COPOST_FULL_MAX 32u
+#define NSW_NET_COPOST_WINDOW 16u
+
+/*
+ * Betweenness sample: Brandes-Pich source sampling with 64 sources costs
+ * 64 BFS runs (~2 s on 100k accounts / 5M edges) with a relative error
+ * near 1/sqrt(64) = 12% on the high-betweenness accounts that matter.
+ */
+#define NSW_NET_BETWEENNESS_SAMPLES 64u
+
+/*
+ * Bridges kept per chat (the top ones by shared accounts): a chat in a
+ * 10k-chat case may share accounts with thousands of others; the list is
+ * for analysts, the count of all is kept separately.
+ */
+#define NSW_NET_BRIDGES_PER_CHAT 32u
+
+/*
+ * An account active in more chats than this (a bot, an aggregator) is left
+ * out of bridge counting: it would cost chats^2 work and bridge everything
+ * to everything. It still appears in every other figure.
+ */
+#define NSW_NET_BRIDGE_ACCOUNT_CHATS_MAX 1000u
+
+/*
+ * Evidence references (appearances, items) kept per suspect; the total is
+ * always reported. 1000 is more than a report can show.
+ */
+#define NSW_NET_EVIDENCE_MAX 1000u
+
+/*
+ * PDQ clustering helper (brute force, n^2/2 distance computations): 200k
+ * hashes is 2e10 popcounts, minutes; beyond that use the index.
+ */
+#define NSW_NET_PDQ_CLUSTER_MAX ((size_t)200000)
+
+/* Longest key, label, title or list name kept (longer ones are cut). */
+#define NSW_NET_STRING_MAX 4096u
+
+/* ---- End of network analysis ------------------------------------------ */
 
 #endif
