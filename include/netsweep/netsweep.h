@@ -13,6 +13,7 @@
 #include "netsweep/limits.h"
 #include "netsweep/list.h"
 #include "netsweep/network.h"
+#include "netsweep/package.h"
 #include "netsweep/pdq.h"
 #include "netsweep/sign.h"
 #include "netsweep/synth.h"

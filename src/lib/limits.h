@@ -363,4 +363,13 @@
 
 /* ---- End of network analysis ------------------------------------------ */
 
+/* ---- Sealed packages (package.c) ----------------------------------------- */
+
+/*
+ * A manifest: one ~100-byte line per file; a referral package holds tens
+ * to thousands of files. 64 MiB (over half a million files) bounds what a
+ * hostile manifest can make us hold.
+ */
+#define NSW_PACKAGE_MANIFEST_MAX ((size_t)64 << 20)
+
 #endif
