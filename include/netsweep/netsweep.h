@@ -12,7 +12,9 @@
 #include "netsweep/import.h"
 #include "netsweep/limits.h"
 #include "netsweep/list.h"
+#include "netsweep/network.h"
 #include "netsweep/pdq.h"
+#include "netsweep/synth.h"
 #include "netsweep/phone.h"
 #include "netsweep/walk.h"
 
