@@ -17,6 +17,8 @@ struct command {
 static const struct command commands[] = {
 	{"hash", cli_cmd_hash, "hash media: MD5, SHA-1, SHA-256, PDQ"},
 	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
+	{"hits", cli_cmd_hits,
+	 "every hit in a case with provenance (jsonl, csv)"},
 };
 
 void cli_error(const char *fmt, ...)
