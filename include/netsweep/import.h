@@ -53,6 +53,13 @@ typedef struct nsw_import_sink {
 typedef struct nsw_import_options {
 	nsw_list_format format; /**< AUTO to detect */
 	int strict;		/**< any bad record is fatal */
+	/**
+	 * NULL: take the category scheme from the file (VICS profile...).
+	 * Otherwise force it for every entry, e.g. "dhs" for a legacy
+	 * C4All-era VICS list whose numbering the file cannot tell
+	 * (FORMATS.md 1.6). Borrowed for the call.
+	 */
+	const char *category_scheme;
 } nsw_import_options;
 
 /**
@@ -71,6 +78,26 @@ NSW_EXTERN int nsw_list_detect_format(nsw_list_format *out, const char *path);
 NSW_EXTERN int nsw_list_import_file(nsw_import_stats *stats, const char *path,
 				    const nsw_import_options *options,
 				    const nsw_import_sink *sink);
+
+/**
+ * Import from memory (an upload, a fuzzer); as nsw_list_import_file().
+ * @param data  borrowed, `len` bytes, no NUL needed
+ * @param name  names the input in messages and entries' source_file
+ * @return as nsw_list_import_file(); NSW_EUNSUPPORTED for RDSv3 (SQLite
+ *         needs a file)
+ */
+NSW_EXTERN int nsw_list_import_buffer(nsw_import_stats *stats,
+				      const uint8_t *data, size_t len,
+				      const char *name,
+				      const nsw_import_options *options,
+				      const nsw_import_sink *sink);
+
+/**
+ * Detect the format of bytes in memory (the first few KiB suffice).
+ * @return 0 and *out, NSW_EUNSUPPORTED.
+ */
+NSW_EXTERN int nsw_list_detect_buffer(nsw_list_format *out, const uint8_t *data,
+				      size_t len);
 
 #ifdef __cplusplus
 }

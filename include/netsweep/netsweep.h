@@ -5,12 +5,17 @@
 
 #include "netsweep/case.h"
 #include "netsweep/common.h"
+#include "netsweep/digest.h"
 #include "netsweep/geoip.h"
+#include "netsweep/hasher.h"
 #include "netsweep/image.h"
 #include "netsweep/import.h"
 #include "netsweep/limits.h"
 #include "netsweep/list.h"
+#include "netsweep/network.h"
 #include "netsweep/pdq.h"
+#include "netsweep/synth.h"
 #include "netsweep/phone.h"
+#include "netsweep/walk.h"
 
 #endif

@@ -92,22 +92,46 @@ static inline void lanes_add_sub(float *s, const float *a, const float *b,
 	}
 }
 
-/* o = s / c (a true division: x / c and x * (1 / c) can differ). */
-static inline void lanes_div(float *o, const float *s, float c, size_t n)
+/*
+ * o = s / count. A true division: x / c and x * (1 / c) differ in general.
+ * When count is a power of two, 1 / count is exact and x * (1 / count) is
+ * the same correctly rounded value of the same real number as x / count, so
+ * both give the same bits (checked over every float for 2, 4 and 8); the
+ * full window of a 512-wide image is 4.
+ */
+static inline void lanes_mean(float *o, const float *s, uint32_t count,
+			      size_t n)
 {
-	v8f d = {c, c, c, c, c, c, c, c};
+	const float c = (float)count;
 	const size_t nv = n - n % 8;
 	size_t i = 0;
 
-	for (; i < nv; i += 8) {
-		v8f x;
+	if ((count & (count - 1)) == 0) {
+		const float r = 1.0f / c;
+		v8f m = {r, r, r, r, r, r, r, r};
 
-		memcpy(&x, s + i, sizeof(x));
-		x = x / d;
-		memcpy(o + i, &x, sizeof(x));
+		for (; i < nv; i += 8) {
+			v8f x;
+
+			memcpy(&x, s + i, sizeof(x));
+			x = x * m;
+			memcpy(o + i, &x, sizeof(x));
+		}
+		for (; i < n; i++)
+			o[i] = s[i] * r;
+	} else {
+		v8f d = {c, c, c, c, c, c, c, c};
+
+		for (; i < nv; i += 8) {
+			v8f x;
+
+			memcpy(&x, s + i, sizeof(x));
+			x = x / d;
+			memcpy(o + i, &x, sizeof(x));
+		}
+		for (; i < n; i++)
+			o[i] = s[i] / c;
 	}
-	for (; i < n; i++)
-		o[i] = s[i] / c;
 }
 
 /* acc = acc + k * a */
@@ -238,13 +262,13 @@ static void box_select(float *out, size_t out_stride, const float *in,
 		first = l + 1 > 0 ? l + 1 : 0;
 		last = e < (int64_t)n ? e : (int64_t)n - 1;
 		if (sel == NULL) {
-			lanes_div(out + (size_t)p * out_stride, sum,
-				  (float)(last - first + 1), lanes);
+			lanes_mean(out + (size_t)p * out_stride, sum,
+				   (uint32_t)(last - first + 1), lanes);
 			continue;
 		}
 		while (k < nsel && sel[k] == (uint32_t)p) {
-			lanes_div(out + (size_t)k * out_stride, sum,
-				  (float)(last - first + 1), lanes);
+			lanes_mean(out + (size_t)k * out_stride, sum,
+				   (uint32_t)(last - first + 1), lanes);
 			k++;
 		}
 	}
@@ -265,6 +289,105 @@ size_t nsw_pdq__box_rows_scratch(uint32_t cols)
 	return n * STRIP * 2 + STRIP;
 }
 
+/* A running sum of STRIP (= 8) lanes: two native 4-lane registers. */
+typedef struct {
+	v4f lo, hi;
+} strip_sum;
+
+static inline void strip_enter(strip_sum *s, const float *t)
+{
+	v4f a, b;
+
+	memcpy(&a, t, sizeof(a));
+	memcpy(&b, t + 4, sizeof(b));
+	s->lo = s->lo + a;
+	s->hi = s->hi + b;
+}
+
+static inline void strip_leave(strip_sum *s, const float *t)
+{
+	v4f a, b;
+
+	memcpy(&a, t, sizeof(a));
+	memcpy(&b, t + 4, sizeof(b));
+	s->lo = s->lo - a;
+	s->hi = s->hi - b;
+}
+
+/* Store the mean of the lanes of `s` (see lanes_mean for the shortcut). */
+static inline void strip_mean(float *dst, const strip_sum *s, uint32_t count)
+{
+	v4f a, b;
+
+	if ((count & (count - 1)) == 0) {
+		const float r = 1.0f / (float)count;
+		const v4f m = {r, r, r, r};
+
+		a = s->lo * m;
+		b = s->hi * m;
+	} else {
+		const float c = (float)count;
+		const v4f d = {c, c, c, c};
+
+		a = s->lo / d;
+		b = s->hi / d;
+	}
+	memcpy(dst, &a, sizeof(a));
+	memcpy(dst + 4, &b, sizeof(b));
+}
+
+/*
+ * box_select() for one transposed strip of STRIP lanes, the running sum
+ * held in registers and the three phases (window growing, full, shrinking)
+ * as separate loops. Same operations in the same order.
+ */
+static void box_strip(float *out, const float *t, uint32_t n, int w,
+		      const uint32_t *sel, uint32_t nsel)
+{
+	const int64_t half = (w + 2) / 2;
+	const int64_t back = w - half;
+	const int64_t nn = n;
+	strip_sum sum = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+	uint32_t k = 0;
+	int64_t p = 0;
+
+	for (int64_t e = 0; e < half - 1 && e < nn; e++)
+		strip_enter(&sum, t + e * STRIP);
+	/* Growing: only samples enter. */
+	for (; p <= back && p < nn; p++) {
+		const int64_t e = p + half - 1;
+		const uint32_t count = (uint32_t)((e < nn ? e : nn - 1) + 1);
+
+		if (e < nn)
+			strip_enter(&sum, t + e * STRIP);
+		if (sel == NULL)
+			strip_mean(out + p * STRIP, &sum, count);
+		for (; sel != NULL && k < nsel && sel[k] == (uint32_t)p; k++)
+			strip_mean(out + k * STRIP, &sum, count);
+	}
+	/* Full window: one enters, then one leaves. */
+	for (; p + half - 1 < nn; p++) {
+		strip_enter(&sum, t + (p + half - 1) * STRIP);
+		strip_leave(&sum, t + (p - back - 1) * STRIP);
+		if (sel == NULL)
+			strip_mean(out + p * STRIP, &sum, (uint32_t)w);
+		for (; sel != NULL && k < nsel && sel[k] == (uint32_t)p; k++)
+			strip_mean(out + k * STRIP, &sum, (uint32_t)w);
+	}
+	/* Shrinking: only samples leave. */
+	for (; p < nn; p++) {
+		const int64_t l = p - back - 1;
+		const uint32_t count = (uint32_t)(nn - (l + 1 > 0 ? l + 1 : 0));
+
+		if (l >= 0)
+			strip_leave(&sum, t + l * STRIP);
+		if (sel == NULL)
+			strip_mean(out + p * STRIP, &sum, count);
+		for (; sel != NULL && k < nsel && sel[k] == (uint32_t)p; k++)
+			strip_mean(out + k * STRIP, &sum, count);
+	}
+}
+
 /*
  * Horizontal box over STRIP rows at a time: transpose the strip so that
  * its rows become lanes, filter, transpose back. Columns `sel` (or all).
@@ -274,10 +397,9 @@ static void box_rows_select(float *out, size_t ldo, const float *in,
 			    uint32_t rows, uint32_t cols, int w,
 			    const uint32_t *sel, uint32_t nsel, float *scratch)
 {
-	float *tin = scratch;
 	const size_t span = (size_t)(cols > DIM ? cols : DIM) * STRIP;
+	float *tin = scratch;
 	float *tout = tin + span;
-	float *sum = tout + span;
 	uint32_t nout = sel != NULL ? nsel : cols;
 
 	for (uint32_t r0 = 0; r0 < rows; r0 += STRIP) {
@@ -286,8 +408,7 @@ static void box_rows_select(float *out, size_t ldo, const float *in,
 		if (nr < STRIP)
 			memset(tin, 0, (size_t)cols * STRIP * sizeof(*tin));
 		transpose(tin, STRIP, in + (size_t)r0 * cols, cols, nr, cols);
-		box_select(tout, STRIP, tin, STRIP, cols, STRIP, w, sel, nsel,
-			   sum);
+		box_strip(tout, tin, cols, w, sel, nsel);
 		transpose(out + (size_t)r0 * ldo, ldo, tout, STRIP, nout, nr);
 	}
 }
@@ -511,20 +632,38 @@ const char *nsw_pdq_dihedral_name(nsw_pdq_dihedral d)
 	return names[d];
 }
 
+void nsw_pdq__hash_luma_work(nsw_pdq_result *out, const float *luma,
+			     uint32_t width, uint32_t height, int dihedral,
+			     float *work)
+{
+	float a[DIM * DIM], block[NSW_PDQ_BITS], variant[NSW_PDQ_BITS];
+
+	memset(out, 0, sizeof(*out));
+	out->has_dihedral = dihedral != 0;
+	if (width < NSW_PDQ__MIN_DIM || height < NSW_PDQ__MIN_DIM)
+		return; /* the reference's all-zero hash, quality 0 */
+	nsw_pdq__filter_decimate(a, luma, height, width, work);
+	out->quality = nsw_pdq__quality(a);
+	nsw_pdq__dct(block, a);
+	nsw_pdq__bits(&out->hash, block);
+	if (!dihedral)
+		return;
+	out->dihedral[NSW_PDQ_ORIGINAL] = out->hash;
+	for (int d = 1; d < NSW_PDQ_DIHEDRAL_COUNT; d++) {
+		nsw_pdq__dihedral_block(variant, block, (nsw_pdq_dihedral)d);
+		nsw_pdq__bits(&out->dihedral[d], variant);
+	}
+}
+
 int nsw_pdq_hash_luma(nsw_pdq_result *out, const float *luma, uint32_t width,
 		      uint32_t height, int dihedral)
 {
-	float a[DIM * DIM], block[NSW_PDQ_BITS], variant[NSW_PDQ_BITS];
 	float *work = NULL;
 	size_t nwork;
 
 	if (out == NULL || luma == NULL || width == 0 || height == 0)
 		return nsw_error_set(NSW_EINVAL,
 				     "pdq: no output, no luma or a zero size");
-	memset(out, 0, sizeof(*out));
-	out->has_dihedral = dihedral != 0;
-	if (width < NSW_PDQ__MIN_DIM || height < NSW_PDQ__MIN_DIM)
-		return NSW_OK; /* the reference's all-zero, quality 0 */
 	nwork = nsw_pdq__filter_work(height, width);
 	if (nwork != 0)
 		work = nsw__reallocarray(NULL, nwork, sizeof(float));
@@ -532,18 +671,8 @@ int nsw_pdq_hash_luma(nsw_pdq_result *out, const float *luma, uint32_t width,
 		return nsw_error_set(NSW_ENOMEM,
 				     "pdq: no memory for a %ux%u image",
 				     (unsigned)width, (unsigned)height);
-	nsw_pdq__filter_decimate(a, luma, height, width, work);
+	nsw_pdq__hash_luma_work(out, luma, width, height, dihedral, work);
 	nsw__free(work);
-	out->quality = nsw_pdq__quality(a);
-	nsw_pdq__dct(block, a);
-	nsw_pdq__bits(&out->hash, block);
-	if (!dihedral)
-		return NSW_OK;
-	out->dihedral[NSW_PDQ_ORIGINAL] = out->hash;
-	for (int d = 1; d < NSW_PDQ_DIHEDRAL_COUNT; d++) {
-		nsw_pdq__dihedral_block(variant, block, (nsw_pdq_dihedral)d);
-		nsw_pdq__bits(&out->dihedral[d], variant);
-	}
 	return NSW_OK;
 }
 

@@ -48,6 +48,14 @@ void nsw_pdq__filter_decimate(float out[NSW_PDQ__DIM * NSW_PDQ__DIM],
 			      float *work);
 size_t nsw_pdq__filter_work(uint32_t rows, uint32_t cols);
 
+/*
+ * nsw_pdq_hash_luma() with caller-provided workspace of
+ * nsw_pdq__filter_work(height, width) floats; arguments already checked.
+ */
+void nsw_pdq__hash_luma_work(nsw_pdq_result *out, const float *luma,
+			     uint32_t width, uint32_t height, int dihedral,
+			     float *work);
+
 /* Quality 0..100 from the 64 x 64 buffer. */
 int nsw_pdq__quality(const float a[NSW_PDQ__DIM * NSW_PDQ__DIM]);
 

@@ -10,7 +10,10 @@
  *   float, so the two differ).
  *
  * Rows stream in through an nsw_image_sink; only the sampled pixels are
- * kept (at most 512 x 512 x 3 bytes). Which rows does the sink need? The
+ * kept, already as luma (at most 512 x 512 floats), and while every pixel
+ * so far is grey, as grey bytes instead: the first pixel with R, G, B not
+ * all equal turns the kept rows into weighted luma, and from then on rows
+ * go straight to luma. Which rows does the sink need? The
  * pixels need only the sampled rows, but the grey flag needs every pixel of
  * every row for as long as it is still true: one row that is not grey
  * settles it. So wants_row() answers "yes" for every row of a 3-channel
@@ -18,10 +21,16 @@
  * sampled rows; for a 1-channel image, only for the sampled rows. A decoder
  * that skips rows we said we do not want therefore loses nothing.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "error.h"
+#include "limits.h"
+#include "pdq_core.h"
 #include "pdq_input.h"
 
 static const char *display(const char *name)
@@ -40,7 +49,7 @@ static int collector_begin(void *ctx, nsw_image_format format, uint32_t width,
 {
 	nsw_pdq__collector *c = ctx;
 	int resize = width > NSW_PDQ_RESIZE || height > NSW_PDQ_RESIZE;
-	size_t bytes;
+	size_t plane, work, floats, bytes;
 
 	(void)format;
 	if (c->begun)
@@ -57,22 +66,35 @@ static int collector_begin(void *ctx, nsw_image_format format, uint32_t width,
 	c->grey = channels == 3;
 	c->last_y = -1;
 	c->begun = 1;
-	/* out_w, out_h <= 512, so this cannot overflow; checked anyway. */
-	if (__builtin_mul_overflow((size_t)c->out_w, (size_t)c->out_h,
-				   &bytes) ||
-	    __builtin_mul_overflow(bytes, (size_t)channels, &bytes))
+	/* One block: luma plane, core workspace, grey bytes. out_w and out_h
+	 * are <= 512, so this cannot overflow; checked anyway. */
+	plane = (size_t)c->out_w * c->out_h;
+	work = nsw_pdq__filter_work(c->out_h, c->out_w);
+	if (work == 0 || __builtin_add_overflow(plane, work, &floats) ||
+	    __builtin_mul_overflow(floats, sizeof(float), &bytes) ||
+	    __builtin_add_overflow(bytes, channels == 3 ? plane : 0, &bytes))
 		return nsw_error_set(NSW_ENOMEM, "pdq: image too large");
 	c->col_src = nsw__reallocarray(NULL, c->out_w, sizeof(uint32_t));
 	c->row_src = nsw__reallocarray(NULL, c->out_h, sizeof(uint32_t));
-	c->samples = nsw__malloc(bytes);
-	if (c->col_src == NULL || c->row_src == NULL || c->samples == NULL)
+	c->block = nsw__malloc(bytes);
+	if (c->col_src == NULL || c->row_src == NULL || c->block == NULL)
 		return nsw_error_set(NSW_ENOMEM,
-				     "pdq: no memory for %ux%u samples",
+				     "pdq: no memory for a %ux%u image",
 				     (unsigned)c->out_w, (unsigned)c->out_h);
+	c->luma = c->block;
+	c->work = c->luma + plane;
+	c->grey_px = channels == 3 ? (uint8_t *)(c->work + work) : NULL;
 	for (uint32_t x = 0; x < c->out_w; x++)
 		c->col_src[x] = resize ? nearest(x, width, NSW_PDQ_RESIZE) : x;
 	for (uint32_t y = 0; y < c->out_h; y++)
 		c->row_src[y] = resize ? nearest(y, height, NSW_PDQ_RESIZE) : y;
+	/* The products of the luma sum: the same float values as computing
+	 * 0.299f * R each time. */
+	for (int v = 0; v < 256; v++) {
+		c->lut[0][v] = 0.299f * v;
+		c->lut[1][v] = 0.587f * v;
+		c->lut[2][v] = 0.114f * v;
+	}
 	return NSW_OK;
 }
 
@@ -87,29 +109,57 @@ static int row_is_grey(const uint8_t *row, uint32_t width)
 	return mismatch == 0;
 }
 
-static void sample_row(nsw_pdq__collector *c, uint8_t *dst, const uint8_t *row)
+/* Y = 0.299f * R + 0.587f * G + 0.114f * B, left to right, in float. */
+static float weighted(const nsw_pdq__collector *c, const uint8_t *p)
 {
-	if (c->out_w == c->width) {
-		memcpy(dst, row, (size_t)c->width * c->channels);
-	} else if (c->channels == 1) {
-		for (uint32_t x = 0; x < c->out_w; x++)
-			dst[x] = row[c->col_src[x]];
-	} else {
-		for (uint32_t x = 0; x < c->out_w; x++) {
-			const uint8_t *p = row + (size_t)3 * c->col_src[x];
+	return c->lut[0][p[0]] + c->lut[1][p[1]] + c->lut[2][p[2]];
+}
 
-			dst[3 * x] = p[0];
-			dst[3 * x + 1] = p[1];
-			dst[3 * x + 2] = p[2];
-		}
+/* Luma of one sampled row. */
+static void luma_row(const nsw_pdq__collector *c, float *dst,
+		     const uint8_t *row)
+{
+	const uint32_t *src = c->col_src;
+	uint32_t n = c->out_w;
+
+	if (c->channels == 1) {
+		for (uint32_t x = 0; x < n; x++)
+			dst[x] = (float)row[src[x]];
+	} else {
+		for (uint32_t x = 0; x < n; x++)
+			dst[x] = weighted(c, row + (size_t)3 * src[x]);
+	}
+}
+
+/* Grey values (R) of one sampled row. */
+static void grey_row(const nsw_pdq__collector *c, uint8_t *dst,
+		     const uint8_t *row)
+{
+	for (uint32_t x = 0; x < c->out_w; x++)
+		dst[x] = row[(size_t)3 * c->col_src[x]];
+}
+
+/*
+ * The first pixel with R, G and B not all equal: the image is not grey, so
+ * the rows kept as grey values (all R = G = B) take the weighted sum too.
+ */
+static void leave_grey(nsw_pdq__collector *c)
+{
+	const size_t n = (size_t)c->next_out * c->out_w;
+
+	c->grey = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t v = c->grey_px[i];
+
+		c->luma[i] = c->lut[0][v] + c->lut[1][v] + c->lut[2][v];
 	}
 }
 
 static int collector_row(void *ctx, uint32_t y, const uint8_t *row)
 {
 	nsw_pdq__collector *c = ctx;
-	const size_t row_bytes = (size_t)c->out_w * c->channels;
-	uint8_t *first = NULL;
+	const size_t w = c->out_w;
+	uint32_t first;
 
 	if (!c->begun || y >= c->height || (int64_t)y <= c->last_y ||
 	    row == NULL)
@@ -118,19 +168,23 @@ static int collector_row(void *ctx, uint32_t y, const uint8_t *row)
 				     (unsigned)y);
 	c->last_y = y;
 	c->rows_seen++;
-	if (c->grey && !row_is_grey(row, c->width))
-		c->grey = 0;
 	while (c->next_out < c->out_h && c->row_src[c->next_out] < y)
 		c->next_out++;
+	if (c->grey && !row_is_grey(row, c->width))
+		leave_grey(c);
+	first = c->next_out;
 	while (c->next_out < c->out_h && c->row_src[c->next_out] == y) {
-		uint8_t *dst = c->samples + (size_t)c->next_out * row_bytes;
+		const size_t o = (size_t)c->next_out * w;
 
-		if (first == NULL) {
-			sample_row(c, dst, row);
-			first = dst;
-		} else {
-			memcpy(dst, first, row_bytes);
-		}
+		if (c->grey && c->next_out == first)
+			grey_row(c, c->grey_px + o, row);
+		else if (c->grey)
+			memcpy(c->grey_px + o, c->grey_px + first * w, w);
+		else if (c->next_out == first)
+			luma_row(c, c->luma + o, row);
+		else
+			memcpy(c->luma + o, c->luma + first * w,
+			       w * sizeof(float));
 		c->rows_filled++;
 		c->next_out++;
 	}
@@ -168,36 +222,18 @@ void nsw_pdq__collector_dispose(nsw_pdq__collector *c)
 {
 	nsw__free(c->col_src);
 	nsw__free(c->row_src);
-	nsw__free(c->samples);
+	nsw__free(c->block);
 	c->col_src = NULL;
 	c->row_src = NULL;
-	c->samples = NULL;
-}
-
-static void make_luma(float *luma, const nsw_pdq__collector *c)
-{
-	const size_t n = (size_t)c->out_w * c->out_h;
-	const uint8_t *s = c->samples;
-
-	if (c->channels == 1) {
-		for (size_t i = 0; i < n; i++)
-			luma[i] = (float)s[i];
-	} else if (c->grey) {
-		for (size_t i = 0; i < n; i++)
-			luma[i] = (float)s[3 * i];
-	} else {
-		for (size_t i = 0; i < n; i++)
-			luma[i] = 0.299f * s[3 * i] + 0.587f * s[3 * i + 1] +
-				  0.114f * s[3 * i + 2];
-	}
+	c->block = NULL;
+	c->luma = NULL;
+	c->work = NULL;
+	c->grey_px = NULL;
 }
 
 int nsw_pdq__collector_finish(nsw_pdq_result *out, nsw_pdq__collector *c,
 			      const char *name, int dihedral)
 {
-	float *luma = NULL;
-	int rc;
-
 	if (!c->begun)
 		return nsw_error_set(NSW_EFORMAT, "%s: no image header",
 				     display(name));
@@ -212,15 +248,12 @@ int nsw_pdq__collector_finish(nsw_pdq_result *out, nsw_pdq__collector *c,
 				     "incomplete",
 				     display(name), (unsigned)c->rows_seen,
 				     (unsigned)c->height);
-	luma = nsw__reallocarray(NULL, (size_t)c->out_w * c->out_h,
-				 sizeof(float));
-	if (luma == NULL)
-		return nsw_error_set(NSW_ENOMEM, "%s: no memory for luma",
-				     display(name));
-	make_luma(luma, c);
-	rc = nsw_pdq_hash_luma(out, luma, c->out_w, c->out_h, dihedral);
-	nsw__free(luma);
-	return rc;
+	if (c->grey) /* grey all through: luma is the grey value itself */
+		for (size_t i = 0; i < (size_t)c->out_w * c->out_h; i++)
+			c->luma[i] = (float)c->grey_px[i];
+	nsw_pdq__hash_luma_work(out, c->luma, c->out_w, c->out_h, dihedral,
+				c->work);
+	return NSW_OK;
 }
 
 int nsw_pdq_hash_pixels(nsw_pdq_result *out, const uint8_t *pixels,
@@ -246,5 +279,110 @@ int nsw_pdq_hash_pixels(nsw_pdq_result *out, const uint8_t *pixels,
 	if (rc == NSW_OK)
 		rc = nsw_pdq__collector_finish(out, &c, NULL, dihedral);
 	nsw_pdq__collector_dispose(&c);
+	return rc;
+}
+
+int nsw_pdq_hash_buffer(nsw_pdq_result *out, const uint8_t *data, size_t len,
+			const char *name, int dihedral)
+{
+	nsw_pdq__collector c;
+	nsw_image_sink sink;
+	int rc;
+
+	if (out == NULL || (data == NULL && len != 0))
+		return nsw_error_set(NSW_EINVAL, "pdq: no output or no data");
+	memset(out, 0, sizeof(*out));
+	nsw_pdq__collector_init(&c, &sink);
+	rc = nsw_image_decode_sink(data, len, name, &sink);
+	if (rc == NSW_OK)
+		rc = nsw_pdq__collector_finish(out, &c, name, dihedral);
+	nsw_pdq__collector_dispose(&c);
+	return rc;
+}
+
+/* Evidence is read, never written or touched: O_NOATIME where allowed. */
+static int open_evidence(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM) /* O_NOATIME needs file ownership */
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd;
+}
+
+static int read_whole(uint8_t **out, size_t *out_len, const char *path)
+{
+	uint8_t *data = NULL;
+	struct stat st;
+	size_t size, got = 0;
+	int fd, rc = NSW_OK;
+
+	*out = NULL;
+	*out_len = 0;
+	fd = open_evidence(path);
+	if (fd < 0)
+		return nsw_error_set(errno == ENOENT || errno == ENOTDIR
+					     ? NSW_ENOTFOUND
+					     : NSW_EIO,
+				     "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		rc = nsw_error_set(NSW_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = nsw_error_set(NSW_EIO, "%s: not a regular file", path);
+		goto done;
+	}
+	if ((uint64_t)st.st_size > NSW_IMAGE_FILE_MAX) {
+		rc = nsw_error_set(NSW_ELIMIT,
+				   "%s: %lld bytes, over the %zu-byte image "
+				   "limit",
+				   path, (long long)st.st_size,
+				   (size_t)NSW_IMAGE_FILE_MAX);
+		goto done;
+	}
+	size = (size_t)st.st_size;
+	data = nsw__malloc(size > 0 ? size : 1);
+	if (data == NULL) {
+		rc = nsw_error_set(NSW_ENOMEM, "%s: no memory for %zu bytes",
+				   path, size);
+		goto done;
+	}
+	while (got < size) {
+		ssize_t n = read(fd, data + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = nsw_error_set(NSW_EIO, "%s: %s", path,
+					   strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break; /* shrank while reading: hash what is there */
+		got += (size_t)n;
+	}
+	*out = data;
+	*out_len = got;
+	data = NULL;
+done:
+	nsw__free(data);
+	close(fd);
+	return rc;
+}
+
+int nsw_pdq_hash_file(nsw_pdq_result *out, const char *path, int dihedral)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (out == NULL || path == NULL)
+		return nsw_error_set(NSW_EINVAL, "pdq: no output or no path");
+	memset(out, 0, sizeof(*out));
+	rc = read_whole(&data, &len, path);
+	if (rc == NSW_OK)
+		rc = nsw_pdq_hash_buffer(out, data, len, path, dihedral);
+	nsw__free(data);
 	return rc;
 }
