@@ -29,5 +29,6 @@ int cli_cmd_keygen(int argc, char **argv);
 int cli_cmd_seal(int argc, char **argv);
 int cli_cmd_verify_package(int argc, char **argv);
 int cli_cmd_case(int argc, char **argv);
+int cli_cmd_hits(int argc, char **argv);
 
 #endif

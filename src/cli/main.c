@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{"seal", cli_cmd_seal, "write a signed SHA-256 manifest for a folder"},
 	{"verify-package", cli_cmd_verify_package,
 	 "check a sealed folder: altered, missing, extra files, signature"},
+	{"hits", cli_cmd_hits,
+	 "every hit in a case with provenance (jsonl, csv)"},
 };
 
 void cli_error(const char *fmt, ...)
