@@ -5,6 +5,8 @@
 
 #include "netsweep/common.h"
 #include "netsweep/image.h"
+#include "netsweep/list.h"
+#include "netsweep/nswl.h"
 #include "netsweep/pdq.h"
 
 #endif
