@@ -25,5 +25,6 @@ int cli_parse_uint(const char *text, unsigned long min, unsigned long max,
 		   unsigned long *out);
 
 int cli_cmd_hash(int argc, char **argv);
+int cli_cmd_case(int argc, char **argv);
 
 #endif

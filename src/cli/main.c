@@ -16,6 +16,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"hash", cli_cmd_hash, "hash media: MD5, SHA-1, SHA-256, PDQ"},
+	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
 };
 
 void cli_error(const char *fmt, ...)
