@@ -6,6 +6,7 @@
 #include "netsweep/common.h"
 #include "netsweep/image.h"
 #include "netsweep/import.h"
+#include "netsweep/ingest.h"
 #include "netsweep/list.h"
 #include "netsweep/pdq.h"
 
