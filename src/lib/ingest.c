@@ -141,19 +141,27 @@ int nsw_ingest_phone_normalize(char *out, size_t out_size, unsigned *flags,
 		p++;
 	}
 	for (; *p != '\0'; p++) {
-		/* U+00A0, U+200E and U+202F, which phones put in numbers. */
+		/* U+00A0, which phones put in numbers. */
 		if (p[0] == 0xC2 && p[1] == 0xA0) {
 			p++;
 			continue;
 		}
-		if (p[0] == 0xE2 && p[1] == 0x80 &&
-		    (p[2] == 0xAF || p[2] == 0x8E)) {
+		/* U+200E/F, U+202A-E, U+202F, U+2066-9: direction marks iOS
+		 * wraps numbers in. */
+		if (p[0] == 0xE2 &&
+		    ((p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F ||
+				       (p[2] >= 0xAA && p[2] <= 0xAF))) ||
+		     (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
 			p += 2;
 			continue;
 		}
 		if (*p == ' ' || *p == '-' || *p == '.' || *p == '(' ||
 		    *p == ')' || *p == '\t')
 			continue;
+		if (*p == '+' && nd == 0 && !plus) {
+			plus = 1; /* after a direction mark */
+			continue;
+		}
 		if (*p < '0' || *p > '9')
 			return nsw_error_set(NSW_EFORMAT,
 					     "not a phone number: '%.100s'",

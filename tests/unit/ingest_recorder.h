@@ -147,7 +147,7 @@ static struct rec *rec_new(nsw_ingest_sink *sink)
 }
 
 /* Index of the first kept line of `lines` that starts with `prefix`. */
-static int rec_find(char (*lines)[512], unsigned n, const char *prefix)
+static inline int rec_find(char (*lines)[512], unsigned n, const char *prefix)
 {
 	for (unsigned i = 0; i < n && i < REC_KEEP; i++)
 		if (strncmp(lines[i], prefix, strlen(prefix)) == 0)
@@ -156,7 +156,7 @@ static int rec_find(char (*lines)[512], unsigned n, const char *prefix)
 }
 
 /* Does any of the first problems contain `needle`? */
-static int rec_problem_has(const struct rec *r, const char *needle)
+static inline int rec_problem_has(const struct rec *r, const char *needle)
 {
 	for (unsigned i = 0; i < r->problems && i < REC_KEEP; i++)
 		if (strstr(r->problem[i], needle) != NULL)
