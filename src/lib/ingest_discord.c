@@ -442,14 +442,14 @@ static int on_string(void *ctx, const char *s, size_t n)
 	int rc;
 
 	/* Mentions: collect id and name into the parallel lists. */
-	if (f->role == R_MENTION &&
-	    (f->key == K_ID || f->key == K_NAME || f->key == K_NICKNAME)) {
+	if (f->role == R_MENTION && (f->key == K_ID || f->key == K_NAME)) {
 		nsw_buf_init(&tmp, NSW_INGEST_FIELD_MAX);
 		rc = put(d, &tmp, s, n);
 		if (rc == 0 && f->key == K_ID && !d->mention_has_id) {
 			d->mention_has_id = 1;
 			rc = add_list(&d->mention_ids, tmp.ptr);
-		} else if (rc == 0 && f->key != K_ID && !d->mention_has_name) {
+		} else if (rc == 0 && f->key == K_NAME &&
+			   !d->mention_has_name) {
 			d->mention_has_name = 1;
 			rc = add_list(&d->mention_names, tmp.ptr);
 		}
