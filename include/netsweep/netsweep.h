@@ -11,6 +11,7 @@
 #include "netsweep/image.h"
 #include "netsweep/import.h"
 #include "netsweep/limits.h"
+#include "netsweep/ingest.h"
 #include "netsweep/list.h"
 #include "netsweep/match.h"
 #include "netsweep/network.h"
