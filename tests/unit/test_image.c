@@ -529,51 +529,101 @@ static void rejects_jpeg_over_dimension_limits(void **state)
 }
 
 /*
- * A progressive JPEG whose first (DC) scan, with the Huffman table before
- * it, is repeated 150 times before EOI: each repeat is legal syntax, so
- * only the scan cap stops it.
+ * Copies a progressive JPEG with one of its scans (the first or the last),
+ * together with the tables written just before it, repeated `times` more
+ * before EOI. Each repeat is legal syntax; only caps stop the decode.
  */
-static void rejects_progressive_jpeg_with_too_many_scans(void **state)
+static uint8_t *repeat_scan(const uint8_t *jpg, size_t len, int last, int times,
+			    size_t *out_len)
 {
-	size_t len, sos, end, dht, seg, out_len;
-	uint8_t *jpg = synth_jpeg(64, 64, 1, &len);
-	uint8_t *crafted;
+	size_t pos = 2, prev_end = 2, seg_start = 0, seg_end = 0;
 	size_t eoi = len - 2;
+	uint8_t *out;
 
-	(void)state;
-	sos = find_marker(jpg, len, 2, 0xda);
-	assert_true(sos < len);
-	dht = 2;
-	for (size_t i = find_marker(jpg, len, 2, 0xc4); i < sos;
-	     i = find_marker(jpg, len, i + 2, 0xc4))
-		dht = i;
-	assert_true(dht > 2);
-	/* The scan data ends at the next marker that is not a stuffed 0. */
-	end = sos + 2 + (((size_t)jpg[sos + 2] << 8) | jpg[sos + 3]);
-	while (end + 1 < len && !(jpg[end] == 0xff && jpg[end + 1] != 0 &&
-				  (jpg[end + 1] < 0xd0 || jpg[end + 1] > 0xd7)))
-		end++;
-	seg = end - dht;
 	assert_int_equal(jpg[eoi], 0xff);
 	assert_int_equal(jpg[eoi + 1], 0xd9);
-	out_len = eoi + 150 * seg + 2;
-	crafted = malloc(out_len);
-	assert_non_null(crafted);
-	memcpy(crafted, jpg, eoi);
-	for (int i = 0; i < 150; i++)
-		memcpy(crafted + eoi + (size_t)i * seg, jpg + dht, seg);
-	memcpy(crafted + out_len - 2, jpg + eoi, 2);
+	while (pos + 4 <= eoi) {
+		size_t seglen = ((size_t)jpg[pos + 2] << 8) | jpg[pos + 3];
+		size_t end = pos + 2 + seglen;
+
+		assert_int_equal(jpg[pos], 0xff);
+		if (jpg[pos + 1] != 0xda) {
+			pos = end;
+			if (jpg[pos - seglen - 1] == 0xc2)
+				prev_end = pos; /* after SOF2 */
+			continue;
+		}
+		/* Scan data ends at the next marker that is not a stuffed 0
+		 * or a restart marker. */
+		while (end + 1 < len &&
+		       !(jpg[end] == 0xff && jpg[end + 1] != 0 &&
+			 (jpg[end + 1] < 0xd0 || jpg[end + 1] > 0xd7)))
+			end++;
+		if (seg_end == 0 || last) {
+			seg_start = find_marker(jpg, len, prev_end, 0xc4);
+			if (seg_start > pos)
+				seg_start = pos;
+			seg_end = end;
+		}
+		prev_end = end;
+		pos = end;
+	}
+	assert_true(seg_end > seg_start);
+	*out_len = eoi + (size_t)times * (seg_end - seg_start) + 2;
+	out = malloc(*out_len);
+	assert_non_null(out);
+	memcpy(out, jpg, eoi);
+	for (int i = 0; i < times; i++)
+		memcpy(out + eoi + (size_t)i * (seg_end - seg_start),
+		       jpg + seg_start, seg_end - seg_start);
+	memcpy(out + *out_len - 2, jpg + eoi, 2);
+	return out;
+}
+
+/* The first (DC) scan repeated: 3 warnings per repeat, so the scan cap. */
+static void rejects_progressive_jpeg_with_too_many_scans(void **state)
+{
+	size_t len, out_len;
+	uint8_t *jpg = synth_jpeg(64, 64, 1, &len);
+	uint8_t *crafted;
+	nsw_image *img;
+
+	(void)state;
+	crafted = repeat_scan(jpg, len, 0, 150, &out_len);
 	assert_decode_fails(crafted, out_len, NSW_ELIMIT);
 	assert_non_null(strstr(nsw_error_last(), "scans"));
+	free(crafted);
 	/* With only 50 repeats it is under the cap and decodes. */
-	out_len = eoi + 50 * seg + 2;
-	memcpy(crafted + out_len - 2, jpg + eoi, 2);
-	{
-		nsw_image *img = decode_ok(crafted, out_len, "50scans.jpg");
+	crafted = repeat_scan(jpg, len, 0, 50, &out_len);
+	img = decode_ok(crafted, out_len, "50scans.jpg");
+	assert_int_equal(img->width, 64);
+	nsw_image_free(img);
+	free(crafted);
+	free(jpg);
+}
 
-		assert_int_equal(img->width, 64);
-		nsw_image_free(img);
-	}
+/*
+ * The last (luma AC refinement) scan repeated: libjpeg warns once per
+ * coefficient (63 per repeat), so 20 repeats pass the warning cap while
+ * staying far under the scan cap.
+ */
+static void rejects_jpeg_with_too_many_warnings(void **state)
+{
+	size_t len, out_len;
+	uint8_t *jpg = synth_jpeg(64, 64, 1, &len);
+	uint8_t *crafted;
+	nsw_image *img;
+
+	(void)state;
+	crafted = repeat_scan(jpg, len, 1, 20, &out_len);
+	assert_decode_fails(crafted, out_len, NSW_ELIMIT);
+	assert_non_null(strstr(nsw_error_last(), "warnings"));
+	free(crafted);
+	/* 10 repeats (630 warnings) are tolerated. */
+	crafted = repeat_scan(jpg, len, 1, 10, &out_len);
+	img = decode_ok(crafted, out_len, "630warnings.jpg");
+	assert_int_equal(img->height, 64);
+	nsw_image_free(img);
 	free(crafted);
 	free(jpg);
 }
@@ -1188,6 +1238,8 @@ int main(void)
 		cmocka_unit_test_teardown(
 			rejects_progressive_jpeg_with_too_many_scans,
 			reset_alloc),
+		cmocka_unit_test_teardown(rejects_jpeg_with_too_many_warnings,
+					  reset_alloc),
 		cmocka_unit_test_teardown(
 			rejects_corrupted_jpeg_without_crashing, reset_alloc),
 		cmocka_unit_test_teardown(stops_when_the_sink_fails,
