@@ -389,6 +389,45 @@ static void fill_pattern(char *wanted, uint32_t h, int pattern)
 	}
 }
 
+/* The CMYK and YCCK paths (libjpeg colour conversion, then ours). */
+static void jpeg_cmyk_row_skipping_matches_full_decode(void)
+{
+	uint32_t w = 77, h = 700;
+	uint8_t *rgb = ts_synth_rgb(w, h, 600);
+	uint8_t *cmyk = ts_synth_channels(rgb, w, h, 4);
+	char *wanted = malloc(h);
+
+	for (int ycck = 0; ycck < 2; ycck++) {
+		uint8_t *jpg = NULL;
+		size_t len, stride = (size_t)w * 3;
+		nsw_image *full;
+		struct skip_sink s = {wanted, NULL, NULL, 0, 0};
+		nsw_image_sink sink = {&s, skip_begin, skip_row, skip_wants};
+
+		assert_int_equal(
+			ts_encode_jpeg_cmyk(&jpg, &len, cmyk, w, h, 90, ycck),
+			0);
+		full = decode_ok(jpg, len, "cmyk.jpg");
+		fill_pattern(wanted, h, 1);
+		assert_int_equal(nsw_image_decode_sink(jpg, len, "skip", &sink),
+				 0);
+		for (uint32_t y = 0; y < h; y++) {
+			assert_int_equal(s.delivered[y], wanted[y]);
+			if (wanted[y])
+				assert_memory_equal(s.pixels + y * stride,
+						    full->pixels + y * stride,
+						    stride);
+		}
+		free(s.pixels);
+		free(s.delivered);
+		nsw_image_free(full);
+		free(jpg);
+	}
+	free(wanted);
+	free(cmyk);
+	free(rgb);
+}
+
 static void jpeg_row_skipping_matches_full_decode(void **state)
 {
 	static const struct {
@@ -459,6 +498,7 @@ static void jpeg_row_skipping_matches_full_decode(void **state)
 		free(src);
 		free(rgb);
 	}
+	jpeg_cmyk_row_skipping_matches_full_decode();
 }
 
 static uint8_t *synth_jpeg(uint32_t w, uint32_t h, int progressive, size_t *len)
