@@ -60,8 +60,9 @@ static _Noreturn void on_error_exit(j_common_ptr cinfo)
 
 /*
  * Warnings (level -1) are corrupt-data notices libjpeg recovers from. A
- * premature end of data is fatal for us: libjpeg would pad the image with
- * grey and hash a picture that is not in the file. Other warnings (such as
+ * premature end of data (of the file or of a scan) is fatal for us: libjpeg
+ * would pad the image with grey and hash a picture that is not in the file.
+ * Other warnings (such as
  * extraneous bytes before a marker, common in camera files) are tolerated
  * up to NSW_JPEG_WARNINGS_MAX, as libvips does without "fail".
  */
@@ -74,6 +75,17 @@ static void on_emit_message(j_common_ptr cinfo, int level)
 	if (cinfo->err->msg_code == JWRN_JPEG_EOF) {
 		snprintf(guard->message, sizeof(guard->message),
 			 "truncated (premature end of data)");
+		guard_escape(cinfo, NSW_EFORMAT);
+	}
+	/*
+	 * A scan's coded data ran into a marker before its last block: the
+	 * file was cut (perhaps with an EOI appended) or damaged. libjpeg
+	 * would zero the rest, which is also how a 1 KB header claiming
+	 * 200 megapixels decodes in full.
+	 */
+	if (cinfo->err->msg_code == JWRN_HIT_MARKER) {
+		snprintf(guard->message, sizeof(guard->message),
+			 "truncated (scan data ends early)");
 		guard_escape(cinfo, NSW_EFORMAT);
 	}
 	cinfo->err->num_warnings++;

@@ -381,6 +381,9 @@ int ts_encode_jpeg_opts(uint8_t **out, size_t *len, const uint8_t *pixels,
 {
 	J_COLOR_SPACE in = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
 
+	if (channels == 4)
+		return encode_jpeg(out, len, pixels, w, h, 4, JCS_CMYK,
+				   JCS_CMYK, opts);
 	if (channels != 1 && channels != 3)
 		return -1;
 	return encode_jpeg(out, len, pixels, w, h, channels, in, JCS_UNKNOWN,

@@ -527,6 +527,16 @@ static void rejects_truncated_jpeg(void **state)
 
 			assert_decode_fails(part, cuts[i], NSW_EFORMAT);
 			free(part);
+			if (cuts[i] < len / 3)
+				continue;
+			/* Cut inside scan data, then "repaired" with an EOI:
+			 * libjpeg would pad with grey; we refuse. */
+			part = dup_bytes(jpg, cuts[i] + 2);
+			part[cuts[i]] = 0xff;
+			part[cuts[i] + 1] = 0xd9;
+			assert_decode_fails(part, cuts[i] + 2, NSW_EFORMAT);
+			assert_non_null(strstr(nsw_error_last(), "truncated"));
+			free(part);
 		}
 		free(jpg);
 	}
@@ -552,10 +562,11 @@ static void rejects_jpeg_over_dimension_limits(void **state)
 		uint16_t w, h;
 		int code;
 	} rows[] = {
-		{65535, 16, NSW_ELIMIT},    /* side over 65500 */
-		{16, 65501, NSW_ELIMIT},    /* side over 65500 */
-		{20000, 20000, NSW_ELIMIT}, /* 400 MP > 200 MP */
-		{0, 16, NSW_EFORMAT},	    /* zero width */
+		{65535, 16, NSW_ELIMIT},     /* side over 65500 */
+		{16, 65501, NSW_ELIMIT},     /* side over 65500 */
+		{20000, 20000, NSW_ELIMIT},  /* 400 MP > 200 MP */
+		{20000, 10000, NSW_EFORMAT}, /* in limits, data for 16x16 */
+		{0, 16, NSW_EFORMAT},	     /* zero width */
 	};
 	size_t len;
 	uint8_t *jpg = synth_jpeg(16, 16, 0, &len);
@@ -569,12 +580,35 @@ static void rejects_jpeg_over_dimension_limits(void **state)
 }
 
 /*
- * Copies a progressive JPEG with one of its scans (the first or the last),
- * together with the tables written just before it, repeated `times` more
- * before EOI. Each repeat is legal syntax; only caps stop the decode.
+ * A progressive CMYK 4:4:4 header claiming 20000 x 10000 (the pixel limit)
+ * needs 1.6 GB of coefficients: libjpeg refuses past NSW_JPEG_MEMORY_MAX
+ * (1 GiB) before allocating it.
  */
-static uint8_t *repeat_scan(const uint8_t *jpg, size_t len, int last, int times,
-			    size_t *out_len)
+static void rejects_progressive_jpeg_over_memory_limit(void **state)
+{
+	ts_jpeg_opts opts = {90, 1, 1, 1, 0, 0};
+	uint8_t *rgb = ts_synth_rgb(16, 16, 3);
+	uint8_t *cmyk = ts_synth_channels(rgb, 16, 16, 4);
+	uint8_t *jpg = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(
+		ts_encode_jpeg_opts(&jpg, &len, cmyk, 16, 16, 4, &opts), 0);
+	set_jpeg_dims(jpg, len, 20000, 10000);
+	assert_decode_fails(jpg, len, NSW_ELIMIT);
+	free(jpg);
+	free(cmyk);
+	free(rgb);
+}
+
+/*
+ * Copies a progressive JPEG with its first (DC) scan, together with the
+ * tables written just before it, repeated `times` more before EOI. Each
+ * repeat is legal syntax; only caps stop the decode.
+ */
+static uint8_t *repeat_first_scan(const uint8_t *jpg, size_t len, int times,
+				  size_t *out_len)
 {
 	size_t pos = 2, prev_end = 2, seg_start = 0, seg_end = 0;
 	size_t eoi = len - 2;
@@ -599,7 +633,7 @@ static uint8_t *repeat_scan(const uint8_t *jpg, size_t len, int last, int times,
 		       !(jpg[end] == 0xff && jpg[end + 1] != 0 &&
 			 (jpg[end + 1] < 0xd0 || jpg[end + 1] > 0xd7)))
 			end++;
-		if (seg_end == 0 || last) {
+		if (seg_end == 0) {
 			seg_start = find_marker(jpg, len, prev_end, 0xc4);
 			if (seg_start > pos)
 				seg_start = pos;
@@ -620,7 +654,7 @@ static uint8_t *repeat_scan(const uint8_t *jpg, size_t len, int last, int times,
 	return out;
 }
 
-/* The first (DC) scan repeated: 3 warnings per repeat, so the scan cap. */
+/* The first (DC) scan repeated (3 warnings each): the scan cap stops it. */
 static void rejects_progressive_jpeg_with_too_many_scans(void **state)
 {
 	size_t len, out_len;
@@ -629,12 +663,12 @@ static void rejects_progressive_jpeg_with_too_many_scans(void **state)
 	nsw_image *img;
 
 	(void)state;
-	crafted = repeat_scan(jpg, len, 0, 150, &out_len);
+	crafted = repeat_first_scan(jpg, len, 150, &out_len);
 	assert_decode_fails(crafted, out_len, NSW_ELIMIT);
 	assert_non_null(strstr(nsw_error_last(), "scans"));
 	free(crafted);
 	/* With only 50 repeats it is under the cap and decodes. */
-	crafted = repeat_scan(jpg, len, 0, 50, &out_len);
+	crafted = repeat_first_scan(jpg, len, 50, &out_len);
 	img = decode_ok(crafted, out_len, "50scans.jpg");
 	assert_int_equal(img->width, 64);
 	nsw_image_free(img);
@@ -643,26 +677,52 @@ static void rejects_progressive_jpeg_with_too_many_scans(void **state)
 }
 
 /*
- * The last (luma AC refinement) scan repeated: libjpeg warns once per
- * coefficient (63 per repeat), so 20 repeats pass the warning cap while
- * staying far under the scan cap.
+ * A JPEG with `n` comment segments after SOI, each but the first preceded
+ * by a stray byte: libjpeg warns "extraneous bytes before marker" for each
+ * and carries on.
  */
+static uint8_t *with_stray_bytes(const uint8_t *jpg, size_t len, int n,
+				 size_t *out_len)
+{
+	static const uint8_t com[4] = {0xff, 0xfe, 0x00, 0x02};
+	uint8_t *out;
+	size_t pos = 6;
+
+	*out_len = len + 4 + (size_t)n * 5;
+	out = malloc(*out_len);
+	assert_non_null(out);
+	memcpy(out, jpg, 2);
+	memcpy(out + 2, com, 4);
+	for (int i = 0; i < n; i++) {
+		out[pos++] = 0x00;
+		memcpy(out + pos, com, 4);
+		pos += 4;
+	}
+	memcpy(out + pos, jpg + 2, len - 2);
+	return out;
+}
+
 static void rejects_jpeg_with_too_many_warnings(void **state)
 {
 	size_t len, out_len;
-	uint8_t *jpg = synth_jpeg(64, 64, 1, &len);
+	uint8_t *jpg = synth_jpeg(64, 64, 0, &len);
 	uint8_t *crafted;
 	nsw_image *img;
 
 	(void)state;
-	crafted = repeat_scan(jpg, len, 1, 20, &out_len);
+	crafted = with_stray_bytes(jpg, len, 1001, &out_len);
 	assert_decode_fails(crafted, out_len, NSW_ELIMIT);
 	assert_non_null(strstr(nsw_error_last(), "warnings"));
 	free(crafted);
-	/* 10 repeats (630 warnings) are tolerated. */
-	crafted = repeat_scan(jpg, len, 1, 10, &out_len);
-	img = decode_ok(crafted, out_len, "630warnings.jpg");
-	assert_int_equal(img->height, 64);
+	/* 1000 are tolerated, and the pixels are the clean file's. */
+	crafted = with_stray_bytes(jpg, len, 1000, &out_len);
+	img = decode_ok(crafted, out_len, "1000warnings.jpg");
+	{
+		nsw_image *clean = decode_ok(jpg, len, "clean.jpg");
+
+		assert_memory_equal(img->pixels, clean->pixels, 64 * 64 * 3);
+		nsw_image_free(clean);
+	}
 	nsw_image_free(img);
 	free(crafted);
 	free(jpg);
@@ -1280,6 +1340,9 @@ int main(void)
 			reset_alloc),
 		cmocka_unit_test_teardown(rejects_jpeg_with_too_many_warnings,
 					  reset_alloc),
+		cmocka_unit_test_teardown(
+			rejects_progressive_jpeg_over_memory_limit,
+			reset_alloc),
 		cmocka_unit_test_teardown(
 			rejects_corrupted_jpeg_without_crashing, reset_alloc),
 		cmocka_unit_test_teardown(stops_when_the_sink_fails,
