@@ -62,9 +62,9 @@ static _Noreturn void on_error_exit(j_common_ptr cinfo)
  * Warnings (level -1) are corrupt-data notices libjpeg recovers from. A
  * premature end of data (of the file or of a scan) is fatal for us: libjpeg
  * would pad the image with grey and hash a picture that is not in the file.
- * Other warnings (such as
- * extraneous bytes before a marker, common in camera files) are tolerated
- * up to NSW_JPEG_WARNINGS_MAX, as libvips does without "fail".
+ * Other warnings (such as extraneous bytes before a marker, common in camera
+ * files) are tolerated up to NSW_JPEG_WARNINGS_MAX, as libvips does without
+ * "fail".
  */
 static void on_emit_message(j_common_ptr cinfo, int level)
 {
