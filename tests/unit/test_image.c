@@ -728,6 +728,33 @@ static void rejects_jpeg_with_too_many_warnings(void **state)
 	free(jpg);
 }
 
+/*
+ * JPEG kinds this 8-bit libjpeg-turbo cannot decode are reported as corrupt
+ * (libjpeg cannot tell them from garbage that reaches the same marker), with
+ * libjpeg's reason in the message.
+ */
+static void reports_undecodable_jpeg_kinds(void **state)
+{
+	size_t len;
+	uint8_t *jpg = synth_jpeg(16, 16, 0, &len);
+	size_t sof = find_marker(jpg, len, 2, 0xc0);
+	uint8_t *bad;
+
+	(void)state;
+	assert_true(sof < len);
+	bad = dup_bytes(jpg, len);
+	bad[sof + 4] = 12; /* 12-bit precision */
+	assert_decode_fails(bad, len, NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), "precision 12"));
+	free(bad);
+	bad = dup_bytes(jpg, len);
+	bad[sof + 1] = 0xc3; /* lossless (SOF3) */
+	assert_decode_fails(bad, len, NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), "0xc3"));
+	free(bad);
+	free(jpg);
+}
+
 static void rejects_corrupted_jpeg_without_crashing(void **state)
 {
 	size_t len;
@@ -1343,6 +1370,8 @@ int main(void)
 		cmocka_unit_test_teardown(
 			rejects_progressive_jpeg_over_memory_limit,
 			reset_alloc),
+		cmocka_unit_test_teardown(reports_undecodable_jpeg_kinds,
+					  reset_alloc),
 		cmocka_unit_test_teardown(
 			rejects_corrupted_jpeg_without_crashing, reset_alloc),
 		cmocka_unit_test_teardown(stops_when_the_sink_fails,
