@@ -822,6 +822,11 @@ static void check_stream_equals_whole(const uint8_t *file, size_t len,
 	assert_int_equal(nsw_pdq_hash_buffer(&b, file, len, what, 1), NSW_OK);
 	assert_same_result(&a, &b);
 	assert_memory_equal(a.dihedral, b.dihedral, sizeof(a.dihedral));
+	/* The decoded size is reported; a hash of pixels has none. */
+	assert_int_equal(b.width, img->width);
+	assert_int_equal(b.height, img->height);
+	assert_int_equal(a.width, 0);
+	assert_int_equal(a.height, 0);
 	nsw_image_free(img);
 }
 
