@@ -652,6 +652,31 @@ static void pre_resize_is_nearest_neighbour_to_512(void **state)
 	}
 }
 
+static void grey_row_check_sees_every_byte(void **state)
+{
+	(void)state;
+	for (uint32_t w = 1; w <= 60; w++) {
+		/* Exactly 3 * w bytes, so reading past the row is caught
+		 * under ASan. */
+		uint8_t *row = malloc((size_t)w * 3);
+
+		assert_non_null(row);
+		for (uint32_t x = 0; x < w; x++)
+			row[3 * x] = row[3 * x + 1] = row[3 * x + 2] =
+				(uint8_t)(x * 37 + w);
+		assert_true(nsw_pdq__row_is_grey(row, w));
+		for (size_t j = 0; j < (size_t)w * 3; j++) {
+			for (int bit = 0; bit < 8; bit += 7) {
+				row[j] ^= (uint8_t)(1u << bit);
+				assert_false(nsw_pdq__row_is_grey(row, w));
+				row[j] ^= (uint8_t)(1u << bit);
+			}
+		}
+		assert_true(nsw_pdq__row_is_grey(row, w));
+		free(row);
+	}
+}
+
 static void grey_rule_looks_at_every_pixel(void **state)
 {
 	const uint32_t w = 700, h = 650; /* resized: most pixels unsampled */
@@ -1021,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(hex_rejects_malformed_text),
 		cmocka_unit_test(distance_counts_differing_bits),
 		cmocka_unit_test(pre_resize_is_nearest_neighbour_to_512),
+		cmocka_unit_test(grey_row_check_sees_every_byte),
 		cmocka_unit_test(grey_rule_looks_at_every_pixel),
 		cmocka_unit_test(too_small_gives_the_zero_hash),
 		cmocka_unit_test(sink_needs_every_row_only_while_grey),
