@@ -14,6 +14,7 @@
 #include "netsweep/list.h"
 #include "netsweep/network.h"
 #include "netsweep/pdq.h"
+#include "netsweep/scan.h"
 #include "netsweep/synth.h"
 #include "netsweep/phone.h"
 #include "netsweep/walk.h"
