@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	enum {
 		IMAGES = 4
 	};
-	int iterations = argc > 1 ? atoi(argv[1]) : 200;
+	int iterations = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 200;
 	float *luma[IMAGES];
 	double best_ours = 1e300, best_dih = 1e300, best_naive = 1e300;
 	double best_front = 1e300;

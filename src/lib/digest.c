@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* MD5, SHA-1 and SHA-256 through OpenSSL's EVP interface: the only file that
- * includes OpenSSL, translating its 1-is-success convention to NSW_E*. */
+/* MD5, SHA-1, SHA-256, HMAC-SHA256 and Ed25519 through OpenSSL's EVP
+ * interface: the only file that includes OpenSSL, translating its
+ * 1-is-success convention to NSW_E*. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "netsweep/digest.h"
+#include "netsweep/sign.h"
 
 /* The digests in the order of nsw_algo (MD5, SHA1, SHA256). */
 enum {
@@ -212,4 +220,188 @@ int nsw_hex_decode(uint8_t *out, size_t out_len, const char *text,
 		out[i] = (uint8_t)(hex_value(text[2 * i]) << 4 |
 				   hex_value(text[2 * i + 1]));
 	return NSW_OK;
+}
+
+/* ---- Ed25519 and HMAC ------------------------------------------------- */
+
+static int open_key_file(FILE **out, const char *path)
+{
+	*out = fopen(path, "rb");
+	if (*out == NULL)
+		return nsw_error_set(errno == ENOENT ? NSW_ENOTFOUND : NSW_EIO,
+				     "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* A private key, or (want_private = 0) a public or private key. */
+static int load_key(EVP_PKEY **out, const char *path, int want_private)
+{
+	FILE *f = NULL;
+	EVP_PKEY *key = NULL;
+	int rc = open_key_file(&f, path);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	if (key == NULL && !want_private) {
+		rewind(f);
+		key = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	}
+	fclose(f);
+	if (key == NULL || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
+		EVP_PKEY_free(key);
+		return nsw_error_set(NSW_EFORMAT, "%s: not an Ed25519 %s key",
+				     path, want_private ? "private" : "PEM");
+	}
+	*out = key;
+	return 0;
+}
+
+int nsw_sign_keygen(const char *private_path, const char *public_path)
+{
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY *key = NULL;
+	FILE *f = NULL;
+	int fd = -1, rc = NSW_ERROR;
+
+	pctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+	if (pctx == NULL || EVP_PKEY_keygen_init(pctx) != 1 ||
+	    EVP_PKEY_keygen(pctx, &key) != 1) {
+		rc = nsw_error_set(NSW_ERROR, "Ed25519 key generation failed");
+		goto done;
+	}
+	/* The private key is created 0600 and never over an existing file. */
+	fd = open(private_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = nsw_error_set(NSW_EIO, "%s: %s", private_path,
+				   strerror(errno));
+		goto done;
+	}
+	f = fdopen(fd, "wb");
+	if (f == NULL) {
+		rc = nsw_error_set(NSW_EIO, "%s: %s", private_path,
+				   strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    fclose(f) != 0) {
+		f = NULL;
+		rc = nsw_error_set(NSW_EIO, "%s: cannot write key",
+				   private_path);
+		goto done;
+	}
+	f = fopen(public_path, "wb");
+	if (f == NULL) {
+		rc = nsw_error_set(NSW_EIO, "%s: %s", public_path,
+				   strerror(errno));
+		goto done;
+	}
+	if (PEM_write_PUBKEY(f, key) != 1 || fclose(f) != 0) {
+		f = NULL;
+		rc = nsw_error_set(NSW_EIO, "%s: cannot write key",
+				   public_path);
+		goto done;
+	}
+	f = NULL;
+	rc = 0;
+done:
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	EVP_PKEY_free(key);
+	EVP_PKEY_CTX_free(pctx);
+	return rc;
+}
+
+int nsw_sign_ed25519(uint8_t sig[NSW_ED25519_SIG_BYTES],
+		     const char *private_path, const void *msg, size_t len)
+{
+	EVP_PKEY *key = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	size_t siglen = NSW_ED25519_SIG_BYTES;
+	int rc = load_key(&key, private_path, 1);
+
+	if (rc < 0)
+		return rc;
+	ctx = EVP_MD_CTX_new();
+	/* Ed25519 is one-shot: no digest, the whole message at once. */
+	if (ctx == NULL ||
+	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) != 1 ||
+	    EVP_DigestSign(ctx, sig, &siglen, msg, len) != 1 ||
+	    siglen != NSW_ED25519_SIG_BYTES)
+		rc = nsw_error_set(NSW_ERROR, "Ed25519 signing failed");
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+int nsw_verify_ed25519(const uint8_t sig[NSW_ED25519_SIG_BYTES],
+		       const char *public_path, const void *msg, size_t len)
+{
+	EVP_PKEY *key = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	int rc = load_key(&key, public_path, 0);
+
+	if (rc < 0)
+		return rc;
+	ctx = EVP_MD_CTX_new();
+	if (ctx == NULL ||
+	    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) != 1)
+		rc = nsw_error_set(NSW_ERROR, "Ed25519 verification failed");
+	else if (EVP_DigestVerify(ctx, sig, NSW_ED25519_SIG_BYTES, msg, len) !=
+		 1)
+		rc = nsw_error_set(NSW_EFORMAT,
+				   "signature does not verify with %s",
+				   public_path);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+int nsw_sign_public_pem(char **out, const char *key_path)
+{
+	EVP_PKEY *key = NULL;
+	BIO *bio = NULL;
+	char *data = NULL;
+	long n;
+	int rc = load_key(&key, key_path, 0);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	bio = BIO_new(BIO_s_mem());
+	if (bio == NULL || PEM_write_bio_PUBKEY(bio, key) != 1) {
+		rc = nsw_error_set(NSW_ERROR, "%s: cannot export public key",
+				   key_path);
+		goto done;
+	}
+	n = BIO_get_mem_data(bio, &data);
+	*out = nsw__strndup(data, n > 0 ? (size_t)n : 0);
+	if (*out == NULL)
+		rc = nsw_error_set(NSW_ENOMEM, "out of memory");
+done:
+	BIO_free(bio);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+int nsw_hmac_sha256(uint8_t out[NSW_HMAC_SHA256_BYTES], const void *key,
+		    size_t key_len, const void *msg, size_t len)
+{
+	unsigned int n = 0;
+
+	if (key == NULL || key_len == 0 || key_len > INT32_MAX)
+		return nsw_error_set(NSW_EINVAL, "HMAC needs a key");
+	if (HMAC(EVP_sha256(), key, (int)key_len, msg, len, out, &n) == NULL ||
+	    n != NSW_HMAC_SHA256_BYTES)
+		return nsw_error_set(NSW_ERROR, "HMAC-SHA256 failed");
+	return 0;
+}
+
+void nsw_sign_free(char *s)
+{
+	nsw__free(s);
 }

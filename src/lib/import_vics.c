@@ -162,7 +162,6 @@ static int rec_end(vics_reader *r)
 					  (unsigned long long)rec);
 	if (r->case_id.len > 0 && r->item_depth) {
 		if (nsw_buf_putc(&r->attr, r->attr.len ? ',' : '{') < 0 ||
-		    nsw_buf_puts(&r->attr, "\"Case\":") < 0 ||
 		    nsw_buf_put(&r->attr, r->case_id.ptr, r->case_id.len) < 0)
 			r->attr_truncated = 1;
 	}
@@ -426,10 +425,20 @@ static void field_scalar(vics_reader *r, char kind, const char *t, size_t n)
 			set_text(r, &r->name, t, n);
 		return;
 	case F_CASE_ID:
-		if ((kind == 's' || kind == 'n') && r->case_id.len == 0) {
-			nsw_buf_reset(&r->case_id);
-			if (nsw_import__json_string(&r->case_id, t, n) < 0)
-				nsw_buf_reset(&r->case_id);
+		/* Kept as "CaseID":..,"CaseNumber":.. for the case's Media. */
+		if (kind == 's' || kind == 'n') {
+			size_t mark = r->case_id.len;
+
+			if ((r->case_id.len &&
+			     nsw_buf_putc(&r->case_id, ',') < 0) ||
+			    nsw_import__json_string(&r->case_id, r->key,
+						    r->key_len) < 0 ||
+			    nsw_buf_putc(&r->case_id, ':') < 0 ||
+			    nsw_import__json_string(&r->case_id, t, n) < 0) {
+				r->case_id.len = mark;
+				if (r->case_id.ptr)
+					r->case_id.ptr[mark] = '\0';
+			}
 		}
 		return;
 	default:

@@ -784,3 +784,61 @@ done:
 	nsw__free(qw);
 	return rc;
 }
+
+/* ---- verify ----------------------------------------------------------- */
+
+int nsw_pdq_index__verify(const nsw_pdq_index *index, const char *what)
+{
+	uint32_t rowmask = index->row_bits >= 32 ? 0xffffffffu
+						 : (1u << index->row_bits) - 1;
+
+	for (uint32_t t = 0; t < index->ntables; t++) {
+		const nsw_pdq_index_table *tab = &index->tables[t];
+		uint64_t ndir = (uint64_t)1 << tab->dir_bits;
+		uint32_t shift = tab->bits - tab->dir_bits;
+
+		if (tab->dir[0] != 0 || tab->dir[ndir] != index->count)
+			return nsw_error_set(NSW_EFORMAT,
+					     "%s: PDQ index table %u does not "
+					     "cover all %u hashes",
+					     what, t, index->count);
+		for (uint64_t j = 0; j < ndir; j++) {
+			uint32_t lo = tab->dir[j], hi = tab->dir[j + 1];
+
+			if (lo > hi || hi > index->count)
+				return nsw_error_set(NSW_EFORMAT,
+						     "%s: PDQ index table %u "
+						     "directory not ascending",
+						     what, t);
+			for (uint32_t k = lo; k < hi; k++) {
+				uint32_t row =
+					tab->ent ? tab->ent[k] & rowmask : k;
+				uint64_t w[4];
+				uint32_t key;
+
+				if (row >= index->count)
+					return nsw_error_set(
+						NSW_EFORMAT,
+						"%s: PDQ index table %u names "
+						"row %u of %u",
+						what, t, row, index->count);
+				load_words(w,
+					   index->hashes +
+						   (size_t)row * NSW_PDQ_BYTES);
+				key = extract_key(w, tab->bit_offset,
+						  tab->bits);
+				if ((shift >= 32 ? 0 : key >> shift) != j ||
+				    (tab->ent && shift > 0 &&
+				     (key & ((1u << shift) - 1)) !=
+					     (uint32_t)((uint64_t)tab->ent[k] >>
+							index->row_bits)))
+					return nsw_error_set(
+						NSW_EFORMAT,
+						"%s: PDQ index table %u files "
+						"row %u under the wrong key",
+						what, t, row);
+			}
+		}
+	}
+	return NSW_OK;
+}

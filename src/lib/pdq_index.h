@@ -105,6 +105,14 @@ int nsw_pdq_index__query(nsw_pdq_query_ctx *ctx, const nsw_pdq_index *index,
 			 uint32_t radius, int strategy,
 			 const nsw_pdq_hit **hits, size_t *nhits);
 
+/*
+ * Full consistency check (reads everything): directories ascending and
+ * complete, every row filed under its own key. What makes recall exact
+ * on a file that passed its checksum but came from elsewhere.
+ * @return 0 or NSW_EFORMAT
+ */
+int nsw_pdq_index__verify(const nsw_pdq_index *index, const char *what);
+
 /* Bytes of memory the search structures use (hashes + tables). */
 size_t nsw_pdq_index__memory(const nsw_pdq_index *index);
 

@@ -296,6 +296,11 @@ int nsw_pdq_hash_buffer(nsw_pdq_result *out, const uint8_t *data, size_t len,
 	rc = nsw_image_decode_sink(data, len, name, &sink);
 	if (rc == NSW_OK)
 		rc = nsw_pdq__collector_finish(out, &c, name, dihedral);
+	if (rc == NSW_OK) {
+		/* The decoded size, as begin() reported it (pdq.h). */
+		out->width = c.width;
+		out->height = c.height;
+	}
 	nsw_pdq__collector_dispose(&c);
 	return rc;
 }
