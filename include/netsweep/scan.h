@@ -15,6 +15,7 @@
 #include "netsweep/case.h"
 #include "netsweep/common.h"
 #include "netsweep/hasher.h"
+#include "netsweep/match.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -118,6 +119,38 @@ typedef struct nsw_scan_result {
  */
 NSW_EXTERN int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 			    nsw_scan_result *result);
+
+/* ---- Matching against list files -------------------------------------- */
+
+/** Lists opened for a scan, with their matcher. */
+typedef struct nsw_scan_lists nsw_scan_lists;
+
+/**
+ * Open .nswl list files (each with its delta segments) for a scan: `match`
+ * lists report hits, `allow` lists (NSRL, known software) suppress them.
+ * Each list's checksum is the SHA-256 of its base file followed by its
+ * delta segments in order.
+ * @param out     owned; free with nsw_scan_lists_free() after the scan
+ * @param opts    PDQ threshold, quality gate, dihedral; NULL: defaults
+ * @return 0, NSW_ENOTFOUND, NSW_EFORMAT (not a list), NSW_EIO, NSW_ELIMIT
+ *         (too many lists), NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_scan_lists_open(nsw_scan_lists **out,
+				   const char *const *match, size_t nmatch,
+				   const char *const *allow, size_t nallow,
+				   const nsw_match_options *opts);
+
+/** The lists as the case records them (match lists first, then allow
+ * lists, in the order given); borrowed until free. */
+NSW_EXTERN const nsw_case_list *nsw_scan_lists_cases(const nsw_scan_lists *l,
+						     uint32_t *count);
+
+/** The matcher to put in nsw_scan_options; borrowed until free. */
+NSW_EXTERN const nsw_scan_matcher *
+nsw_scan_lists_matcher(const nsw_scan_lists *l);
+
+/** Close the lists. NULL is a no-op. */
+NSW_EXTERN void nsw_scan_lists_free(nsw_scan_lists *l);
 
 /** Content-sniffed media type of a file's first bytes ("image/jpeg",
  * "application/pdf", ...), or NULL when unknown. Static strings. */

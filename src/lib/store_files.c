@@ -473,7 +473,7 @@ int nsw_case_hits_foreach(nsw_case *c, const nsw_hit_filter *filter,
 		"JOIN evidence e ON e.id = f.evidence_id "
 		"WHERE (?1 = 0 OR f.evidence_id = ?1) "
 		"AND (?2 OR h.suppressed = 0) AND (?3 OR l.role = 'match') "
-		"ORDER BY f.id, h.id");
+		"ORDER BY f.evidence_id, f.path, h.id");
 	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, filter->evidence_id);
 	rc = rc ? rc
 		: nsw_sqldb_bind_int64(st, 2,
