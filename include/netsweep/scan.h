@@ -65,7 +65,7 @@ typedef struct nsw_scan_progress {
 	int64_t bytes_done;
 	int64_t files_skipped; /**< already recorded (resume) */
 	int64_t hits;	       /**< reported hits recorded so far */
-	int64_t errors;	       /**< files with a non-ok status so far */
+	int64_t errors;	       /**< unreadable or vanished so far */
 	double elapsed;	       /**< seconds since the scan started */
 	int final;	       /**< 1 on the last call */
 } nsw_scan_progress;
@@ -103,7 +103,8 @@ typedef struct nsw_scan_result {
 	int64_t files_skipped; /**< already recorded, not read again */
 	int64_t files;	       /**< recorded now */
 	int64_t bytes;	       /**< bytes hashed now */
-	int64_t errors;	       /**< recorded now with a non-ok status */
+	int64_t errors;	       /**< recorded now unreadable or vanished */
+	int64_t skipped;       /**< recorded now as links, specials, loops */
 	int64_t hits;	       /**< reported hits recorded now */
 	double seconds;
 } nsw_scan_result;

@@ -484,8 +484,10 @@ static int record(struct writer *w, nsw_scan_job *job)
 	w->result->files++;
 	if (job->hashed)
 		w->result->bytes += (int64_t)h->size;
-	if (job->status != NSW_FILE_OK)
+	if (job->status == NSW_FILE_ERROR || job->status == NSW_FILE_VANISHED)
 		w->result->errors++;
+	else if (job->status != NSW_FILE_OK)
+		w->result->skipped++;
 	return record_hits(w, job, id);
 }
 
