@@ -151,6 +151,7 @@ static int header(nsrl_reader *r, char *line, size_t len, uint64_t ln)
 		r->col[i] = column_role(f[i], fl[i]);
 		hashes += r->col[i] >= NC_SHA1 && r->col[i] <= NC_SHA256;
 		nsw_buf_init(&r->colname[i], 256);
+		r->ncols = i + 1; /* so the buffer is freed on failure */
 		if (!nsw_import__utf8_ok(f[i], fl[i]) ||
 		    nsw_import__json_string(&r->colname[i], f[i], fl[i]) < 0)
 			return nsw_error_set(
