@@ -384,20 +384,18 @@ static void field_scalar(vics_reader *r, char kind, const char *t, size_t n)
 			n--;
 		if (kind == '0' || n == 0)
 			return;
-		if ((kind != 's' && kind != 'n') || !code_ok(t, n)) {
-			mark_bad(r, "Category is not a category code");
-			return;
-		}
+		/* Unreadable: the entry stays uncategorised (never "safe")
+		 * and the value is kept as given. */
+		if ((kind != 's' && kind != 'n') || !code_ok(t, n))
+			break;
 		set_text(r, &r->code, t, n);
 		return;
 	case F_SIZE:
 		if (kind == '0' || (kind == 's' && n == 0))
 			return;
 		if ((kind != 's' && kind != 'n') ||
-		    nsw_import__uint(&v, t, n) < 0) {
-			mark_bad(r, "MediaSize is not a size");
-			return;
-		}
+		    nsw_import__uint(&v, t, n) < 0)
+			break; /* size unknown, value kept as given */
 		r->e.size = v;
 		return;
 	case F_VICTIM:
@@ -630,14 +628,16 @@ static int start(vics_reader *r, char open)
 			r->media_depth = r->depth;
 			return 0;
 		}
-		if (r->field != F_ATTR && r->field != F_VICTIM &&
-		    r->field != F_OFFENDER) {
-			if (r->field != F_IGNORE && r->field != F_MEDIA &&
-			    r->field != F_CASE_ID)
-				mark_bad(r, "a field that should be a value "
-					    "is an object or array");
+		if (r->field == F_MD5 || r->field == F_SHA1 ||
+		    r->field == F_SHA256) {
+			mark_bad(r, "a hash is an object or array");
 			return 0;
 		}
+		if (r->field == F_IGNORE || r->field == F_MEDIA ||
+		    r->field == F_CASE_ID)
+			return 0;
+		/* Anything else, even a Category that is an object, is
+		 * kept verbatim; the modelled field stays unknown. */
 		r->attr_on = 1;
 		r->comma = 0;
 		r->after_key = 0;
