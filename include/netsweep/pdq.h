@@ -43,6 +43,13 @@ typedef struct nsw_pdq_result {
 	nsw_pdq_hash dihedral[NSW_PDQ_DIHEDRAL_COUNT]; /**< when asked */
 	int quality;				       /**< 0..100 */
 	int has_dihedral;
+	/**
+	 * Set by nsw_pdq_hash_buffer() and nsw_pdq_hash_file(): the decoded
+	 * image's width and height as the decoder's begin() reported them,
+	 * before any pre-resize. 0 when the hash did not come from a decode.
+	 */
+	uint32_t width;
+	uint32_t height;
 } nsw_pdq_result;
 
 /** Short name of a variant ("original", "rot90", ...). Never NULL. */

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The account-graph algorithms over igraph 0.10: PageRank, sampled
+ * betweenness, Louvain communities. The only file that includes igraph.h;
+ * igraph's aborting error handler is replaced for the duration of each call
+ * by one that records the failure, and igraph codes become NSW_E* here.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <igraph.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "limits.h"
+#include "network_graph.h"
+
+/*
+ * igraph 0.10 as Debian builds it is not thread-safe (IGRAPH_THREAD_SAFE is
+ * 0): its handlers, RNG and finally-stack are process globals. Every igraph
+ * use goes through this lock, and so does the handler state below.
+ */
+static pthread_mutex_t igraph_lock = PTHREAD_MUTEX_INITIALIZER;
+static char igraph_reason[512];
+static igraph_error_t igraph_last_errno;
+static unsigned long igraph_warnings;
+
+/* Record the failure and free igraph's temporaries; igraph then returns
+ * the error code to its caller instead of aborting. */
+static void record_error(const char *reason, const char *file, int line,
+			 igraph_error_t igraph_errno)
+{
+	(void)file;
+	(void)line;
+	snprintf(igraph_reason, sizeof(igraph_reason), "%s",
+		 reason ? reason : "");
+	igraph_last_errno = igraph_errno;
+	IGRAPH_FINALLY_FREE();
+}
+
+/* Warnings (such as PageRank convergence notes) are counted, not printed:
+ * a library must not write to stderr. */
+static void record_warning(const char *reason, const char *file, int line)
+{
+	(void)reason;
+	(void)file;
+	(void)line;
+	igraph_warnings++;
+}
+
+/* Translate an igraph return code into NSW_E* with igraph's reason. */
+static int translate(igraph_error_t rc, const char *what)
+{
+	int code;
+
+	switch (rc) {
+	case IGRAPH_SUCCESS:
+		return 0;
+	case IGRAPH_ENOMEM:
+		code = NSW_ENOMEM;
+		break;
+	case IGRAPH_EINVAL:
+	case IGRAPH_EINVVID:
+		code = NSW_EINVAL;
+		break;
+	case IGRAPH_EOVERFLOW:
+		code = NSW_ELIMIT;
+		break;
+	default:
+		code = NSW_ERROR;
+		break;
+	}
+	return nsw_error_set(code, "network: igraph %s failed: %s (%s)", what,
+			     igraph_reason[0] ? igraph_reason : "no reason",
+			     igraph_strerror(rc));
+}
+
+typedef struct handlers {
+	igraph_error_handler_t *error;
+	igraph_warning_handler_t *warning;
+} handlers;
+
+static handlers enter_igraph(void)
+{
+	handlers old;
+
+	pthread_mutex_lock(&igraph_lock);
+	igraph_reason[0] = '\0';
+	igraph_last_errno = IGRAPH_SUCCESS;
+	old.error = igraph_set_error_handler(record_error);
+	old.warning = igraph_set_warning_handler(record_warning);
+	return old;
+}
+
+static void leave_igraph(handlers old)
+{
+	igraph_set_error_handler(old.error);
+	igraph_set_warning_handler(old.warning);
+	pthread_mutex_unlock(&igraph_lock);
+}
+
+/* splitmix64: a small, seedable generator for the betweenness sample. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Build an igraph graph from an edge list (caller destroys on success). */
+static igraph_error_t build_graph(igraph_t *g, const nsw_net__edges *e,
+				  uint32_t n_vertices, int directed)
+{
+	igraph_vector_int_t ends;
+	igraph_error_t rc;
+	size_t i;
+
+	rc = igraph_vector_int_init(&ends, (igraph_integer_t)(2 * e->n));
+	if (rc != IGRAPH_SUCCESS)
+		return rc;
+	for (i = 0; i < e->n; i++) {
+		VECTOR(ends)[2 * i] = e->src[i];
+		VECTOR(ends)[2 * i + 1] = e->dst[i];
+	}
+	rc = igraph_create(g, &ends, n_vertices, directed);
+	igraph_vector_int_destroy(&ends);
+	return rc;
+}
+
+/* PageRank on the directed, weighted flow graph (PRPACK, damping 0.85). */
+static int run_pagerank(double *pagerank, const nsw_net__graph_in *in)
+{
+	igraph_t g;
+	igraph_vector_t res, w;
+	igraph_real_t value = 0;
+	igraph_error_t rc;
+	int built = 0, have_res = 0;
+	uint32_t i;
+
+	rc = build_graph(&g, &in->flow, in->n_vertices, 1);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	built = 1;
+	rc = igraph_vector_init(&res, 0);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	have_res = 1;
+	igraph_vector_view(&w, in->flow.w, (igraph_integer_t)in->flow.n);
+	rc = igraph_pagerank(&g, IGRAPH_PAGERANK_ALGO_PRPACK, &res, &value,
+			     igraph_vss_all(), 1, 0.85, in->flow.n ? &w : NULL,
+			     NULL);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	for (i = 0; i < in->n_vertices; i++)
+		pagerank[i] = VECTOR(res)[i];
+done:
+	if (have_res)
+		igraph_vector_destroy(&res);
+	if (built)
+		igraph_destroy(&g);
+	return translate(rc, "PageRank");
+}
+
+/*
+ * Betweenness on the undirected, unweighted projection. Exact when the
+ * graph has at most `samples` vertices; otherwise Brandes-Pich source
+ * sampling: k distinct sources drawn uniformly (partial Fisher-Yates with
+ * the seed), igraph_betweenness_subset from those sources to all targets,
+ * scaled by n / k, which is an unbiased estimate of the exact value.
+ */
+static int run_betweenness(double *betweenness, uint32_t *sources_used,
+			   const igraph_t *g, const nsw_net__graph_in *in)
+{
+	igraph_vector_t res;
+	igraph_vector_int_t sources;
+	igraph_error_t rc;
+	int have_res = 0, have_sources = 0;
+	uint32_t n = in->n_vertices, k = in->betweenness_samples, i;
+	uint32_t *perm = NULL;
+	uint64_t state = in->seed;
+	double scale = 1.0;
+	int ret = 0;
+
+	rc = igraph_vector_init(&res, 0);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	have_res = 1;
+	if (k == 0 || n <= k) {
+		*sources_used = n;
+		rc = igraph_betweenness(g, &res, igraph_vss_all(), 0, NULL);
+		if (rc != IGRAPH_SUCCESS)
+			goto done;
+	} else {
+		perm = nsw__reallocarray(NULL, n, sizeof(*perm));
+		if (perm == NULL) {
+			ret = nsw_error_set(NSW_ENOMEM,
+					    "network: no memory for the "
+					    "betweenness sample (%u vertices)",
+					    n);
+			goto done;
+		}
+		for (i = 0; i < n; i++)
+			perm[i] = i;
+		rc = igraph_vector_int_init(&sources, k);
+		if (rc != IGRAPH_SUCCESS)
+			goto done;
+		have_sources = 1;
+		for (i = 0; i < k; i++) {
+			uint32_t j = i + (uint32_t)(next_random(&state) %
+						    (uint64_t)(n - i));
+			uint32_t t = perm[i];
+
+			perm[i] = perm[j];
+			perm[j] = t;
+			VECTOR(sources)[i] = perm[i];
+		}
+		*sources_used = k;
+		rc = igraph_betweenness_subset(g, &res, igraph_vss_all(), 0,
+					       igraph_vss_vector(&sources),
+					       igraph_vss_all(), NULL);
+		if (rc != IGRAPH_SUCCESS)
+			goto done;
+		scale = (double)n / (double)k;
+	}
+	for (i = 0; i < n; i++)
+		betweenness[i] = VECTOR(res)[i] * scale;
+done:
+	nsw__free(perm);
+	if (have_sources)
+		igraph_vector_int_destroy(&sources);
+	if (have_res)
+		igraph_vector_destroy(&res);
+	if (ret != 0)
+		return ret;
+	return translate(rc, "betweenness");
+}
+
+/* Louvain (igraph_community_multilevel) on the weighted projection. */
+static int run_communities(nsw_net__graph_out *out, const igraph_t *g,
+			   const nsw_net__graph_in *in)
+{
+	igraph_vector_int_t membership;
+	igraph_vector_t modularity, w;
+	igraph_error_t rc;
+	int have_m = 0, have_q = 0;
+	igraph_integer_t i, max = -1;
+
+	rc = igraph_vector_int_init(&membership, 0);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	have_m = 1;
+	rc = igraph_vector_init(&modularity, 0);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	have_q = 1;
+	igraph_vector_view(&w, in->und.w, (igraph_integer_t)in->und.n);
+	rc = igraph_community_multilevel(g, in->und.n ? &w : NULL, 1.0,
+					 &membership, NULL, &modularity);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	for (i = 0; i < (igraph_integer_t)in->n_vertices; i++) {
+		out->community[i] = (int32_t)VECTOR(membership)[i];
+		if (VECTOR(membership)[i] > max)
+			max = VECTOR(membership)[i];
+	}
+	out->n_communities = (uint32_t)(max + 1);
+	out->modularity = igraph_vector_size(&modularity) > 0
+				  ? igraph_vector_tail(&modularity)
+				  : 0.0;
+done:
+	if (have_q)
+		igraph_vector_destroy(&modularity);
+	if (have_m)
+		igraph_vector_int_destroy(&membership);
+	return translate(rc, "community detection");
+}
+
+int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
+{
+	handlers old;
+	igraph_t und;
+	igraph_error_t rc;
+	int ret = 0, built = 0;
+
+	if (out == NULL || in == NULL)
+		return nsw_error_set(NSW_EINVAL, "network: NULL argument");
+	if ((uint64_t)in->n_vertices > in->max_vertices)
+		return nsw_error_set(
+			NSW_ELIMIT,
+			"network: the account graph has %u vertices "
+			"(accounts), "
+			"over the limit of %llu; refusing to analyse it",
+			in->n_vertices, (unsigned long long)in->max_vertices);
+	if ((uint64_t)in->flow.n > in->max_edges ||
+	    (uint64_t)in->und.n > in->max_edges)
+		return nsw_error_set(
+			NSW_ELIMIT,
+			"network: the account graph has %zu directed and %zu "
+			"undirected edges, over the limit of %llu; refusing to "
+			"analyse it",
+			in->flow.n, in->und.n,
+			(unsigned long long)in->max_edges);
+	out->modularity = 0;
+	out->n_communities = 0;
+	out->sources_used = 0;
+	if (in->n_vertices == 0)
+		return 0;
+
+	old = enter_igraph();
+	igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)in->seed);
+	ret = run_pagerank(out->pagerank, in);
+	if (ret != 0)
+		goto done;
+	rc = build_graph(&und, &in->und, in->n_vertices, 0);
+	if (rc != IGRAPH_SUCCESS) {
+		ret = translate(rc, "graph construction");
+		goto done;
+	}
+	built = 1;
+	ret = run_betweenness(out->betweenness, &out->sources_used, &und, in);
+	if (ret != 0)
+		goto done;
+	ret = run_communities(out, &und, in);
+done:
+	if (built)
+		igraph_destroy(&und);
+	leave_igraph(old);
+	return ret;
+}
+
+int nsw_net__graph_provoke_error(void)
+{
+	handlers old;
+	igraph_t g;
+	igraph_vector_int_t ends;
+	igraph_error_t rc;
+	int ret;
+
+	old = enter_igraph();
+	rc = igraph_empty(&g, 2, IGRAPH_DIRECTED);
+	if (rc == IGRAPH_SUCCESS) {
+		rc = igraph_vector_int_init(&ends, 2);
+		if (rc == IGRAPH_SUCCESS) {
+			VECTOR(ends)[0] = 0;
+			VECTOR(ends)[1] = 7; /* vertex 7 of 2: igraph refuses */
+			rc = igraph_add_edges(&g, &ends, NULL);
+			igraph_vector_int_destroy(&ends);
+		}
+		igraph_destroy(&g);
+	}
+	ret = translate(rc, "add_edges");
+	leave_igraph(old);
+	return ret;
+}
