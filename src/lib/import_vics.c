@@ -481,12 +481,32 @@ static int in_record(const vics_reader *r)
 	return r->rec_depth != 0 && r->depth >= r->rec_depth;
 }
 
+/* Is the next value an item of value[] or of a case's Media[]? */
+static int at_item(const vics_reader *r)
+{
+	return (r->value_depth && r->depth == r->value_depth &&
+		r->item_depth == 0) ||
+	       (r->media_depth && r->depth == r->media_depth &&
+		r->rec_depth == 0);
+}
+
+/* A Media record that is not an object (a string, an array...). */
+static int reject_item(vics_reader *r)
+{
+	r->records++;
+	return nsw_import__reject(
+		r->imp, NSW_EFORMAT, nsw_json_stream_line(r->js),
+		"record %llu: not an object", (unsigned long long)r->records);
+}
+
 static int scalar(vics_reader *r, char kind, const char *t, size_t n)
 {
 	if (r->depth == 1 && r->root_key == RK_CONTEXT && kind == 's') {
 		parse_context(r, t, n);
 		return 0;
 	}
+	if (at_item(r))
+		return reject_item(r);
 	if (!in_record(r))
 		return 0;
 	if (kind == 's' && !nsw_import__utf8_ok(t, n)) {
@@ -605,7 +625,7 @@ static int start(vics_reader *r, char open)
 	 * case (it has a Media array). */
 	if (r->value_depth && d == r->value_depth && r->item_depth == 0) {
 		if (open != '{')
-			return 0;
+			return reject_item(r);
 		r->item_depth = r->depth;
 		r->media_depth = 0;
 		nsw_buf_reset(&r->case_id);
@@ -614,8 +634,9 @@ static int start(vics_reader *r, char open)
 	}
 	/* A Media object inside a case. */
 	if (r->media_depth && d == r->media_depth && r->rec_depth == 0) {
-		if (open == '{')
-			rec_begin(r, r->depth);
+		if (open != '{')
+			return reject_item(r);
+		rec_begin(r, r->depth);
 		return 0;
 	}
 	if (!r->rec_depth || d < r->rec_depth)

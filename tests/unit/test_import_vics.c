@@ -309,6 +309,12 @@ static const struct {
 	 CTX20("US", "Media") "{\"SHA1\":{},\"MD5\":\"" MD5A
 			      "\"},{\"MD5\":\"" MD5B "\"}]}",
 	 0, 1, 1, "object or array"},
+	{"item not an object",
+	 CTX20("US", "Media") "\"" MD5A "\",[1],{\"MD5\":\"" MD5B "\"}]}", 0, 1,
+	 2, "not an object"},
+	{"case Media item not an object",
+	 CTX20("US", "Cases") "{\"Media\":[null,{\"MD5\":\"" MD5B "\"}]}]}", 0,
+	 1, 1, "record 1: not an object"},
 	{"truncated JSON",
 	 CTX20("US", "Media") "{\"MD5\":\"" MD5A "\"},{\"MD5\":\"" MD5B,
 	 NSW_EFORMAT, 1, 0, NULL},
