@@ -26,5 +26,7 @@ int cli_parse_uint(const char *text, unsigned long min, unsigned long max,
 
 int cli_cmd_hash(int argc, char **argv);
 int cli_cmd_case(int argc, char **argv);
+int cli_cmd_list(int argc, char **argv);
+int cli_cmd_match(int argc, char **argv);
 
 #endif

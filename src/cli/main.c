@@ -17,6 +17,10 @@ struct command {
 static const struct command commands[] = {
 	{"hash", cli_cmd_hash, "hash media: MD5, SHA-1, SHA-256, PDQ"},
 	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
+	{"list", cli_cmd_list,
+	 "known-hash lists: import, add, compact, info, "
+	 "export"},
+	{"match", cli_cmd_match, "match files or hashes against known lists"},
 };
 
 void cli_error(const char *fmt, ...)
