@@ -431,30 +431,55 @@ static int export_vics(FILE *out, const nsw_list *l, uint64_t n,
 	return 0;
 }
 
+/* hashdeep has no empty fields: the columns are the digests every entry
+ * with a known size and some digest carries; other entries are left out. */
 static int export_hashdeep(FILE *out, const nsw_list *l, uint64_t n,
 			   uint64_t *skipped)
 {
-	fputs("%%%% HASHDEEP-1.0\n%%%% size,md5,sha1,sha256,filename\n"
-	      "## netsweep list export\n##\n",
-	      out);
+	const unsigned digests = NSW_HAS_MD5 | NSW_HAS_SHA1 | NSW_HAS_SHA256;
+	unsigned cols = digests;
+	int any = 0;
+
 	for (uint64_t id = 0; id < n; id++) {
 		nsw_list_entry e;
-		const unsigned all =
-			NSW_HAS_MD5 | NSW_HAS_SHA1 | NSW_HAS_SHA256;
 
 		if (nsw_list_entry_get(l, id, &e) != 0)
 			return -1;
-		/* hashdeep has no empty fields: only complete entries. */
-		if ((e.has & all) != all || e.size < 0) {
+		if ((e.has & digests) != 0 && e.size >= 0) {
+			cols &= e.has;
+			any = 1;
+		}
+	}
+	if (!any || cols == 0)
+		cols = NSW_HAS_MD5;
+	fprintf(out,
+		"%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size%s%s%s,filename\n"
+		"## netsweep list export\n##\n",
+		cols & NSW_HAS_MD5 ? ",md5" : "",
+		cols & NSW_HAS_SHA1 ? ",sha1" : "",
+		cols & NSW_HAS_SHA256 ? ",sha256" : "");
+	for (uint64_t id = 0; id < n; id++) {
+		nsw_list_entry e;
+
+		if (nsw_list_entry_get(l, id, &e) != 0)
+			return -1;
+		if ((e.has & cols) != cols || e.size < 0) {
 			(*skipped)++;
 			continue;
 		}
-		fprintf(out, "%" PRId64 ",", e.size);
-		put_hex(out, e.md5, NSW_MD5_BYTES, 0);
-		fputc(',', out);
-		put_hex(out, e.sha1, NSW_SHA1_BYTES, 0);
-		fputc(',', out);
-		put_hex(out, e.sha256, NSW_SHA256_BYTES, 0);
+		fprintf(out, "%" PRId64, e.size);
+		if (cols & NSW_HAS_MD5) {
+			fputc(',', out);
+			put_hex(out, e.md5, NSW_MD5_BYTES, 0);
+		}
+		if (cols & NSW_HAS_SHA1) {
+			fputc(',', out);
+			put_hex(out, e.sha1, NSW_SHA1_BYTES, 0);
+		}
+		if (cols & NSW_HAS_SHA256) {
+			fputc(',', out);
+			put_hex(out, e.sha256, NSW_SHA256_BYTES, 0);
+		}
 		fputc(',', out);
 		fputs(e.name ? e.name : "", out);
 		fputc('\n', out);

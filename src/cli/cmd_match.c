@@ -557,8 +557,9 @@ int cli_cmd_match(int argc, char **argv)
 	static struct run run; /* large: the batch slots */
 	nsw_match_options opts;
 	nsw_list *lists[LISTS_MAX];
+	const char *list_paths[LISTS_MAX];
 	int allow[LISTS_MAX], threshold[LISTS_MAX];
-	unsigned nlists = 0, nalerts_lists = 0;
+	unsigned nlists = 0, nalerts_lists = 0, opened = 0;
 	char **paths = NULL;
 	int npaths = 0, rc = CLI_EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -595,10 +596,7 @@ int cli_cmd_match(int argc, char **argv)
 				rc = CLI_EXIT_USAGE;
 				goto done;
 			}
-			if (nsw_list_open(&lists[nlists], val) != 0) {
-				rc = cli_fail(val);
-				goto done;
-			}
+			list_paths[nlists] = val;
 			allow[nlists] = !strcmp(a, "--allow");
 			nalerts_lists += !allow[nlists];
 			threshold[nlists++] = -1;
@@ -671,6 +669,14 @@ int cli_cmd_match(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto done;
 	}
+	for (unsigned i = 0; i < nlists; i++) {
+		if (nsw_list_open(&lists[i], list_paths[i]) != 0) {
+			nlists = i;
+			rc = cli_fail("match");
+			goto done;
+		}
+	}
+	opened = nlists;
 	run.dihedral = opts.dihedral;
 	if (nsw_matcher_new(&run.matcher, &opts) != 0) {
 		rc = cli_fail("match");
@@ -706,7 +712,7 @@ int cli_cmd_match(int argc, char **argv)
 		rc = CLI_EXIT_PARTIAL;
 done:
 	nsw_matcher_free(run.matcher);
-	free_lists(lists, nlists);
+	free_lists(lists, opened);
 	free(paths);
 	return rc;
 }
