@@ -24,6 +24,10 @@ static const struct command commands[] = {
 	{"scan", cli_cmd_scan, "triage evidence into a case against lists"},
 	{"hits", cli_cmd_hits,
 	 "every hit in a case with provenance (jsonl, csv)"},
+	{"list", cli_cmd_list,
+	 "known-hash lists: import, add, compact, info, "
+	 "export"},
+	{"match", cli_cmd_match, "match files or hashes against known lists"},
 };
 
 void cli_error(const char *fmt, ...)
