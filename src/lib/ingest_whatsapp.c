@@ -92,26 +92,32 @@ static size_t space_len(const char *s, size_t n)
  * the form every pattern is matched against (the text keeps them). */
 static int clean(nsw_buf *out, const char *s, size_t n)
 {
-	size_t i = 0, k;
+	size_t i = 0, run = 0, k;
 
 	nsw_buf_reset(out);
 	while (i < n) {
+		/* Marks and wide spaces all start with 0xC2/0xE2/0xEF. */
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch != 0xC2 && ch != 0xE2 && ch != 0xEF) {
+			i++;
+			continue;
+		}
 		k = mark_len(s + i, n - i);
-		if (k > 0) {
-			i += k;
+		if (k == 0 && space_len(s + i, n - i) > 1)
+			k = space_len(s + i, n - i);
+		if (k == 0) {
+			i++;
 			continue;
 		}
-		k = space_len(s + i, n - i);
-		if (k > 1) {
-			if (nsw_buf_putc(out, ' ') < 0)
-				return -1;
-			i += k;
-			continue;
-		}
-		if (nsw_buf_putc(out, s[i]) < 0)
+		if (nsw_buf_put(out, s + run, i - run) < 0 ||
+		    (mark_len(s + i, n - i) == 0 && nsw_buf_putc(out, ' ') < 0))
 			return -1;
-		i++;
+		i += k;
+		run = i;
 	}
+	if (nsw_buf_put(out, s + run, n - run) < 0)
+		return -1;
 	if (out->ptr == NULL && nsw_buf_put(out, "", 0) < 0)
 		return -1;
 	return 0;
@@ -404,8 +410,9 @@ static int classify_system(const char *s, size_t n, struct match *m,
 	     i++) {
 		if (match_tpl(system_lines[i].tpl, s, n, m)) {
 			/* A name holding '"' or ':' means we split wrongly. */
-			if (m->a != NULL && (memchr(m->a, '"', m->alen) ||
-					     memchr(m->a, ':', m->alen)))
+			if ((m->a != NULL && (memchr(m->a, '"', m->alen) ||
+					      memchr(m->a, ':', m->alen))) ||
+			    (m->b != NULL && memchr(m->b, ':', m->blen)))
 				continue;
 			*action = system_lines[i].action;
 			return 1;
@@ -659,8 +666,7 @@ static int pass1_line(struct wa *w, const char *s, size_t n)
 	if (clean(cl, s + h.body, n - h.body) < 0)
 		return nsw_error_set(NSW_ENOMEM, "%s: out of memory",
 				     w->c->file);
-	if (split_author(cl->ptr, cl->len, &alen, &tat) &&
-	    !(classify_system(cl->ptr, cl->len, &m, &action))) {
+	if (split_author(cl->ptr, cl->len, &alen, &tat)) {
 		const char *rest = cl->ptr + tat;
 
 		if (h.ios_bracket &&
@@ -804,44 +810,62 @@ static const char *account_for(nsw_buf *out, const char *name,
 	return out->ptr;
 }
 
-static int split_targets(struct wa *w, const char *s, size_t n,
-			 const char ***names, size_t *count)
+static size_t sep_at(const char *s, size_t n)
 {
 	static const char *const seps[] = {", ",  " and ", " und ",
 					   " y ", " e ",   " et "};
-	size_t cnt = 1, i = 0, start = 0;
+
+	for (size_t j = 0; j < sizeof(seps) / sizeof(seps[0]); j++) {
+		size_t k = strlen(seps[j]);
+
+		if (k <= n && memcmp(s, seps[j], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+/* "A, B and C" -> names (owned array into w->targets). */
+static int split_targets(struct wa *w, const char *s, size_t n,
+			 const char ***names, size_t *count)
+{
+	size_t cnt = 0, i = 0, start = 0;
 	const char **v;
-	char *p;
+	const char *p;
 
 	*names = NULL;
 	*count = 0;
 	nsw_buf_reset(&w->targets);
-	if (nsw_buf_put(&w->targets, s, n) < 0)
-		return 0;
-	p = w->targets.ptr;
-	v = nsw__calloc(NSW_INGEST_PARTICIPANTS_MAX, sizeof(*v));
-	if (v == NULL)
-		return oom(w);
-	while (i < n) {
-		size_t k = 0;
+	while (i <= n && cnt < NSW_INGEST_PARTICIPANTS_MAX) {
+		size_t k = i < n ? sep_at(s + i, n - i) : 0;
 
-		for (size_t j = 0; j < sizeof(seps) / sizeof(seps[0]); j++)
-			if (strncmp(p + i, seps[j], strlen(seps[j])) == 0)
-				k = strlen(seps[j]);
-		if (k == 0) {
+		if (i < n && k == 0) {
 			i++;
 			continue;
 		}
-		p[i] = '\0';
-		if (i > start && cnt <= NSW_INGEST_PARTICIPANTS_MAX)
-			v[cnt++ - 1] = p + start;
+		if (i > start) {
+			if (nsw_buf_put(&w->targets, s + start, i - start) <
+				    0 ||
+			    nsw_buf_putc(&w->targets, '\0') < 0)
+				break;
+			cnt++;
+		}
+		if (i == n)
+			break;
 		i += k;
 		start = i;
 	}
-	if (n > start && cnt <= NSW_INGEST_PARTICIPANTS_MAX)
-		v[cnt++ - 1] = p + start;
+	if (cnt == 0)
+		return 0;
+	v = nsw__calloc(cnt, sizeof(*v));
+	if (v == NULL)
+		return oom(w);
+	p = w->targets.ptr;
+	for (size_t j = 0; j < cnt; j++) {
+		v[j] = p;
+		p += strlen(p) + 1;
+	}
 	*names = v;
-	*count = cnt - 1;
+	*count = cnt;
 	return 0;
 }
 
@@ -1028,16 +1052,6 @@ static int finish_message(struct wa *w)
 		m.text = w->text.ptr;
 		m.text_len = w->text.len;
 		return emit_system(w, &m, cl->ptr, cl->len);
-	}
-	{
-		struct match mt;
-		nsw_member_action act;
-
-		if (classify_system(cl->ptr, cl->len, &mt, &act)) {
-			m.text = w->text.ptr;
-			m.text_len = w->text.len;
-			return emit_system(w, &m, cl->ptr, cl->len);
-		}
 	}
 	/* Original text after the author (marks kept): find the separator
 	 * in the raw text by skipping the same number of visible bytes. */
