@@ -190,6 +190,13 @@ int nsw_ingest_phone_normalize(char *out, size_t out_size, unsigned *flags,
 	return 0;
 }
 
+int nsw_ingest__buf_error(nsw_ingest__ctx *c, int rc, const char *what)
+{
+	if (rc == NSW_ENOMEM)
+		return nsw_error_set(NSW_ENOMEM, "%s: out of memory", c->file);
+	return nsw_error_set(NSW_ELIMIT, "%s: %s too long", c->file, what);
+}
+
 /* ---- Time ------------------------------------------------------------- */
 
 int64_t nsw_ingest__days_from_civil(int64_t y, unsigned m, unsigned d)

@@ -190,6 +190,7 @@ static const char *opt(nsw_buf *b)
 static int emit_chat(struct dc *d)
 {
 	nsw_ingest_chat chat;
+	int rc;
 
 	if (d->chat_emitted)
 		return 0;
@@ -198,9 +199,9 @@ static int emit_chat(struct dc *d)
 	chat.id = opt(&d->chan_id);
 	if (chat.id == NULL) {
 		nsw_buf_reset(&d->chan_id);
-		if (nsw_buf_printf(&d->chan_id, "file:%s", d->c->file) < 0)
-			return nsw_error_set(NSW_ELIMIT, "%s: name too long",
-					     d->c->file);
+		rc = nsw_buf_printf(&d->chan_id, "file:%s", d->c->file);
+		if (rc < 0)
+			return nsw_ingest__buf_error(d->c, rc, "file name");
 		chat.id = d->chan_id.ptr;
 		chat.id_flags = NSW_INGEST_ID_SYNTHETIC;
 	}

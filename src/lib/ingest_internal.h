@@ -58,6 +58,9 @@ int nsw_ingest__account(nsw_ingest__ctx *c, nsw_ingest_account *account);
 int nsw_ingest__message(nsw_ingest__ctx *c, nsw_ingest_message *message);
 int nsw_ingest__membership(nsw_ingest__ctx *c, nsw_ingest_membership *ev);
 
+/* The error for a failed nsw_buf write `rc` (ENOMEM or ELIMIT). */
+int nsw_ingest__buf_error(nsw_ingest__ctx *c, int rc, const char *what);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t nsw_ingest__days_from_civil(int64_t y, unsigned m, unsigned d);
 /* Validate a civil time; 1 if it is a real date and time. */

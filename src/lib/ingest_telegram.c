@@ -308,6 +308,7 @@ static int chat_scalar(struct tg *t, enum key k, const char *s, size_t n)
 static int emit_chat(struct tg *t)
 {
 	nsw_ingest_chat chat;
+	int rc;
 
 	if (t->chat_emitted)
 		return 0;
@@ -319,15 +320,14 @@ static int emit_chat(struct tg *t)
 	} else {
 		/* No id (hand-made or minimal exports): derive one. */
 		nsw_buf_reset(&t->chat_id);
-		if (((t->chat_set & BIT(K_NAME))
+		rc = (t->chat_set & BIT(K_NAME))
 			     ? nsw_buf_printf(&t->chat_id, "name:%s",
 					      t->chat_name.ptr)
 			     : nsw_buf_printf(
 				       &t->chat_id, "chat#%llu",
-				       (unsigned long long)t->chat_index)) < 0)
-			return nsw_error_set(NSW_ELIMIT,
-					     "%s: chat name too long",
-					     t->c->file);
+				       (unsigned long long)t->chat_index);
+		if (rc < 0)
+			return nsw_ingest__buf_error(t->c, rc, "chat name");
 		t->chat_set |= BIT(K_ID);
 		chat.id = t->chat_id.ptr;
 		chat.id_flags = NSW_INGEST_ID_SYNTHETIC;

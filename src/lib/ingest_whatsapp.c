@@ -743,6 +743,7 @@ static int oom(struct wa *w)
 static int emit_chat(struct wa *w)
 {
 	nsw_ingest_chat chat;
+	int rc;
 	const char *base = strrchr(w->c->file, '/');
 	static const char prefix[] = "WhatsApp Chat with ";
 
@@ -757,15 +758,14 @@ static int emit_chat(struct wa *w)
 		const char *zb = strrchr(w->c->archive, '/');
 
 		zb = zb ? zb + 1 : w->c->archive;
-		if (nsw_buf_printf(&w->chat_id, "file:%s/", zb) < 0)
-			return nsw_error_set(NSW_ELIMIT, "%s: name too long",
-					     w->c->file);
+		rc = nsw_buf_printf(&w->chat_id, "file:%s/", zb);
 	} else {
-		nsw_buf_puts(&w->chat_id, "file:");
+		rc = nsw_buf_puts(&w->chat_id, "file:");
 	}
-	if (nsw_buf_puts(&w->chat_id, base) < 0)
-		return nsw_error_set(NSW_ELIMIT, "%s: name too long",
-				     w->c->file);
+	if (rc == 0)
+		rc = nsw_buf_puts(&w->chat_id, base);
+	if (rc < 0)
+		return nsw_ingest__buf_error(w->c, rc, "file name");
 	chat.id = w->chat_id.ptr;
 	chat.id_flags = NSW_INGEST_ID_SYNTHETIC;
 	if (w->title.len > 0) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "alloc.h"
 #include "ingest_recorder.h"
 #include "netsweep/common.h"
 
@@ -466,9 +467,42 @@ static void ingests_from_a_buffer_without_touching_files(void **state)
 	free(r);
 }
 
+static void survives_every_allocation_failure(void **state)
+{
+	int clean_rc, rc;
+	struct rec *ok;
+	char path[1024];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s",
+		 bundled("telegram-chat-parser", "innerdvations_saved.json"));
+	ok = ingest(path, NULL, &rc);
+	clean_rc = rc;
+	assert_int_equal(clean_rc, 0);
+	/* Fail the 1st, 2nd, ... allocation: each run ends in 0 (dedup
+	 * memory is optional) or NSW_ENOMEM, never a crash; ASan checks
+	 * for leaks. Past the run's allocation count nothing fails. */
+	for (unsigned long n = 1; n < 200; n++) {
+		struct rec *r;
+
+		nsw__alloc_fail_after(n, 1);
+		r = ingest(path, NULL, &rc);
+		nsw__alloc_fail_after(0, 0);
+		assert_true(rc == 0 || rc == NSW_ENOMEM);
+		assert_true(r->messages <= ok->messages);
+		if (rc == 0 && r->messages == ok->messages) {
+			free(r);
+			break;
+		}
+		free(r);
+	}
+	free(ok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(survives_every_allocation_failure),
 		cmocka_unit_test(ingests_bundled_fixtures_with_expected_counts),
 		cmocka_unit_test(ingests_shared_fixtures_with_expected_counts),
 		cmocka_unit_test(reads_fields_of_the_saved_messages_export),

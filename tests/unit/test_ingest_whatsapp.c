@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "support.h"
+#include "alloc.h"
 #include "ingest_recorder.h"
 #include "netsweep/common.h"
 
@@ -533,9 +534,45 @@ static void rejects_a_zip_without_chat_text(void **state)
 	ts_tmpdir_remove(dir);
 }
 
+static void survives_every_allocation_failure(void **state)
+{
+	int clean_rc, rc;
+	struct rec *ok;
+	char path[1024];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s",
+		 bundled("chatcarve", "chatcarve_en-us-android.txt"));
+	ok = ingest(path, &rc);
+	clean_rc = rc;
+	assert_int_equal(clean_rc, 0);
+	/* Fail the 1st, 2nd, ... allocation: each run ends in 0 (dedup
+	 * memory is optional) or NSW_ENOMEM, never a crash; ASan checks
+	 * for leaks. Past the run's allocation count nothing fails. */
+	for (unsigned long n = 1; n < 200; n++) {
+		struct rec *r;
+
+		nsw__alloc_fail_after(n, 1);
+		r = ingest(path, &rc);
+		nsw__alloc_fail_after(0, 0);
+		if (rc != 0 && rc != NSW_ENOMEM)
+			fprintf(stderr, "n=%lu rc=%d %s\n", n, rc,
+				nsw_error_last());
+		assert_true(rc == 0 || rc == NSW_ENOMEM);
+		assert_true(r->messages <= ok->messages);
+		if (rc == 0 && r->messages == ok->messages) {
+			free(r);
+			break;
+		}
+		free(r);
+	}
+	free(ok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(survives_every_allocation_failure),
 		cmocka_unit_test(ingests_bundled_fixtures_with_expected_counts),
 		cmocka_unit_test(ingests_shared_fixtures_with_expected_counts),
 		cmocka_unit_test(reads_fields_of_android_and_ios_exports),
