@@ -514,11 +514,19 @@ int nsw_ingest__parse_u64(uint64_t *out, const char *s, size_t n)
 	return 1;
 }
 
-int nsw_ingest__is_placeholder(const char *s)
+nsw_media_placeholder nsw_ingest__placeholder(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n >= 2 && s[0] == '(' && s[n - 1] == ')';
+	if (n < 2 || s[0] != '(' || s[n - 1] != ')')
+		return NSW_MEDIA_PLACEHOLDER_NONE;
+	if (strstr(s, "not included") != NULL)
+		return NSW_MEDIA_PLACEHOLDER_NOT_INCLUDED;
+	if (strstr(s, "exceeds maximum size") != NULL)
+		return NSW_MEDIA_PLACEHOLDER_TOO_LARGE;
+	if (strstr(s, "unavailable") != NULL)
+		return NSW_MEDIA_PLACEHOLDER_UNAVAILABLE;
+	return NSW_MEDIA_PLACEHOLDER_OTHER;
 }
 
 /* ---- Media paths ------------------------------------------------------ */

@@ -80,8 +80,9 @@ int nsw_ingest__parse_iso8601(nsw_ingest__ctx *c, int64_t *out, int *local,
 int nsw_ingest__utf8_append(nsw_buf *out, const char *s, size_t n,
 			    int *repaired, int *cut);
 
-/* A Telegram-style placeholder "(File not included...)": 1, else 0. */
-int nsw_ingest__is_placeholder(const char *s);
+/* A Telegram-style placeholder "(File not included...)": its kind, else
+ * NSW_MEDIA_PLACEHOLDER_NONE. */
+nsw_media_placeholder nsw_ingest__placeholder(const char *s);
 
 /*
  * Fill m->state and m->path for a relative reference `m->ref` under the

@@ -440,7 +440,8 @@ static int add_media(struct tg *t, nsw_ingest_media *m, size_t *count,
 				    .len))
 			x->size = size;
 	}
-	if (nsw_ingest__is_placeholder(ref)) {
+	x->placeholder = nsw_ingest__placeholder(ref);
+	if (x->placeholder != NSW_MEDIA_PLACEHOLDER_NONE) {
 		x->state = NSW_MEDIA_NOT_EXPORTED;
 	} else if (nsw_ingest__media_resolve(t->c, x, &t->paths[*count],
 					     t->line) < 0) {

@@ -944,6 +944,7 @@ static void find_media(struct wa *w, const char *text, nsw_ingest_media *x,
 		if (strlen(omitted_media[i]) == n &&
 		    memcmp(text, omitted_media[i], n) == 0) {
 			x->state = NSW_MEDIA_NOT_EXPORTED;
+			x->placeholder = NSW_MEDIA_PLACEHOLDER_OMITTED;
 			x->ref = omitted_media[i];
 			*count = 1;
 			return;
@@ -955,6 +956,7 @@ static void find_media(struct wa *w, const char *text, nsw_ingest_media *x,
 		    memcmp(text + n - k, ios_omitted[i].text, k) == 0 &&
 		    (n == k || text[n - k - 1] == ' ')) {
 			x->state = NSW_MEDIA_NOT_EXPORTED;
+			x->placeholder = NSW_MEDIA_PLACEHOLDER_OMITTED;
 			x->kind = ios_omitted[i].kind;
 			x->ref = ios_omitted[i].text;
 			*count = 1;

@@ -143,6 +143,7 @@ static void reads_fields_of_the_saved_messages_export(void **state)
 	assert_string_equal(r->media_line[i + 1],
 			    "207958|animation|missing|1|video_files/"
 			    "video_1@21-09-2020_01-02-38.mp4_thumb.jpg");
+	assert_int_equal(r->placeholder[NSW_MEDIA_PLACEHOLDER_TOO_LARGE], 2);
 	i = rec_find(r->media_line, r->media, "318170|");
 	assert_string_equal(r->media_line[i],
 			    "318170|video|not-exported|0|(File exceeds maximum "
@@ -271,6 +272,7 @@ static void reads_full_account_export(void **state)
 			    "9|photo|not-exported|0|(File not included. Change "
 			    "data exporting settings to download.)");
 	assert_non_null(strstr(r->msg[6], "|Eve|-|-|-|-|fw"));
+	assert_int_equal(r->placeholder[NSW_MEDIA_PLACEHOLDER_NOT_INCLUDED], 1);
 	free(r);
 	ts_tmpdir_remove(dir);
 }

@@ -156,6 +156,7 @@ static void reads_fields_of_android_and_ios_exports(void **state)
 			    "L9|photo|missing|0|IMG-20231231-WA0012.jpg");
 	assert_string_equal(r->media_line[1],
 			    "L10|other|not-exported|0|<Media omitted>");
+	assert_int_equal(r->placeholder[NSW_MEDIA_PLACEHOLDER_OMITTED], 1);
 	/* "This message was deleted": flag 0x10. */
 	assert_non_null(strstr(r->msg[7], "|1704056700|15|"));
 	free(r);
