@@ -523,6 +523,25 @@ static int split_author(const char *s, size_t n, size_t *alen, size_t *tat)
 	return 1;
 }
 
+/* Offset in the raw text of byte `visible` of its clean() form: the text
+ * after "author: " keeps its marks. */
+static size_t raw_offset(const char *raw, size_t n, size_t visible)
+{
+	size_t seen = 0, i = 0;
+
+	while (i < n && seen < visible) {
+		size_t k = mark_len(raw + i, n - i);
+
+		if (k == 0) {
+			k = space_len(raw + i, n - i);
+			k = k ? k : 1;
+			seen++;
+		}
+		i += k;
+	}
+	return i;
+}
+
 /* ---- Line input ------------------------------------------------------- */
 
 typedef int (*line_fn)(struct wa *w, const char *s, size_t n);
@@ -668,13 +687,15 @@ static int pass1_line(struct wa *w, const char *s, size_t n)
 				     w->c->file);
 	if (split_author(cl->ptr, cl->len, &alen, &tat)) {
 		const char *rest = cl->ptr + tat;
+		size_t at = h.body + raw_offset(s + h.body, n - h.body, tat);
+		int marked = h.ios_bracket && mark_len(s + at, n - at) > 0;
 
-		if (h.ios_bracket &&
+		if (marked &&
 		    classify_system(rest, strlen(rest), &m, &action)) {
 			w->group_hint = 1;
 			if (w->title.len == 0)
 				nsw_buf_put(&w->title, cl->ptr, alen);
-		} else if (!(h.ios_bracket && is_notice(rest))) {
+		} else if (!(marked && is_notice(rest))) {
 			note_sender(w, cl->ptr, alen);
 		}
 		return 0;
@@ -1059,32 +1080,20 @@ static int finish_message(struct wa *w)
 	 * in the raw text by skipping the same number of visible bytes. */
 	{
 		const char *raw = w->text.ptr, *rest = cl->ptr + tat;
-		size_t seen = 0, i = 0;
+		size_t i = raw_offset(raw, w->text.len, tat);
 		struct match tmt;
 		nsw_member_action tact;
 
-		while (i < w->text.len && seen < tat) {
-			size_t k = mark_len(raw + i, w->text.len - i);
-
-			if (k == 0) {
-				k = space_len(raw + i, w->text.len - i);
-				k = k ? k : 1;
-				seen++;
-			}
-			i += k;
-		}
 		m.text = raw + i;
 		m.text_len = w->text.len - i;
 		nsw_buf_reset(&w->author);
 		if (nsw_buf_put(&w->author, cl->ptr, alen) < 0)
 			return oom(w);
 		/* iOS system lines come as "<chat>: <U+200E>text". */
-		if (h->ios_bracket &&
+		if (h->ios_bracket && mark_len(m.text, m.text_len) > 0 &&
 		    (classify_system(rest, strlen(rest), &tmt, &tact) ||
-		     is_notice(rest))) {
-			m.text_len = strlen(m.text);
+		     is_notice(rest)))
 			return emit_system(w, &m, rest, strlen(rest));
-		}
 		m.sender_name = w->author.ptr;
 		m.sender_id = account_for(&w->sender_id, w->author.ptr, &acct,
 					  m.time);

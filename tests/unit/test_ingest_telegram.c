@@ -407,7 +407,7 @@ static void repairs_bad_utf8_and_keeps_the_message(void **state)
 static void refuses_unsafe_media_paths(void **state)
 {
 	char json[2048];
-	char *dir, *photo, *link;
+	char *dir, *photo, *link, *outside, *export;
 	struct rec *r;
 	int rc;
 
@@ -424,13 +424,18 @@ static void refuses_unsafe_media_paths(void **state)
 		 "{\"id\":7,\"type\":\"message\",\"date_unixtime\":\"300\","
 		 "\"photo\":\"photos/link.jpg\",\"text\":\"\"}]}",
 		 msgs_head);
-	dir = export_dir(json);
-	photo = ts_path(dir, "photos/ok.jpg");
+	dir = ts_tmpdir();
+	assert_non_null(dir);
+	export = ts_path(dir, "export/result.json");
+	assert_int_equal(ts_write_file(export, json, strlen(json)), 0);
+	photo = ts_path(dir, "export/photos/ok.jpg");
 	assert_int_equal(ts_write_file(photo, "jpg", 3), 0);
-	/* A symlink inside the export that leads out of it. */
-	link = ts_path(dir, "photos/link.jpg");
-	assert_int_equal(symlink("/etc/hostname", link), 0);
-	r = ingest(dir, NULL, &rc);
+	/* A symlink inside the export that leads to a file outside it. */
+	outside = ts_path(dir, "outside.jpg");
+	assert_int_equal(ts_write_file(outside, "jpg", 3), 0);
+	link = ts_path(dir, "export/photos/link.jpg");
+	assert_int_equal(symlink("../../outside.jpg", link), 0);
+	r = ingest(export, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_int_equal(r->messages, 7);
 	assert_int_equal(r->media, 5);
@@ -443,6 +448,8 @@ static void refuses_unsafe_media_paths(void **state)
 	free(r);
 	free(photo);
 	free(link);
+	free(outside);
+	free(export);
 	ts_tmpdir_remove(dir);
 }
 

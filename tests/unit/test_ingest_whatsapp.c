@@ -227,6 +227,13 @@ static void reads_locale_variants(void **state)
 		 "|1704549731|5|name:Luc|Luc|",
 		 "invite|L2|name:Luc|Luc|-|-|Marie",
 		 "L1|photo|missing|0|00000012-PHOTO-2024-01-06-14-02-11.jpg"},
+		/* iOS: a person writing about encryption is not a notice;
+		 * only WhatsApp's own U+200E-marked text is. */
+		{"[14/02/2024, 09:15:44] Sam: we need end-to-end tests\n"
+		 "[14/02/2024, 09:16:00] Sam: Ann added Bob",
+		 "|1707902144|5|name:Sam|Sam|-|-|-|-|-|we need end-to-end "
+		 "tests",
+		 NULL, NULL},
 		/* de: dotted 4-digit year, join by link. */
 		{"06.08.2016, 13:18 - Jonas ist der Gruppe \xC3\xBC"
 		 "ber den Einladungslink beigetreten",
@@ -253,6 +260,8 @@ static void reads_locale_variants(void **state)
 		assert_non_null(strstr(r->msg[0], rows[i].msg0));
 		if (rows[i].member != NULL)
 			assert_string_equal(r->member[0], rows[i].member);
+		else
+			assert_int_equal(r->membership, 0);
 		if (rows[i].media != NULL)
 			assert_string_equal(r->media_line[0], rows[i].media);
 		free(r);
