@@ -579,6 +579,38 @@ static void survives_every_allocation_failure(void **state)
 	free(ok);
 }
 
+static void resolves_attachments_next_to_the_text(void **state)
+{
+	char *path,
+		*dir = write_chat(
+			"WhatsApp Chat with Bea.txt",
+			"1/2/24, 10:00 - Bea: IMG-20240102-WA0001.jpg (file "
+			"attached)\ncaption line\n"
+			"1/13/24, 10:01 - Bea: IMG-20240113-WA0002.jpg (file "
+			"attached)",
+			&path);
+	char *img = ts_path(dir, "IMG-20240102-WA0001.jpg");
+	struct rec *r;
+	int rc;
+
+	(void)state;
+	assert_int_equal(ts_write_file(img, "jpeg", 4), 0);
+	r = ingest(path, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(r->chat[0], "file:WhatsApp Chat with Bea.txt|Bea|"
+					"private|-|whatsapp");
+	assert_string_equal(r->media_line[0],
+			    "L1|photo|file|0|IMG-20240102-WA0001.jpg");
+	assert_string_equal(r->media_line[1],
+			    "L3|photo|missing|0|IMG-20240113-WA0002.jpg");
+	/* The caption stays with its message. */
+	assert_non_null(strstr(r->msg[0], "(file attached)\ncaption line"));
+	free(r);
+	free(img);
+	free(path);
+	ts_tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +624,7 @@ int main(void)
 		cmocka_unit_test(uses_e164_phone_as_account_id),
 		cmocka_unit_test(reports_hostile_lines_and_keeps_the_rest),
 		cmocka_unit_test(rejects_text_without_any_header),
+		cmocka_unit_test(resolves_attachments_next_to_the_text),
 		cmocka_unit_test(reads_the_chat_inside_a_zip),
 		cmocka_unit_test(stops_at_a_zip_bomb),
 		cmocka_unit_test(rejects_a_zip_without_chat_text),
