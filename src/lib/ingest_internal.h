@@ -61,6 +61,10 @@ int nsw_ingest__membership(nsw_ingest__ctx *c, nsw_ingest_membership *ev);
 /* The error for a failed nsw_buf write `rc` (ENOMEM or ELIMIT). */
 int nsw_ingest__buf_error(nsw_ingest__ctx *c, int rc, const char *what);
 
+/* Parse the time zone option into *tz: NULL/"UTC", "+02:00", "-0530",
+ * or an IANA name that exists under /usr/share/zoneinfo. 0 or NSW_EINVAL. */
+int nsw_ingest__tz_setup(nsw_ingest__tz *tz, const char *spec);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t nsw_ingest__days_from_civil(int64_t y, unsigned m, unsigned d);
 /* Validate a civil time; 1 if it is a real date and time. */
