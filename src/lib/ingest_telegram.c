@@ -701,9 +701,40 @@ static int emit_person(struct tg *t, int self)
 
 /* ---- JSON events ------------------------------------------------------ */
 
+/* The top level must be an object; a message must be an object. */
+static int check_shape(struct tg *t, int is_map)
+{
+	if (t->depth == 0 && !is_map)
+		return nsw_error_set(
+			NSW_EFORMAT,
+			"%s:%llu: not a Telegram export (the top level "
+			"is not an object)",
+			t->c->file,
+			(unsigned long long)nsw_json_stream_line(t->js));
+	if (t->depth > 0 && top(t)->role == R_MESSAGES && !is_map) {
+		t->c->stats->skipped++;
+		return nsw_ingest__problem(t->c, nsw_json_stream_line(t->js),
+					   NSW_EFORMAT, 0,
+					   "a message that is not an object; "
+					   "skipped");
+	}
+	return 0;
+}
+
 static int scalar(struct tg *t, const char *s, size_t n, int numeric)
 {
 	struct frame *f = top(t);
+
+	if (t->depth == 0 || f->role == R_MESSAGES) {
+		int rc = check_shape(t, 0);
+
+		if (rc < 0 || t->depth == 0)
+			return rc;
+		(void)s;
+		(void)n;
+		(void)numeric;
+		return 0;
+	}
 
 	switch ((enum role)f->role) {
 	case R_ROOT:
@@ -799,6 +830,10 @@ static enum role child_role(struct tg *t, int is_map)
 static int push(struct tg *t, int is_map)
 {
 	enum role r = child_role(t, is_map);
+	int rc = check_shape(t, is_map);
+
+	if (rc < 0)
+		return rc;
 
 	if (t->depth + 1 >= sizeof(t->st) / sizeof(t->st[0]))
 		return nsw_error_set(NSW_ELIMIT, "%s: nesting too deep",

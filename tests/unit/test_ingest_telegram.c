@@ -508,6 +508,51 @@ static void survives_every_allocation_failure(void **state)
 	free(ok);
 }
 
+static void reports_malformed_shapes(void **state)
+{
+	static const struct {
+		const char *tail; /* after msgs_head, or a whole document */
+		int whole, rc;
+		unsigned messages, problems, fatal;
+	} rows[] = {
+		{"[1, 2]", 1, NSW_EFORMAT, 0, 1, 1},
+		{"\"just a string\"", 1, NSW_EFORMAT, 0, 1, 1},
+		{"{\"about\": 1}", 1, 0, 0, 0, 0},
+		/* A string and an array where messages belong: skipped. */
+		{"\"oops\", [1, 2], {\"id\": 3, \"type\": \"message\", "
+		 "\"date_unixtime\": \"5\", \"text\": \"ok\"}]}",
+		 0, 0, 3, 2, 0},
+		/* A date that is not one, without date_unixtime. */
+		{"{\"id\": 3, \"type\": \"message\", \"date\": "
+		 "\"2021-02-30T10:00:00\", \"text\": \"x\"}]}",
+		 0, 0, 2, 1, 0},
+		/* An unknown message type. */
+		{"{\"id\": 3, \"type\": \"sticker\", \"text\": \"x\"}]}", 0, 0,
+		 2, 1, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char json[2048];
+		nsw_ingest_sink sink;
+		nsw_ingest_options opt;
+		struct rec *r = rec_new(&sink);
+		int rc;
+
+		memset(&opt, 0, sizeof(opt));
+		opt.format = NSW_INGEST_FORMAT_TELEGRAM;
+		snprintf(json, sizeof(json), "%s%s",
+			 rows[i].whole ? "" : msgs_head, rows[i].tail);
+		rc = nsw_ingest_buffer(NULL, (const uint8_t *)json,
+				       strlen(json), "shape.json", &opt, &sink);
+		assert_int_equal(rc, rows[i].rc);
+		assert_int_equal(r->messages, rows[i].messages);
+		assert_int_equal(r->problems, rows[i].problems);
+		assert_int_equal(r->fatal, rows[i].fatal);
+		free(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +568,7 @@ int main(void)
 		cmocka_unit_test(stops_cleanly_at_a_deep_array),
 		cmocka_unit_test(repairs_bad_utf8_and_keeps_the_message),
 		cmocka_unit_test(refuses_unsafe_media_paths),
+		cmocka_unit_test(reports_malformed_shapes),
 		cmocka_unit_test(ingests_from_a_buffer_without_touching_files),
 	};
 
