@@ -295,9 +295,20 @@ static void interprets_local_dates_in_the_given_time_zone(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		char want[64];
+		char want[64], zone[256];
 		int rc;
-		struct rec *r = ingest(path, rows[i].tz, &rc);
+		struct rec *r;
+
+		/* Named zones need tzdata; say so when it is missing. */
+		snprintf(zone, sizeof(zone), "/usr/share/zoneinfo/%s",
+			 rows[i].tz ? rows[i].tz : "");
+		if (rows[i].tz != NULL && strchr(rows[i].tz, '/') != NULL &&
+		    access(zone, R_OK) != 0) {
+			printf("SKIP: %s absent (tzdata not installed)\n",
+			       zone);
+			continue;
+		}
+		r = ingest(path, rows[i].tz, &rc);
 
 		assert_int_equal(rc, 0);
 		snprintf(want, sizeof(want), "173429|9999999999|%lld|1|",
