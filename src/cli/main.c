@@ -21,8 +21,13 @@ static const struct command commands[] = {
 	{"seal", cli_cmd_seal, "write a signed SHA-256 manifest for a folder"},
 	{"verify-package", cli_cmd_verify_package,
 	 "check a sealed folder: altered, missing, extra files, signature"},
+	{"scan", cli_cmd_scan, "triage evidence into a case against lists"},
 	{"hits", cli_cmd_hits,
 	 "every hit in a case with provenance (jsonl, csv)"},
+	{"list", cli_cmd_list,
+	 "known-hash lists: import, add, compact, info, "
+	 "export"},
+	{"match", cli_cmd_match, "match files or hashes against known lists"},
 };
 
 void cli_error(const char *fmt, ...)

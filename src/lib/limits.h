@@ -165,6 +165,33 @@
  */
 #define NSW_CASE_AUDIT_DETAIL_MAX ((size_t)1 << 20)
 
+/* ---- Device scan (scan*.c) -------------------------------------------- */
+
+/* Worker threads: more than any machine we run on has cores. */
+#define NSW_SCAN_THREADS_MAX 256
+
+/* Lists in one scan (each is a case row and a matcher slot). */
+#define NSW_SCAN_LISTS_MAX 1024
+
+/*
+ * List matches kept for one file. A real file matches a handful of entries;
+ * a PDQ query near a degenerate hash in a hostile list could match
+ * thousands. Past this the file's matching fails (and with it the scan),
+ * rather than growing without bound.
+ */
+#define NSW_SCAN_MATCHES_MAX 4096
+
+/*
+ * A batch is committed after this many files or this many milliseconds,
+ * whichever first. Each commit is an fsync (synchronous=FULL); a kill
+ * loses at most one batch, which the resumed scan redoes.
+ */
+#define NSW_SCAN_BATCH_FILES 512
+#define NSW_SCAN_BATCH_MS 1000
+
+/* Bytes read from a non-image file's start to tell its media type. */
+#define NSW_SCAN_SNIFF_BYTES 64
+
 /* ---- Hashing files (hasher.c) ----------------------------------------- */
 
 /*
