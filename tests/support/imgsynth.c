@@ -63,19 +63,32 @@ static void paint_background(uint8_t *rgb, uint32_t w, uint32_t h, uint64_t *rs)
 		colwave[x] = sinf(6.2831853f * fx * (float)x / (float)w + px);
 	for (uint32_t y = 0; y < h; y++)
 		rowwave[y] = sinf(6.2831853f * fy * (float)y / (float)h + py);
+	/* v = (terms of x) + (terms of y): one add per sample. */
+	float *colterm = malloc(sizeof(float) * 3 * w);
+
+	if (colterm == NULL) {
+		free(colwave);
+		free(rowwave);
+		return;
+	}
+	for (uint32_t x = 0; x < w; x++)
+		for (int c = 0; c < 3; c++)
+			colterm[x * 3 + c] = dx[c] * (float)x / (float)w +
+					     wave[c] * colwave[x];
 	for (uint32_t y = 0; y < h; y++) {
 		uint8_t *p = rgb + (size_t)y * w * 3;
-		float ty = (float)y / (float)h;
+		float ty = (float)y / (float)h, rowterm[3];
 
-		for (uint32_t x = 0; x < w; x++, p += 3) {
-			float tx = (float)x / (float)w;
-			float light = colwave[x] + rowwave[y];
-
-			for (int c = 0; c < 3; c++)
-				p[c] = clamp8(base[c] + dx[c] * tx +
-					      dy[c] * ty + wave[c] * light);
+		for (int c = 0; c < 3; c++)
+			rowterm[c] =
+				base[c] + dy[c] * ty + wave[c] * rowwave[y];
+		for (uint32_t i = 0; i < w * 3; i += 3) {
+			p[i] = clamp8(rowterm[0] + colterm[i]);
+			p[i + 1] = clamp8(rowterm[1] + colterm[i + 1]);
+			p[i + 2] = clamp8(rowterm[2] + colterm[i + 2]);
 		}
 	}
+	free(colterm);
 	free(colwave);
 	free(rowwave);
 }
@@ -191,7 +204,7 @@ static void add_noise(uint8_t *rgb, uint32_t w, uint32_t h, uint64_t seed)
 			r ^= r << 13;
 			r ^= r >> 17;
 			r ^= r << 5;
-			v = p[i] + (int)(r % 7) - 3;
+			v = p[i] + (int)(((r >> 8) * 7u) >> 24) - 3;
 			p[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 		}
 	}
