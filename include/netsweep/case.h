@@ -151,6 +151,22 @@ NSW_EXTERN int nsw_case_evidence_set_manifest(nsw_case *c, int64_t id,
 					      const char *algo,
 					      const uint8_t *root, size_t len);
 
+/** Algorithm name stored with manifest roots computed by
+ * nsw_case_evidence_manifest(). */
+#define NSW_MANIFEST_ALGO "sha256-manifest-1"
+
+/**
+ * The manifest root of an evidence item as the case records it now:
+ * SHA-256 over one line per recorded file, in path byte order:
+ *   hex(path) ' ' status ' ' size ' ' (hex(sha256) or '-') '\n'
+ * (size -1 when unknown). Scans store it (audited) when they finish;
+ * verify recomputes it to detect edits of the files table.
+ * @param files if non-NULL, the number of lines
+ * @return 0, NSW_EIO, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_case_evidence_manifest(nsw_case *c, int64_t evidence_id,
+					  uint8_t root[32], int64_t *files);
+
 /** Each evidence item in id order; non-zero from `fn` stops. */
 NSW_EXTERN int nsw_case_evidence_foreach(
 	nsw_case *c, int (*fn)(void *ctx, const nsw_evidence *ev), void *ctx);

@@ -31,5 +31,6 @@ int cli_cmd_verify_package(int argc, char **argv);
 int cli_cmd_case(int argc, char **argv);
 int cli_cmd_hits(int argc, char **argv);
 int cli_cmd_scan(int argc, char **argv);
+int cli_cmd_verify(int argc, char **argv);
 
 #endif

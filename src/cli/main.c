@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{"verify-package", cli_cmd_verify_package,
 	 "check a sealed folder: altered, missing, extra files, signature"},
 	{"scan", cli_cmd_scan, "triage evidence into a case against lists"},
+	{"verify", cli_cmd_verify,
+	 "re-read evidence: changed, missing, new files"},
 	{"hits", cli_cmd_hits,
 	 "every hit in a case with provenance (jsonl, csv)"},
 };

@@ -703,6 +703,19 @@ done:
 	return rc;
 }
 
+/* The evidence's manifest root as recorded now (audited when it changes),
+ * for `netsweep verify`. */
+static int store_manifest(nsw_case *c, int64_t evidence_id)
+{
+	uint8_t root[32];
+	int rc = nsw_case_evidence_manifest(c, evidence_id, root, NULL);
+
+	return rc ? rc
+		  : nsw_case_evidence_set_manifest(c, evidence_id,
+						   NSW_MANIFEST_ALGO, root,
+						   sizeof(root));
+}
+
 static int online_cores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -817,6 +830,7 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 	rc = nsw_case_scan_set_totals(c, s.run_id, s.files_total,
 				      s.bytes_total);
 	rc = rc ? rc : nsw_case_scan_finish(c, s.run_id, NSW_SCAN_DONE);
+	rc = rc ? rc : store_manifest(c, s.evidence_id);
 	result->seconds = now_seconds() - w.started;
 	report_progress(&w, 1);
 done:

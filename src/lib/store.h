@@ -3,6 +3,7 @@
 #ifndef NSW_LIB_STORE_H
 #define NSW_LIB_STORE_H
 
+#include "buf.h"
 #include "netsweep/case.h"
 #include "sqldb.h"
 
@@ -44,8 +45,13 @@ int nsw_store__audit_append(nsw_case *c, const char *action,
 char *nsw_store__init_detail(const nsw_case *c);
 
 /* Append `s` as a JSON string literal (quoted, escaped). 0 or NSW_E*. */
-struct nsw_buf;
 int nsw_store__json_str(struct nsw_buf *b, const char *s);
+
+/* Printable form of path bytes (invalid UTF-8 and control bytes as \xNN,
+ * backslash as \\); *not_utf8 set when any byte was invalid UTF-8.
+ * 0 or non-zero when `out` is full or out of memory. */
+int nsw_store__display_path(struct nsw_buf *out, const uint8_t *p, size_t n,
+			    int *not_utf8);
 
 /* Finalize the cached statements (before close). */
 void nsw_store__files_close(nsw_case *c);

@@ -41,7 +41,8 @@ void nsw_store__files_close(nsw_case *c)
 /* Printable, valid-UTF-8 form of path bytes; *not_utf8 when any byte was
  * not valid UTF-8. Control bytes and invalid bytes become \xNN and the
  * backslash \\, so the form is unambiguous. */
-static int display_path(nsw_buf *out, const uint8_t *p, size_t n, int *not_utf8)
+int nsw_store__display_path(nsw_buf *out, const uint8_t *p, size_t n,
+			    int *not_utf8)
 {
 	static const char hex[] = "0123456789abcdef";
 	int rc = 0;
@@ -153,7 +154,8 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 	if (rc != NSW_OK)
 		return rc;
 	nsw_buf_init(&disp, 4 * NSW_PATH_MAX + 1);
-	if (display_path(&disp, f->path, f->path_len, &not_utf8) != 0) {
+	if (nsw_store__display_path(&disp, f->path, f->path_len, &not_utf8) !=
+	    0) {
 		rc = nsw_error_set(NSW_ENOMEM, "file: out of memory");
 		goto done;
 	}
