@@ -159,10 +159,22 @@ typedef enum {
 /** "file", "missing", "not-exported", "refused", "in-archive", "remote". */
 NSW_EXTERN const char *nsw_media_state_name(nsw_media_state state);
 
+/** Why media was not exported (state NSW_MEDIA_NOT_EXPORTED). */
+typedef enum {
+	NSW_MEDIA_PLACEHOLDER_NONE = 0,
+	NSW_MEDIA_PLACEHOLDER_NOT_INCLUDED, /**< "(File not included...)" */
+	NSW_MEDIA_PLACEHOLDER_TOO_LARGE,   /**< "(File exceeds maximum size...)"
+					    */
+	NSW_MEDIA_PLACEHOLDER_UNAVAILABLE, /**< "(File unavailable...)" */
+	NSW_MEDIA_PLACEHOLDER_OMITTED, /**< WhatsApp "without media" export */
+	NSW_MEDIA_PLACEHOLDER_OTHER,   /**< another "(...)" sentence */
+} nsw_media_placeholder;
+
 /** One media reference of a message. */
 typedef struct nsw_ingest_media {
 	nsw_media_kind kind;
 	nsw_media_state state;
+	nsw_media_placeholder placeholder; /**< NOT_EXPORTED: which text */
 	int is_thumbnail;      /**< Telegram `thumbnail` of the item before */
 	const char *ref;       /**< as written in the export (path, entry,
 				    URL or placeholder text) */

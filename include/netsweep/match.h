@@ -75,11 +75,11 @@ typedef enum {
 
 /** One hit. Pointers are borrowed from the list (until it is closed). */
 typedef struct nsw_match_record {
-	nsw_algo algo;		 /**< which hash matched */
-	uint8_t hash[32];	 /**< the list's hash (algo's length) */
-	uint32_t distance;	 /**< 0 for exact digests */
-	int variant;		 /**< nsw_pdq_dihedral of the query, -1 */
-	uint32_t list_index;	 /**< order of nsw_matcher_add_list */
+	nsw_algo algo;	     /**< which hash matched */
+	uint8_t hash[32];    /**< the list's hash (algo's length) */
+	uint32_t distance;   /**< 0 for exact digests */
+	int variant;	     /**< nsw_pdq_dihedral of the query, -1 */
+	uint32_t list_index; /**< order of nsw_matcher_add_list */
 	const char *list_name;
 	const char *list_version;
 	uint64_t entry_id;
@@ -91,8 +91,8 @@ typedef struct nsw_match_record {
 typedef struct nsw_match_result {
 	const nsw_match_record *records; /**< borrowed from the context */
 	size_t count;
-	size_t alerts;	   /**< records with NSW_MATCH_ALERT */
-	size_t suppressed; /**< records with NSW_MATCH_SUPPRESSED */
+	size_t alerts;	     /**< records with NSW_MATCH_ALERT */
+	size_t suppressed;   /**< records with NSW_MATCH_SUPPRESSED */
 	int pdq_low_quality; /**< PDQ given but below min_quality */
 } nsw_match_result;
 

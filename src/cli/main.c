@@ -26,6 +26,10 @@ static const struct command commands[] = {
 	 "re-read evidence: changed, missing, new files"},
 	{"hits", cli_cmd_hits,
 	 "every hit in a case with provenance (jsonl, csv)"},
+	{"list", cli_cmd_list,
+	 "known-hash lists: import, add, compact, info, "
+	 "export"},
+	{"match", cli_cmd_match, "match files or hashes against known lists"},
 };
 
 void cli_error(const char *fmt, ...)

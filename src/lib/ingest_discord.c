@@ -190,6 +190,7 @@ static const char *opt(nsw_buf *b)
 static int emit_chat(struct dc *d)
 {
 	nsw_ingest_chat chat;
+	int rc;
 
 	if (d->chat_emitted)
 		return 0;
@@ -198,9 +199,9 @@ static int emit_chat(struct dc *d)
 	chat.id = opt(&d->chan_id);
 	if (chat.id == NULL) {
 		nsw_buf_reset(&d->chan_id);
-		if (nsw_buf_printf(&d->chan_id, "file:%s", d->c->file) < 0)
-			return nsw_error_set(NSW_ELIMIT, "%s: name too long",
-					     d->c->file);
+		rc = nsw_buf_printf(&d->chan_id, "file:%s", d->c->file);
+		if (rc < 0)
+			return nsw_ingest__buf_error(d->c, rc, "file name");
 		chat.id = d->chan_id.ptr;
 		chat.id_flags = NSW_INGEST_ID_SYNTHETIC;
 	}
@@ -374,11 +375,43 @@ static int emit_message(struct dc *d)
 	return rc;
 }
 
+/* The top level must be an object; a message must be an object. */
+static int check_shape(struct dc *d, int is_map)
+{
+	if (d->depth == 0 && !is_map)
+		return nsw_error_set(
+			NSW_EFORMAT,
+			"%s:%llu: not a DiscordChatExporter export (the top "
+			"level "
+			"is not an object)",
+			d->c->file,
+			(unsigned long long)nsw_json_stream_line(d->js));
+	if (d->depth > 0 && top(d)->role == R_MESSAGES && !is_map) {
+		d->c->stats->skipped++;
+		return nsw_ingest__problem(d->c, nsw_json_stream_line(d->js),
+					   NSW_EFORMAT, 0,
+					   "a message that is not an object; "
+					   "skipped");
+	}
+	return 0;
+}
+
 static int scalar(struct dc *d, const char *s, size_t n, int numeric)
 {
 	struct frame *f = top(d);
 	struct attachment *at;
 	uint64_t v;
+
+	if (d->depth == 0 || f->role == R_MESSAGES) {
+		int rc = check_shape(d, 0);
+
+		if (rc < 0 || d->depth == 0)
+			return rc;
+		(void)s;
+		(void)n;
+		(void)numeric;
+		return 0;
+	}
 
 	switch ((enum role)f->role) {
 	case R_GUILD:
@@ -507,6 +540,10 @@ static enum role child_role(struct dc *d, int is_map)
 static int push(struct dc *d, int is_map)
 {
 	enum role r = child_role(d, is_map);
+	int rc = check_shape(d, is_map);
+
+	if (rc < 0)
+		return rc;
 
 	if (d->depth + 1 >= sizeof(d->st) / sizeof(d->st[0]))
 		return nsw_error_set(NSW_ELIMIT, "%s: nesting too deep",

@@ -58,6 +58,13 @@ int nsw_ingest__account(nsw_ingest__ctx *c, nsw_ingest_account *account);
 int nsw_ingest__message(nsw_ingest__ctx *c, nsw_ingest_message *message);
 int nsw_ingest__membership(nsw_ingest__ctx *c, nsw_ingest_membership *ev);
 
+/* The error for a failed nsw_buf write `rc` (ENOMEM or ELIMIT). */
+int nsw_ingest__buf_error(nsw_ingest__ctx *c, int rc, const char *what);
+
+/* Parse the time zone option into *tz: NULL/"UTC", "+02:00", "-0530",
+ * or an IANA name that exists under /usr/share/zoneinfo. 0 or NSW_EINVAL. */
+int nsw_ingest__tz_setup(nsw_ingest__tz *tz, const char *spec);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t nsw_ingest__days_from_civil(int64_t y, unsigned m, unsigned d);
 /* Validate a civil time; 1 if it is a real date and time. */
@@ -77,8 +84,9 @@ int nsw_ingest__parse_iso8601(nsw_ingest__ctx *c, int64_t *out, int *local,
 int nsw_ingest__utf8_append(nsw_buf *out, const char *s, size_t n,
 			    int *repaired, int *cut);
 
-/* A Telegram-style placeholder "(File not included...)": 1, else 0. */
-int nsw_ingest__is_placeholder(const char *s);
+/* A Telegram-style placeholder "(File not included...)": its kind, else
+ * NSW_MEDIA_PLACEHOLDER_NONE. */
+nsw_media_placeholder nsw_ingest__placeholder(const char *s);
 
 /*
  * Fill m->state and m->path for a relative reference `m->ref` under the

@@ -308,6 +308,7 @@ static int chat_scalar(struct tg *t, enum key k, const char *s, size_t n)
 static int emit_chat(struct tg *t)
 {
 	nsw_ingest_chat chat;
+	int rc;
 
 	if (t->chat_emitted)
 		return 0;
@@ -319,15 +320,14 @@ static int emit_chat(struct tg *t)
 	} else {
 		/* No id (hand-made or minimal exports): derive one. */
 		nsw_buf_reset(&t->chat_id);
-		if (((t->chat_set & BIT(K_NAME))
+		rc = (t->chat_set & BIT(K_NAME))
 			     ? nsw_buf_printf(&t->chat_id, "name:%s",
 					      t->chat_name.ptr)
 			     : nsw_buf_printf(
 				       &t->chat_id, "chat#%llu",
-				       (unsigned long long)t->chat_index)) < 0)
-			return nsw_error_set(NSW_ELIMIT,
-					     "%s: chat name too long",
-					     t->c->file);
+				       (unsigned long long)t->chat_index);
+		if (rc < 0)
+			return nsw_ingest__buf_error(t->c, rc, "chat name");
 		t->chat_set |= BIT(K_ID);
 		chat.id = t->chat_id.ptr;
 		chat.id_flags = NSW_INGEST_ID_SYNTHETIC;
@@ -440,7 +440,8 @@ static int add_media(struct tg *t, nsw_ingest_media *m, size_t *count,
 				    .len))
 			x->size = size;
 	}
-	if (nsw_ingest__is_placeholder(ref)) {
+	x->placeholder = nsw_ingest__placeholder(ref);
+	if (x->placeholder != NSW_MEDIA_PLACEHOLDER_NONE) {
 		x->state = NSW_MEDIA_NOT_EXPORTED;
 	} else if (nsw_ingest__media_resolve(t->c, x, &t->paths[*count],
 					     t->line) < 0) {
@@ -700,9 +701,40 @@ static int emit_person(struct tg *t, int self)
 
 /* ---- JSON events ------------------------------------------------------ */
 
+/* The top level must be an object; a message must be an object. */
+static int check_shape(struct tg *t, int is_map)
+{
+	if (t->depth == 0 && !is_map)
+		return nsw_error_set(
+			NSW_EFORMAT,
+			"%s:%llu: not a Telegram export (the top level "
+			"is not an object)",
+			t->c->file,
+			(unsigned long long)nsw_json_stream_line(t->js));
+	if (t->depth > 0 && top(t)->role == R_MESSAGES && !is_map) {
+		t->c->stats->skipped++;
+		return nsw_ingest__problem(t->c, nsw_json_stream_line(t->js),
+					   NSW_EFORMAT, 0,
+					   "a message that is not an object; "
+					   "skipped");
+	}
+	return 0;
+}
+
 static int scalar(struct tg *t, const char *s, size_t n, int numeric)
 {
 	struct frame *f = top(t);
+
+	if (t->depth == 0 || f->role == R_MESSAGES) {
+		int rc = check_shape(t, 0);
+
+		if (rc < 0 || t->depth == 0)
+			return rc;
+		(void)s;
+		(void)n;
+		(void)numeric;
+		return 0;
+	}
 
 	switch ((enum role)f->role) {
 	case R_ROOT:
@@ -798,6 +830,10 @@ static enum role child_role(struct tg *t, int is_map)
 static int push(struct tg *t, int is_map)
 {
 	enum role r = child_role(t, is_map);
+	int rc = check_shape(t, is_map);
+
+	if (rc < 0)
+		return rc;
 
 	if (t->depth + 1 >= sizeof(t->st) / sizeof(t->st[0]))
 		return nsw_error_set(NSW_ELIMIT, "%s: nesting too deep",

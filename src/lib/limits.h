@@ -90,10 +90,12 @@
 /*
  * Memory libjpeg may use for one image (cinfo->mem->max_memory_to_use).
  * The largest buffer is a progressive file's coefficient store, 2 bytes per
- * coefficient: a 200-megapixel 4:4:4 progressive JPEG needs ~1.2 GB. Past
- * this libjpeg has no backing store and fails, which we report as ELIMIT.
+ * pixel and component at 4:4:4: 12 MP 4:2:0 needs 36 MB, 100 MP 4:2:0
+ * 300 MB, 170 MP 4:4:4 1 GB. Past this libjpeg has no backing store and
+ * fails before allocating (ELIMIT). At NSW_IMAGE_PIXELS_MAX alone a tiny
+ * header could claim 1.6 GB (CMYK 4:4:4).
  */
-#define NSW_JPEG_MEMORY_MAX ((long)1536 << 20)
+#define NSW_JPEG_MEMORY_MAX ((long)1 << 30)
 
 /*
  * Rows decoded per jpeg_read_scanlines batch: 16 is the tallest iMCU row

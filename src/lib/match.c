@@ -33,7 +33,6 @@ struct nsw_match_ctx {
 	size_t best_cap;
 };
 
-
 void nsw_match_options_init(nsw_match_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -223,8 +222,8 @@ static int match_pdq(nsw_match_ctx *c, const matched_list *ml, uint32_t li,
 	size_t n = 0;
 	int rc;
 
-	rc = nsw_list_find_pdq(c->cursor, ml->list, q, nq, ml->threshold,
-			       &hits, &n);
+	rc = nsw_list_find_pdq(c->cursor, ml->list, q, nq, ml->threshold, &hits,
+			       &n);
 	if (rc != NSW_OK || n == 0)
 		return rc;
 	if (n > c->best_cap) {

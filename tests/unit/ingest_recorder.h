@@ -16,6 +16,7 @@ struct rec {
 	unsigned chats, accounts, messages, service, membership, media;
 	unsigned not_exported, refused, in_archive, files, problems, fatal;
 	unsigned notes;
+	unsigned placeholder[6]; /* by nsw_media_placeholder */
 	char chat[REC_KEEP][256];
 	char acct[REC_KEEP][256];
 	char msg[REC_KEEP][512];
@@ -81,6 +82,7 @@ static int rec_message(void *ctx, const nsw_ingest_message *m)
 				 m->id, nsw_media_kind_name(x->kind),
 				 nsw_media_state_name(x->state),
 				 x->is_thumbnail, x->ref);
+		r->placeholder[x->placeholder < 6 ? x->placeholder : 0]++;
 		r->media++;
 		r->not_exported += x->state == NSW_MEDIA_NOT_EXPORTED;
 		r->refused += x->state == NSW_MEDIA_REFUSED;

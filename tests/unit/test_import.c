@@ -399,6 +399,49 @@ static void stats_accumulate_across_imports(void **state)
 	got_free(&g);
 }
 
+/* A file several read buffers long (lines cross every 1 MiB refill)
+ * gives the same entries, lines and names as the same bytes in memory. */
+static void file_and_memory_agree_across_buffer_refills(void **state)
+{
+	const size_t lines = 40000;
+	char *text = malloc(lines * 80 + 1);
+	char *dir = ts_tmpdir();
+	char *path = ts_path(dir, "many.txt");
+	size_t len = 0;
+	uint32_t x = 12345;
+	got a = {0}, b = {0};
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < lines; i++) {
+		/* Varying line lengths: md5sum lines with names of 1-15
+		 * characters. */
+		for (int k = 0; k < 32; k++) {
+			x = x * 1103515245u + 12345u;
+			text[len++] = "0123456789abcdef"[(x >> 16) & 15];
+		}
+		len += (size_t)snprintf(text + len, 48, "  f%.*s\n",
+					(int)(i % 15), "abcdefghijklmnop");
+	}
+	assert_int_equal(ts_write_file(path, text, len), 0);
+	assert_int_equal(got_import_file(&a, path, NSW_LIST_FORMAT_AUTO, 1), 0);
+	assert_int_equal(
+		got_import_buffer(&b, text, len, NSW_LIST_FORMAT_AUTO, 1), 0);
+	assert_int_equal(a.n, lines);
+	assert_int_equal(b.n, lines);
+	for (size_t i = 0; i < lines; i++) {
+		assert_memory_equal(a.v[i].e.md5, b.v[i].e.md5, 16);
+		assert_string_equal(a.v[i].e.name, b.v[i].e.name);
+		assert_int_equal(a.v[i].e.source_line, i + 1);
+		assert_int_equal(b.v[i].e.source_line, i + 1);
+	}
+	got_free(&a);
+	got_free(&b);
+	free(text);
+	free(path);
+	ts_tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +459,7 @@ int main(void)
 		cmocka_unit_test(sink_failure_stops_the_import),
 		cmocka_unit_test(excludes_empty_file_digests),
 		cmocka_unit_test(stats_accumulate_across_imports),
+		cmocka_unit_test(file_and_memory_agree_across_buffer_refills),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

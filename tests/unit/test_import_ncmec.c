@@ -122,6 +122,22 @@ static void applies_deletions_in_timestamp_order(void **state)
 	}
 }
 
+/* A deleted video does not delete the image with the same id. */
+static void keeps_image_and_video_ids_apart(void **state)
+{
+	const char *xml = HEAD IMG(
+		"x", T1,
+		MD5A) "</images><videos><deletedVideo><id>x</id><timestamp>" T2
+		      "</timestamp></deletedVideo></videos></queryResult>";
+	got g = {0};
+
+	(void)state;
+	assert_int_equal(got_import_text(&g, xml, NSW_LIST_FORMAT_NCMEC, 1), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.stats.excluded, 1);
+	got_free(&g);
+}
+
 static void reads_pdq_fingerprint_and_prefixed_names(void **state)
 {
 	const char *xml =
@@ -275,6 +291,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_ncmec_fixture_fields),
 		cmocka_unit_test(applies_deletions_in_timestamp_order),
+		cmocka_unit_test(keeps_image_and_video_ids_apart),
 		cmocka_unit_test(reads_pdq_fingerprint_and_prefixed_names),
 		cmocka_unit_test(rejects_bad_entries_and_documents),
 		cmocka_unit_test(never_resolves_external_entities),

@@ -247,6 +247,37 @@ static void reads_alternative_hashes(void **state)
 	got_free(&g);
 }
 
+/* Unreadable optional fields do not cost the hash: the field stays
+ * unknown (a category never becomes 0) and the value is kept as given. */
+static void keeps_entry_when_optional_fields_are_unreadable(void **state)
+{
+	const char *text = CTX20(
+		"US",
+		"Media") "{\"MD5\":\"" MD5A "\",\"Category\":{\"x\":1},"
+			 "\"MediaSize\":-4},"
+			 "{\"MD5\":\"" MD5B
+			 "\",\"Category\":\"a very long category "
+			 "code that is surely no code\",\"MediaSize\":\"4.5\"},"
+			 "{\"MD5\":\"" MD5A
+			 "\",\"Category\":true,\"MediaSize\":[1]}]}";
+	got g = {0};
+
+	(void)state;
+	assert_int_equal(got_import_text(&g, text, NSW_LIST_FORMAT_VICS, 1), 0);
+	assert_int_equal(g.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_null(g.v[i].e.category_code);
+		assert_int_equal(g.v[i].e.size, -1);
+		assert_json(g.v[i].e.attributes);
+	}
+	assert_string_equal(g.v[0].e.attributes,
+			    "{\"Category\":{\"x\":1},\"MediaSize\":-4}");
+	assert_non_null(strstr(g.v[1].e.attributes, "\"MediaSize\":\"4.5\""));
+	assert_string_equal(g.v[2].e.attributes,
+			    "{\"Category\":true,\"MediaSize\":[1]}");
+	got_free(&g);
+}
+
 /* Bad records, each among good ones: {text, rc, kept, rejected, why}. */
 static const struct {
 	const char *name;
@@ -274,20 +305,16 @@ static const struct {
 	{"hash is a number",
 	 CTX20("US", "Media") "{\"MD5\":12},{\"MD5\":\"" MD5B "\"}]}", 0, 1, 1,
 	 "not a string"},
-	{"category is an object",
-	 CTX20("US", "Media") "{\"MD5\":\"" MD5A
-			      "\",\"Category\":{}},{\"MD5\":\"" MD5B "\"}]}",
-	 0, 1, 1, "should be a value"},
-	{"category too long",
-	 CTX20("US", "Media") "{\"MD5\":\"" MD5A
-			      "\",\"Category\":\"a very long category code "
-			      "that is surely no code\"},{\"MD5\":\"" MD5B
-			      "\"}]}",
-	 0, 1, 1, "Category"},
-	{"negative size",
-	 CTX20("US", "Media") "{\"MD5\":\"" MD5A
-			      "\",\"MediaSize\":-4},{\"MD5\":\"" MD5B "\"}]}",
-	 0, 1, 1, "MediaSize"},
+	{"hash is an object",
+	 CTX20("US", "Media") "{\"SHA1\":{},\"MD5\":\"" MD5A
+			      "\"},{\"MD5\":\"" MD5B "\"}]}",
+	 0, 1, 1, "object or array"},
+	{"item not an object",
+	 CTX20("US", "Media") "\"" MD5A "\",[1],{\"MD5\":\"" MD5B "\"}]}", 0, 1,
+	 2, "not an object"},
+	{"case Media item not an object",
+	 CTX20("US", "Cases") "{\"Media\":[null,{\"MD5\":\"" MD5B "\"}]}]}", 0,
+	 1, 1, "record 1: not an object"},
 	{"truncated JSON",
 	 CTX20("US", "Media") "{\"MD5\":\"" MD5A "\"},{\"MD5\":\"" MD5B,
 	 NSW_EFORMAT, 1, 0, NULL},
@@ -426,6 +453,8 @@ int main(void)
 		cmocka_unit_test(accepts_loose_typing),
 		cmocka_unit_test(takes_category_scheme_from_profile_or_option),
 		cmocka_unit_test(reads_alternative_hashes),
+		cmocka_unit_test(
+			keeps_entry_when_optional_fields_are_unreadable),
 		cmocka_unit_test(rejects_bad_records_and_documents),
 		cmocka_unit_test(reports_line_and_record_of_a_bad_record),
 		cmocka_unit_test(drops_oversized_attribute_and_marks_entry),

@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "support.h"
+#include "alloc.h"
 #include "ingest_recorder.h"
 #include "netsweep/common.h"
 
@@ -155,6 +156,7 @@ static void reads_fields_of_android_and_ios_exports(void **state)
 			    "L9|photo|missing|0|IMG-20231231-WA0012.jpg");
 	assert_string_equal(r->media_line[1],
 			    "L10|other|not-exported|0|<Media omitted>");
+	assert_int_equal(r->placeholder[NSW_MEDIA_PLACEHOLDER_OMITTED], 1);
 	/* "This message was deleted": flag 0x10. */
 	assert_non_null(strstr(r->msg[7], "|1704056700|15|"));
 	free(r);
@@ -225,6 +227,13 @@ static void reads_locale_variants(void **state)
 		 "|1704549731|5|name:Luc|Luc|",
 		 "invite|L2|name:Luc|Luc|-|-|Marie",
 		 "L1|photo|missing|0|00000012-PHOTO-2024-01-06-14-02-11.jpg"},
+		/* iOS: a person writing about encryption is not a notice;
+		 * only WhatsApp's own U+200E-marked text is. */
+		{"[14/02/2024, 09:15:44] Sam: we need end-to-end tests\n"
+		 "[14/02/2024, 09:16:00] Sam: Ann added Bob",
+		 "|1707902144|5|name:Sam|Sam|-|-|-|-|-|we need end-to-end "
+		 "tests",
+		 NULL, NULL},
 		/* de: dotted 4-digit year, join by link. */
 		{"06.08.2016, 13:18 - Jonas ist der Gruppe \xC3\xBC"
 		 "ber den Einladungslink beigetreten",
@@ -251,6 +260,8 @@ static void reads_locale_variants(void **state)
 		assert_non_null(strstr(r->msg[0], rows[i].msg0));
 		if (rows[i].member != NULL)
 			assert_string_equal(r->member[0], rows[i].member);
+		else
+			assert_int_equal(r->membership, 0);
 		if (rows[i].media != NULL)
 			assert_string_equal(r->media_line[0], rows[i].media);
 		free(r);
@@ -533,9 +544,77 @@ static void rejects_a_zip_without_chat_text(void **state)
 	ts_tmpdir_remove(dir);
 }
 
+static void survives_every_allocation_failure(void **state)
+{
+	int clean_rc, rc;
+	struct rec *ok;
+	char path[1024];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s",
+		 bundled("chatcarve", "chatcarve_en-us-android.txt"));
+	ok = ingest(path, &rc);
+	clean_rc = rc;
+	assert_int_equal(clean_rc, 0);
+	/* Fail the 1st, 2nd, ... allocation: each run ends in 0 (dedup
+	 * memory is optional) or NSW_ENOMEM, never a crash; ASan checks
+	 * for leaks. Past the run's allocation count nothing fails. */
+	for (unsigned long n = 1; n < 200; n++) {
+		struct rec *r;
+
+		nsw__alloc_fail_after(n, 1);
+		r = ingest(path, &rc);
+		nsw__alloc_fail_after(0, 0);
+		if (rc != 0 && rc != NSW_ENOMEM)
+			fprintf(stderr, "n=%lu rc=%d %s\n", n, rc,
+				nsw_error_last());
+		assert_true(rc == 0 || rc == NSW_ENOMEM);
+		assert_true(r->messages <= ok->messages);
+		if (rc == 0 && r->messages == ok->messages) {
+			free(r);
+			break;
+		}
+		free(r);
+	}
+	free(ok);
+}
+
+static void resolves_attachments_next_to_the_text(void **state)
+{
+	char *path,
+		*dir = write_chat(
+			"WhatsApp Chat with Bea.txt",
+			"1/2/24, 10:00 - Bea: IMG-20240102-WA0001.jpg (file "
+			"attached)\ncaption line\n"
+			"1/13/24, 10:01 - Bea: IMG-20240113-WA0002.jpg (file "
+			"attached)",
+			&path);
+	char *img = ts_path(dir, "IMG-20240102-WA0001.jpg");
+	struct rec *r;
+	int rc;
+
+	(void)state;
+	assert_int_equal(ts_write_file(img, "jpeg", 4), 0);
+	r = ingest(path, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(r->chat[0], "file:WhatsApp Chat with Bea.txt|Bea|"
+					"private|-|whatsapp");
+	assert_string_equal(r->media_line[0],
+			    "L1|photo|file|0|IMG-20240102-WA0001.jpg");
+	assert_string_equal(r->media_line[1],
+			    "L3|photo|missing|0|IMG-20240113-WA0002.jpg");
+	/* The caption stays with its message. */
+	assert_non_null(strstr(r->msg[0], "(file attached)\ncaption line"));
+	free(r);
+	free(img);
+	free(path);
+	ts_tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(survives_every_allocation_failure),
 		cmocka_unit_test(ingests_bundled_fixtures_with_expected_counts),
 		cmocka_unit_test(ingests_shared_fixtures_with_expected_counts),
 		cmocka_unit_test(reads_fields_of_android_and_ios_exports),
@@ -545,6 +624,7 @@ int main(void)
 		cmocka_unit_test(uses_e164_phone_as_account_id),
 		cmocka_unit_test(reports_hostile_lines_and_keeps_the_rest),
 		cmocka_unit_test(rejects_text_without_any_header),
+		cmocka_unit_test(resolves_attachments_next_to_the_text),
 		cmocka_unit_test(reads_the_chat_inside_a_zip),
 		cmocka_unit_test(stops_at_a_zip_bomb),
 		cmocka_unit_test(rejects_a_zip_without_chat_text),

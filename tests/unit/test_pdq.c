@@ -11,9 +11,11 @@
 
 #include "support.h"
 #include "alloc.h"
+#include "imgsynth.h"
 #include "pdq_core.h"
 #include "pdq_input.h"
 #include "pdq_naive.h"
+#include "netsweep/image.h"
 #include "netsweep/pdq.h"
 
 static uint32_t rng_state;
@@ -650,6 +652,31 @@ static void pre_resize_is_nearest_neighbour_to_512(void **state)
 	}
 }
 
+static void grey_row_check_sees_every_byte(void **state)
+{
+	(void)state;
+	for (uint32_t w = 1; w <= 60; w++) {
+		/* Exactly 3 * w bytes, so reading past the row is caught
+		 * under ASan. */
+		uint8_t *row = malloc((size_t)w * 3);
+
+		assert_non_null(row);
+		for (uint32_t x = 0; x < w; x++)
+			row[3 * x] = row[3 * x + 1] = row[3 * x + 2] =
+				(uint8_t)(x * 37 + w);
+		assert_true(nsw_pdq__row_is_grey(row, w));
+		for (size_t j = 0; j < (size_t)w * 3; j++) {
+			for (int bit = 0; bit < 8; bit += 7) {
+				row[j] ^= (uint8_t)(1u << bit);
+				assert_false(nsw_pdq__row_is_grey(row, w));
+				row[j] ^= (uint8_t)(1u << bit);
+			}
+		}
+		assert_true(nsw_pdq__row_is_grey(row, w));
+		free(row);
+	}
+}
+
 static void grey_rule_looks_at_every_pixel(void **state)
 {
 	const uint32_t w = 700, h = 650; /* resized: most pixels unsampled */
@@ -803,6 +830,134 @@ static void sink_reports_missing_rows(void **state)
 	free(px);
 }
 
+/* The streaming path (decoders may skip rows the sink does not want)
+ * against decoding the whole image first, for every format. */
+static void check_stream_equals_whole(const uint8_t *file, size_t len,
+				      const char *what)
+{
+	nsw_image *img = NULL;
+	nsw_pdq_result a, b;
+
+	assert_int_equal(nsw_image_decode(&img, file, len, what), NSW_OK);
+	assert_int_equal(nsw_pdq_hash_pixels(&a, img->pixels, img->width,
+					     img->height, img->channels,
+					     (size_t)img->width * img->channels,
+					     1),
+			 NSW_OK);
+	assert_int_equal(nsw_pdq_hash_buffer(&b, file, len, what, 1), NSW_OK);
+	assert_same_result(&a, &b);
+	assert_memory_equal(a.dihedral, b.dihedral, sizeof(a.dihedral));
+	/* The decoded size is reported; a hash of pixels has none. */
+	assert_int_equal(b.width, img->width);
+	assert_int_equal(b.height, img->height);
+	assert_int_equal(a.width, 0);
+	assert_int_equal(a.height, 0);
+	nsw_image_free(img);
+}
+
+static void stream_hash_equals_whole_image_hash(void **state)
+{
+	const uint32_t w = 1200, h = 900;
+	uint8_t *rgb = ts_synth_rgb(w, h, 5), *file = NULL;
+	uint8_t *half_grey = malloc((size_t)w * h * 3);
+	size_t len = 0;
+
+	(void)state;
+	assert_non_null(rgb);
+	assert_non_null(half_grey);
+	/* Grey down to row 700, colour below: the sink must see every row
+	 * until then. */
+	memcpy(half_grey, rgb, (size_t)w * h * 3);
+	for (size_t i = 0; i < (size_t)w * 700; i++)
+		half_grey[3 * i + 1] = half_grey[3 * i + 2] = half_grey[3 * i];
+	for (int progressive = 0; progressive <= 1; progressive++) {
+		assert_int_equal(ts_encode_jpeg(&file, &len, rgb, w, h, 3, 90,
+						progressive),
+				 0);
+		check_stream_equals_whole(file, len, "colour.jpg");
+		free(file);
+		assert_int_equal(ts_encode_jpeg(&file, &len, half_grey, w, h, 3,
+						90, progressive),
+				 0);
+		check_stream_equals_whole(file, len, "half-grey.jpg");
+		free(file);
+	}
+	assert_int_equal(
+		ts_encode_png(&file, &len, half_grey, w, h, 3, 8, 0, 0), 0);
+	check_stream_equals_whole(file, len, "half-grey.png");
+	free(file);
+	assert_int_equal(ts_encode_webp(&file, &len, rgb, w, h, 3, 80, 0), 0);
+	check_stream_equals_whole(file, len, "colour.webp");
+	free(file);
+	ts_palette_quantize(rgb, w, h);
+	assert_int_equal(ts_encode_gif(&file, &len, rgb, w, h, 0, 1), 0);
+	check_stream_equals_whole(file, len, "colour.gif");
+	free(file);
+	free(rgb);
+	free(half_grey);
+}
+
+/*
+ * A tall grey JPEG (4:4:4, so colour stays inside its 8 x 8 block) with one
+ * coloured block in rows 16..23, none of which the 512-row resize samples
+ * (it reads rows 0, 15, 31, ...). A decoder skipping unwanted rows must
+ * still deliver those rows, because the grey question is still open; the
+ * stream then hashes with the weighted sum, as the whole image does.
+ */
+static void colour_only_in_unsampled_rows_is_seen(void **state)
+{
+	const uint32_t w = 64, h = 8000;
+	uint8_t *px = malloc((size_t)w * h * 3), *file = NULL;
+	ts_jpeg_opts opts = {90, 0, 1, 1, 0, 0};
+	nsw_image *img = NULL;
+	size_t len = 0;
+	uint32_t colour_rows = 0, first = h, last = 0;
+
+	(void)state;
+	assert_non_null(px);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++) {
+			uint8_t *p = px + ((size_t)y * w + x) * 3;
+			uint8_t v = (uint8_t)((x * 3 + y / 40) & 0xff);
+
+			p[0] = p[1] = p[2] = v;
+			if (y >= 16 && y < 24 && x >= 8 && x < 16) {
+				p[0] = 220;
+				p[1] = 30;
+				p[2] = 40;
+			}
+		}
+	for (uint32_t y = 0; y < 512; y++) {
+		uint32_t sy = (uint32_t)floor(y * (double)h / 512.0);
+
+		assert_true(sy < 16 || sy >= 24);
+	}
+	assert_int_equal(ts_encode_jpeg_opts(&file, &len, px, w, h, 3, &opts),
+			 0);
+	/* The decoded image: colour exactly in rows 16..23. */
+	assert_int_equal(nsw_image_decode(&img, file, len, "tall.jpg"), NSW_OK);
+	assert_int_equal(img->channels, 3);
+	for (uint32_t y = 0; y < h; y++) {
+		const uint8_t *row = img->pixels + (size_t)y * w * 3;
+		int colour = 0;
+
+		for (uint32_t x = 0; x < w; x++)
+			colour |= row[3 * x] != row[3 * x + 1] ||
+				  row[3 * x] != row[3 * x + 2];
+		if (colour) {
+			colour_rows++;
+			first = y < first ? y : first;
+			last = y;
+		}
+	}
+	assert_true(colour_rows > 0);
+	assert_true(first >= 16 && last < 24);
+	nsw_image_free(img);
+	check_stream_equals_whole(file, len, "tall.jpg");
+	free(file);
+	free(px);
+}
+
 static void rejects_bad_arguments(void **state)
 {
 	uint8_t px[64 * 64 * 3] = {0};
@@ -891,11 +1046,14 @@ int main(void)
 		cmocka_unit_test(hex_rejects_malformed_text),
 		cmocka_unit_test(distance_counts_differing_bits),
 		cmocka_unit_test(pre_resize_is_nearest_neighbour_to_512),
+		cmocka_unit_test(grey_row_check_sees_every_byte),
 		cmocka_unit_test(grey_rule_looks_at_every_pixel),
 		cmocka_unit_test(too_small_gives_the_zero_hash),
 		cmocka_unit_test(sink_needs_every_row_only_while_grey),
 		cmocka_unit_test(sink_skipping_unwanted_rows_changes_nothing),
 		cmocka_unit_test(sink_reports_missing_rows),
+		cmocka_unit_test(stream_hash_equals_whole_image_hash),
+		cmocka_unit_test(colour_only_in_unsampled_rows_is_seen),
 		cmocka_unit_test(rejects_bad_arguments),
 		cmocka_unit_test(out_of_memory_is_enomem),
 		cmocka_unit_test(file_errors_are_reported),
