@@ -12,6 +12,8 @@
 #ifndef NETSWEEP_SCAN_H
 #define NETSWEEP_SCAN_H
 
+#include <signal.h>
+
 #include "netsweep/case.h"
 #include "netsweep/common.h"
 #include "netsweep/hasher.h"
@@ -90,6 +92,10 @@ typedef struct nsw_scan_options {
 	/** Progress callback on the calling thread, or NULL. */
 	void (*progress)(void *ctx, const nsw_scan_progress *p);
 	void *progress_ctx;
+	/** When non-NULL and set non-zero (e.g. by a SIGINT handler), the scan
+	 * commits what it has recorded, marks the run "stopped" and returns 0
+	 * with result->stopped set. Running it again resumes. */
+	const volatile sig_atomic_t *cancel;
 	/** Tests only: after this many files are committed, raise SIGKILL
 	 * (simulates kill -9 at a known point). 0: never. */
 	int64_t test_kill_after;
@@ -100,6 +106,7 @@ typedef struct nsw_scan_result {
 	int64_t run_id;
 	int64_t evidence_id;
 	int resumed;	       /**< continued an unfinished run */
+	int stopped;	       /**< cancelled: the run is resumable */
 	int64_t files_skipped; /**< already recorded, not read again */
 	int64_t files;	       /**< recorded now */
 	int64_t bytes;	       /**< bytes hashed now */

@@ -40,7 +40,8 @@ struct scan {
 	int64_t files_total, bytes_total;
 	int64_t skipped, skipped_bytes;
 	int workers_left;
-	int fatal; /* first fatal error code from a thread */
+	int fatal;    /* first fatal error code from a thread */
+	int stopping; /* cancelled by the caller: not an error */
 	char fatal_message[NSW_ERROR_MESSAGE_MAX];
 	/* Walker-only state. */
 	nsw_case *reader;
@@ -77,6 +78,16 @@ static int is_fatal(struct scan *s)
 	f = s->fatal;
 	pthread_mutex_unlock(&s->lock);
 	return f;
+}
+
+static int stop_requested(struct scan *s)
+{
+	int stop;
+
+	pthread_mutex_lock(&s->lock);
+	stop = s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return stop;
 }
 
 int nsw_scan_matches_add(nsw_scan_matches *m, const nsw_scan_match *match)
@@ -136,7 +147,7 @@ static int count_entry(void *ctx, const nsw_walk_entry *e)
 	s->count_files++;
 	if (e->kind == NSW_WALK_FILE)
 		s->count_bytes += (int64_t)e->size;
-	return is_fatal(s) ? NSW_ERROR : 0;
+	return is_fatal(s) || stop_requested(s) ? NSW_ERROR : 0;
 }
 
 static int walk_entry(void *ctx, const nsw_walk_entry *e)
@@ -192,7 +203,7 @@ static int walk_entry(void *ctx, const nsw_walk_entry *e)
 static void *walker_main(void *arg)
 {
 	struct scan *s = arg;
-	int rc;
+	int rc, stopping;
 
 	rc = nsw_case_open(&s->reader, s->case_path, NSW_CASE_READONLY);
 	/* Count first (metadata only) so progress can show a total. */
@@ -205,7 +216,8 @@ static void *walker_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		rc = nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT, walk_entry, s);
 	}
-	if (rc != NSW_OK && !is_fatal(s))
+	stopping = stop_requested(s);
+	if (rc != NSW_OK && !stopping && !is_fatal(s))
 		set_fatal(s, rc, nsw_error_last());
 	nsw_case_close(s->reader);
 	s->reader = NULL;
@@ -393,6 +405,7 @@ struct writer {
 	nsw_scan_result *result;
 	int64_t in_batch;
 	int64_t committed; /* files committed by this invocation */
+	int cancelled;
 	double started, last_commit, last_progress;
 };
 
@@ -544,6 +557,17 @@ static int write_results(struct writer *w)
 	int rc = NSW_OK, timed_out = 0;
 
 	for (;;) {
+		if (opt->cancel != NULL && *opt->cancel) {
+			/* Keep what is recorded; stop the other threads. */
+			rc = commit_batch(w);
+			w->cancelled = 1;
+			pthread_mutex_lock(&w->s->lock);
+			w->s->stopping = 1;
+			pthread_mutex_unlock(&w->s->lock);
+			nsw_scan_queue__cancel(&w->s->todo);
+			nsw_scan_queue__cancel(&w->s->done);
+			return rc;
+		}
 		job = nsw_scan_queue__pop_wait(&w->s->done, 250, &timed_out);
 		if (job == NULL && !timed_out)
 			break; /* all workers done, or cancelled */
@@ -827,10 +851,16 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 		goto done;
 	}
 	result->files_skipped = s.skipped;
+	result->stopped = w.cancelled;
 	rc = nsw_case_scan_set_totals(c, s.run_id, s.files_total,
 				      s.bytes_total);
-	rc = rc ? rc : nsw_case_scan_finish(c, s.run_id, NSW_SCAN_DONE);
-	rc = rc ? rc : store_manifest(c, s.evidence_id);
+	if (w.cancelled) {
+		rc = rc ? rc
+			: nsw_case_scan_finish(c, s.run_id, NSW_SCAN_STOPPED);
+	} else {
+		rc = rc ? rc : nsw_case_scan_finish(c, s.run_id, NSW_SCAN_DONE);
+		rc = rc ? rc : store_manifest(c, s.evidence_id);
+	}
 	result->seconds = now_seconds() - w.started;
 	report_progress(&w, 1);
 done:

@@ -596,6 +596,28 @@ static void verify_detects_modified_deleted_and_added_files(void **state)
 	free_tree(&t);
 }
 
+static void cancelled_scan_stops_cleanly_and_resumes(void **state)
+{
+	struct tree t;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	volatile sig_atomic_t cancel = 1;
+
+	(void)state;
+	make_tree(&t, 10);
+	base_options(&o, &t, NULL);
+	o.nlists = 0;
+	o.cancel = &cancel;
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	assert_int_equal(r.stopped, 1);
+	cancel = 0;
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	assert_int_equal(r.stopped, 0);
+	assert_int_equal(r.resumed, 1);
+	assert_int_equal(r.files + r.files_skipped, 14);
+	free_tree(&t);
+}
+
 static void sniffs_media_types_from_content(void **state)
 {
 	static const struct {
@@ -643,6 +665,7 @@ int main(void)
 			killed_scan_resumes_without_loss_or_duplicates),
 		cmocka_unit_test(
 			verify_detects_modified_deleted_and_added_files),
+		cmocka_unit_test(cancelled_scan_stops_cleanly_and_resumes),
 		cmocka_unit_test(sniffs_media_types_from_content),
 	};
 
