@@ -406,6 +406,27 @@ NSW_EXTERN int nsw_case_problems_foreach(nsw_case *c, int64_t evidence_id,
 						   const nsw_case_file *f),
 					 void *ctx);
 
+/* ---- Outputs --------------------------------------------------------- */
+
+/**
+ * Write the reported hits (match lists, not suppressed) as a VICS 2.0 case
+ * (#Cases, US profile context): one Media per MD5 with its MediaFiles
+ * (FileName, FilePath "LABEL/path", Written, Accessed, SourceID). Hashes
+ * and metadata only. Written atomically; audited ("export.vics") with the
+ * output's SHA-256. The case must be open read-write.
+ * @return 0, NSW_EINVAL, NSW_EIO, NSW_ELIMIT, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_case_export_vics(nsw_case *c, const char *path);
+
+/**
+ * Write a self-contained HTML triage report: evidence items with manifest
+ * roots, counts, lists, hits by category with paths and digests, problems.
+ * It never embeds or links media. Written atomically; audited
+ * ("report.html") with its SHA-256. The case must be open read-write.
+ * @return 0, NSW_EINVAL, NSW_EIO, NSW_ELIMIT, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_case_report_html(nsw_case *c, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"scan", cli_cmd_scan, "triage evidence into a case against lists"},
 	{"verify", cli_cmd_verify,
 	 "re-read evidence: changed, missing, new files"},
+	{"export", cli_cmd_export, "export a case's hits as a VICS 2.0 case"},
+	{"report", cli_cmd_report, "write a self-contained HTML triage report"},
 	{"hits", cli_cmd_hits,
 	 "every hit in a case with provenance (jsonl, csv)"},
 	{"list", cli_cmd_list,
