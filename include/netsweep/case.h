@@ -22,7 +22,7 @@ extern "C" {
 typedef struct nsw_case nsw_case;
 
 /** The schema version this library writes (PRAGMA user_version). */
-#define NSW_CASE_SCHEMA_VERSION 2
+#define NSW_CASE_SCHEMA_VERSION 3
 
 /** Open flags. */
 #define NSW_CASE_READONLY 1u /**< no writes, no migration */
@@ -216,7 +216,11 @@ typedef struct nsw_case_file {
 	uint8_t sha1[NSW_SHA1_BYTES];
 	uint8_t sha256[NSW_SHA256_BYTES];
 	nsw_pdq_hash pdq;
-	int pdq_quality;	/**< 0..100, -1 without PDQ */
+	int pdq_quality; /**< 0..100, -1 without PDQ */
+	/** The 8 dihedral variants (nsw_pdq_dihedral order) when
+	 * has_pdq_dihedral; lets later scans match without re-reading. */
+	int has_pdq_dihedral;
+	nsw_pdq_hash pdq_dihedral[NSW_PDQ_DIHEDRAL_COUNT];
 	const char *media_type; /**< from content ("image/jpeg"), NULL */
 	nsw_file_status status;
 	const char *error;	    /**< why, for non-ok statuses; NULL */
@@ -310,7 +314,8 @@ typedef struct nsw_hit_filter {
 	int include_allow;	/**< 1: also hits on allow lists */
 } nsw_hit_filter;
 
-/** Each hit, ordered by evidence, path (bytewise), then as recorded.
+/** Each hit, ordered by evidence, path (bytewise), match lists before
+ * allow lists, list, then as recorded.
  * Non-zero from `fn` stops. */
 NSW_EXTERN int
 nsw_case_hits_foreach(nsw_case *c, const nsw_hit_filter *f,

@@ -108,6 +108,8 @@ typedef struct nsw_scan_result {
 	int resumed;	       /**< continued an unfinished run */
 	int stopped;	       /**< cancelled: the run is resumable */
 	int64_t files_skipped; /**< already recorded, not read again */
+	int64_t rematched;     /**< recorded by earlier runs, matched again
+				  from their stored digests */
 	int64_t files;	       /**< recorded now */
 	int64_t bytes;	       /**< bytes hashed now */
 	int64_t errors;	       /**< recorded now unreadable or vanished */

@@ -26,11 +26,12 @@ struct nsw_case {
 
 /*
  * Migrate the schema from its current user_version up to `target` (at most
- * NSW_CASE_SCHEMA_VERSION), one transaction per step, each step audited
- * once the audit table exists. `*from` gets the version found. Tests use a
- * lower target to make old-format files.
+ * NSW_CASE_SCHEMA_VERSION), one transaction per step; with `audited`,
+ * each step from 2 on appends a schema.migrate entry (not for new cases).
+ * `*from` gets the version found. Tests use a lower target to make old-format
+ * files.
  */
-int nsw_store__migrate(nsw_case *c, int target, int *from);
+int nsw_store__migrate(nsw_case *c, int target, int *from, int audited);
 
 /* "2026-11-29T03:04:05.678Z" for now, in `out` (>= 32 bytes). */
 void nsw_store__now_utc(char out[32]);
@@ -52,6 +53,13 @@ int nsw_store__json_str(struct nsw_buf *b, const char *s);
  * 0 or non-zero when `out` is full or out of memory. */
 int nsw_store__display_path(struct nsw_buf *out, const uint8_t *p, size_t n,
 			    int *not_utf8);
+
+/* Each digested file of an evidence item not recorded by run `not_run`
+ * (the files a new scan's lists have not seen yet), in id order. */
+int nsw_store__files_foreach_ok(nsw_case *c, int64_t evidence_id,
+				int64_t not_run,
+				int (*fn)(void *ctx, const nsw_case_file *f),
+				void *ctx);
 
 /* Finalize the cached statements (before close). */
 void nsw_store__files_close(nsw_case *c);
