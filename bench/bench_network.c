@@ -158,8 +158,9 @@ int main(int argc, char **argv)
 	/* The planted seeder posts the family first, in one chat. */
 	for (i = 0; i < FAMILY; i++) {
 		a = (nsw_net_appearance){
-			i,   seeder_chat, seeder,      NSW_NET_NONE,
-			t++, t,		  NSW_NET_POST};
+			i, seeder_chat, seeder,	     NSW_NET_NONE,
+			t, t,		NSW_NET_POST};
+		t++;
 		if (nsw_net_add_appearance(net, &a) != 0)
 			die("appearance");
 		last_poster[i] = seeder;
