@@ -11,6 +11,7 @@
 #include "support.h"
 #include "netsweep/network.h"
 #include "network_graph.h"
+#include "network_internal.h"
 
 /* This cmocka has no assert_double_equal. */
 #define assert_near(a, b, eps) \
@@ -645,6 +646,32 @@ static void random_network_matches_oracle(void **state)
 		assert_int_equal(ac->in_degree, in);
 		assert_true(ac->community >= 0);
 		assert_true(ac->betweenness >= 0);
+	}
+
+	/* Betweenness: 120 accounts <= the default sample, so our Brandes is
+	 * exact and must agree with igraph's exact betweenness. */
+	{
+		static uint32_t src[R_ACC * R_ACC], dst[R_ACC * R_ACC];
+		static double w[R_ACC * R_ACC], want[R_ACC];
+		nsw_net__edges und = {src, dst, w, net->n_und};
+		double top = 0;
+
+		assert_true(net->n_und <= R_ACC * R_ACC);
+		for (k = 0; k < net->n_und; k++) {
+			src[k] = net->und[k].a;
+			dst[k] = net->und[k].b;
+			w[k] = 1;
+		}
+		assert_int_equal(
+			nsw_net__graph_betweenness_exact(want, &und, R_ACC), 0);
+		for (k = 0; k < R_ACC; k++) {
+			assert_near(nsw_net_account(net, k)->betweenness,
+				    want[k], 1e-6 * (1 + want[k]));
+			top = want[k] > top ? want[k] : top;
+		}
+		assert_true(top > 0);
+		assert_int_equal(nsw_net_get_stats(net)->betweenness_sources,
+				 R_ACC);
 	}
 
 	/* Chats: active accounts and bridged chats. */
