@@ -10,6 +10,7 @@
 
 #include "support.h"
 #include "netsweep/network.h"
+#include "alloc.h"
 #include "network_graph.h"
 #include "network_internal.h"
 
@@ -703,6 +704,33 @@ static void random_network_matches_oracle(void **state)
 	nsw_net_free(net);
 }
 
+/* Every allocation of the analysis failing in turn gives NSW_ENOMEM (or
+ * success once past the last), never a crash or a leak (ASan build). */
+static void analysis_survives_allocation_failures(void **state)
+{
+	unsigned long n;
+	int ok = 0;
+
+	(void)state;
+	for (n = 1; n < 400 && !ok; n++) {
+		nsw_network *net = build_small();
+		int rc;
+
+		nsw__alloc_fail_after(n, 1);
+		rc = nsw_net_analyze(net, NULL);
+		nsw__alloc_fail_after(0, 0);
+		if (rc == 0) {
+			ok = 1;
+			assert_int_equal(nsw_net_suspect_count(net), 5);
+		} else {
+			assert_int_equal(rc, NSW_ENOMEM);
+			assert_null(nsw_net_account(net, 0));
+		}
+		nsw_net_free(net);
+	}
+	assert_true(ok);
+}
+
 /* ---- export ------------------------------------------------------------ */
 
 typedef struct xml_count {
@@ -872,6 +900,7 @@ int main(void)
 		cmocka_unit_test(communities_split_two_clusters),
 		cmocka_unit_test(betweenness_sample_estimates_exact),
 		cmocka_unit_test(random_network_matches_oracle),
+		cmocka_unit_test(analysis_survives_allocation_failures),
 		cmocka_unit_test(graphml_parses_with_expected_counts),
 		cmocka_unit_test(gexf_parses_with_expected_counts),
 		cmocka_unit_test(export_refuses_unanalysed_network),
