@@ -53,6 +53,13 @@ typedef struct nsw_import_sink {
 typedef struct nsw_import_options {
 	nsw_list_format format; /**< AUTO to detect */
 	int strict;		/**< any bad record is fatal */
+	/**
+	 * NULL: take the category scheme from the file (VICS profile...).
+	 * Otherwise force it for every entry, e.g. "dhs" for a legacy
+	 * C4All-era VICS list whose numbering the file cannot tell
+	 * (FORMATS.md 1.6). Borrowed for the call.
+	 */
+	const char *category_scheme;
 } nsw_import_options;
 
 /**
@@ -63,14 +70,41 @@ NSW_EXTERN int nsw_list_detect_format(nsw_list_format *out, const char *path);
 
 /**
  * Import one file into `sink`.
- * @param stats  counts are added to (caller initialises)
+ * Formats and rules: docs/formats/lists.md. Entries are borrowed for the
+ * sink call; entry->source_file is `path`.
+ * @param path   borrowed
+ * @param stats  counts are added to (caller initialises); for each file
+ *               read = kept + rejected + excluded
  * @return 0; NSW_EFORMAT when the file as a whole is unreadable as its
- *         format (or a bad record under `strict`), NSW_EIO, NSW_ENOTFOUND,
- *         NSW_ELIMIT, NSW_ENOMEM, or what the sink returned.
+ *         format (a JSON/XML syntax error, a missing header, every record
+ *         bad) or a bad record under `strict`; NSW_ELIMIT (an over-long
+ *         line under `strict`, a structural cap); NSW_EUNSUPPORTED (AUTO
+ *         and no known format); NSW_EIO, NSW_ENOTFOUND, NSW_ENOMEM, NSW_EINVAL;
+ *         or what the sink returned.
  */
 NSW_EXTERN int nsw_list_import_file(nsw_import_stats *stats, const char *path,
 				    const nsw_import_options *options,
 				    const nsw_import_sink *sink);
+
+/**
+ * Import from memory (an upload, a fuzzer); as nsw_list_import_file().
+ * @param data  borrowed, `len` bytes, no NUL needed
+ * @param name  names the input in messages and entries' source_file
+ * @return as nsw_list_import_file(); NSW_EUNSUPPORTED for RDSv3 (SQLite
+ *         needs a file)
+ */
+NSW_EXTERN int nsw_list_import_buffer(nsw_import_stats *stats,
+				      const uint8_t *data, size_t len,
+				      const char *name,
+				      const nsw_import_options *options,
+				      const nsw_import_sink *sink);
+
+/**
+ * Detect the format of bytes in memory (the first few KiB suffice).
+ * @return 0 and *out, NSW_EUNSUPPORTED.
+ */
+NSW_EXTERN int nsw_list_detect_buffer(nsw_list_format *out, const uint8_t *data,
+				      size_t len);
 
 #ifdef __cplusplus
 }

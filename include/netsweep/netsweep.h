@@ -3,11 +3,25 @@
 #ifndef NETSWEEP_H
 #define NETSWEEP_H
 
+#include "netsweep/case.h"
 #include "netsweep/common.h"
+#include "netsweep/digest.h"
+#include "netsweep/geoip.h"
+#include "netsweep/hasher.h"
 #include "netsweep/image.h"
 #include "netsweep/import.h"
+#include "netsweep/limits.h"
+#include "netsweep/ingest.h"
 #include "netsweep/list.h"
+#include "netsweep/match.h"
 #include "netsweep/network.h"
+#include "netsweep/package.h"
+#include "netsweep/nswl.h"
 #include "netsweep/pdq.h"
+#include "netsweep/scan.h"
+#include "netsweep/sign.h"
+#include "netsweep/synth.h"
+#include "netsweep/phone.h"
+#include "netsweep/walk.h"
 
 #endif

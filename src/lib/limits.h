@@ -85,6 +85,235 @@
  */
 #define NSW_JSON_PIECE_MAX ((size_t)64 << 10)
 
+/* ---- Image decoders (image*.c) --------------------------------------- */
+
+/*
+ * Memory libjpeg may use for one image (cinfo->mem->max_memory_to_use).
+ * The largest buffer is a progressive file's coefficient store, 2 bytes per
+ * pixel and component at 4:4:4: 12 MP 4:2:0 needs 36 MB, 100 MP 4:2:0
+ * 300 MB, 170 MP 4:4:4 1 GB. Past this libjpeg has no backing store and
+ * fails before allocating (ELIMIT). At NSW_IMAGE_PIXELS_MAX alone a tiny
+ * header could claim 1.6 GB (CMYK 4:4:4).
+ */
+#define NSW_JPEG_MEMORY_MAX ((long)1 << 30)
+
+/*
+ * Rows decoded per jpeg_read_scanlines batch: 16 is the tallest iMCU row
+ * (4:2:0), so one call usually drains libjpeg's internal row group.
+ */
+#define NSW_JPEG_BATCH_ROWS 16
+
+/*
+ * GIF extension and record blocks read before the first image: real files
+ * carry a handful (comments, NETSCAPE loop, graphics control). Each costs
+ * input bytes, so this only bounds the loop on hostile files.
+ */
+#define NSW_GIF_RECORDS_MAX 10000
+/* ---- Case store and SQLite (sqldb.c, store*.c) ------------------------ */
+
+/*
+ * How long a connection waits for another writer (a second netsweep process
+ * on the same case, the server) before failing with EIO. 10 s rides out a
+ * batch commit of the scan; longer would hide a stuck process.
+ */
+#define NSW_SQL_BUSY_TIMEOUT_MS 10000
+
+/*
+ * Longest string or blob SQLite may build on a connection to a database we
+ * did not create (NSRL RDSv3...). Their fields are names and hashes under
+ * a few KiB; 16 MiB leaves room while bounding a hostile file.
+ */
+#define NSW_SQL_UNTRUSTED_LENGTH_MAX (16 << 20)
+
+/* ---- HTTP server (src/server, through nsw_limits_get) ------------------ */
+
+/*
+ * Request body: API bodies are small JSON documents (a login, an analyst
+ * assertion, a referral request) well under 64 KiB; 1 MiB leaves room and
+ * turns an upload flood into 413.
+ */
+#define NSW_HTTP_BODY_MAX ((size_t)1 << 20)
+
+/* Connections from one address: a browser opens ~6; 32 allows a few
+ * analysts behind one NAT while a single client cannot exhaust the pool. */
+#define NSW_HTTP_CONNECTIONS_PER_IP 32
+
+/* Connections in all: each costs a thread-pool slot and a memory pool. */
+#define NSW_HTTP_CONNECTIONS_MAX 256
+
+/* Seconds a connection may stay idle or dribble a request (slowloris). */
+#define NSW_HTTP_TIMEOUT_SECONDS 30
+
+/* Per-connection memory pool of libmicrohttpd (headers, small buffers). */
+#define NSW_HTTP_CONNECTION_MEMORY ((size_t)64 << 10)
+
+/* Worker threads for the server: the machine has 2 cores; requests are
+ * short SQLite reads. */
+#define NSW_HTTP_THREADS 4
+/*
+ * Longest case name, examiner, label, list name or audit action we store:
+ * these are typed by people; 4 KiB bounds the audit detail built from them.
+ */
+#define NSW_CASE_TEXT_MAX 4096
+
+/* Longest manifest root digest: SHA-512 is 64 bytes. */
+#define NSW_CASE_DIGEST_MAX 64
+
+/*
+ * Largest audit detail text. Details are small JSON objects written by the
+ * library (ids, names, counts); 1 MiB bounds a hostile edited log.
+ */
+#define NSW_CASE_AUDIT_DETAIL_MAX ((size_t)1 << 20)
+
+/* ---- Device scan (scan*.c) -------------------------------------------- */
+
+/* Worker threads: more than any machine we run on has cores. */
+#define NSW_SCAN_THREADS_MAX 256
+
+/* Lists in one scan (each is a case row and a matcher slot). */
+#define NSW_SCAN_LISTS_MAX 1024
+
+/*
+ * List matches kept for one file. A real file matches a handful of entries;
+ * a PDQ query near a degenerate hash in a hostile list could match
+ * thousands. Past this the file's matching fails (and with it the scan),
+ * rather than growing without bound.
+ */
+#define NSW_SCAN_MATCHES_MAX 4096
+
+/*
+ * A batch is committed after this many files or this many milliseconds,
+ * whichever first. Each commit is an fsync (synchronous=FULL); a kill
+ * loses at most one batch, which the resumed scan redoes.
+ */
+#define NSW_SCAN_BATCH_FILES 512
+#define NSW_SCAN_BATCH_MS 1000
+
+/* Bytes read from a non-image file's start to tell its media type. */
+#define NSW_SCAN_SNIFF_BYTES 64
+
+/* ---- Hashing files (hasher.c) ----------------------------------------- */
+
+/*
+ * A hasher keeps its image buffer between files up to this size (typical
+ * photos), so a thread does not map and fault in fresh memory per image;
+ * a bigger buffer is released after use.
+ */
+#define NSW_HASH_KEEP_BUFFER_MAX ((size_t)32 << 20)
+
+/* ---- Directory walk (walk.c) ------------------------------------------ */
+
+/*
+ * Directories entered below a root. Each holds one file descriptor while
+ * its entries are visited; 256 stays far below the usual 1024-descriptor
+ * limit with room for hashing threads, and real trees (node_modules,
+ * Maildir) stay under ~100 levels. Deeper directories are reported, not
+ * entered.
+ */
+#define NSW_WALK_DEPTH_MAX 256u
+
+/*
+ * One directory's listing is held in memory to be sorted: at most this many
+ * names and name bytes. 8M entries (~64 MiB of pointers plus names) is
+ * beyond any real directory; a bigger one is reported as over the limit.
+ */
+#define NSW_WALK_ENTRIES_MAX ((size_t)8 << 20)
+#define NSW_WALK_NAME_BYTES_MAX ((size_t)256 << 20)
+
+/*
+ * Directories remembered by (device, inode) to report revisits through
+ * bind mounts: 2M directories (a 64 MiB table). Past that only the
+ * directories on the current path are checked, which still rules out loops.
+ */
+#define NSW_WALK_VISITED_MAX ((size_t)1 << 21)
+/* ---- Known-hash list import (import*.c) ------------------------------ */
+
+/*
+ * One line of a text list (hashdeep, md5sum, NSRL CSV, PDQ). The longest
+ * real lines are hashdeep rows: five digests (~400 chars) plus a path of at
+ * most NSW_PATH_MAX (Windows long paths reach 32 KiB); NSRL rows are under
+ * 1 KiB. A longer line is a bad record, skipped without being buffered.
+ */
+#define NSW_LIST_LINE_MAX ((size_t)64 << 10)
+
+/*
+ * Read buffer for text lists: 1 MiB amortises syscalls; must exceed
+ * NSW_LIST_LINE_MAX so a whole capped line always fits.
+ */
+#define NSW_LIST_READ_BUF ((size_t)1 << 20)
+
+/* Columns in a CSV or hashdeep header: NSRL has 8, hashdeep at most 7. */
+#define NSW_LIST_COLUMNS_MAX 64
+
+/*
+ * A text field of one entry (name, series, id) after decoding: a Windows
+ * long path is 32767 UTF-16 units; longer is a hostile record.
+ */
+#define NSW_LIST_TEXT_MAX ((size_t)32 << 10)
+
+/* A category code as the list writes it ("1", "A1", "B"): a few chars. */
+#define NSW_LIST_CODE_MAX 32
+
+/*
+ * The opaque attributes object kept per entry (PhotoDNA, MediaFiles, Exifs
+ * re-serialised as JSON). Real VICS records carry < 4 KiB; a field that
+ * would push past 256 KiB is dropped and the entry marked truncated.
+ */
+#define NSW_LIST_ATTR_MAX ((size_t)256 << 10)
+
+/* Bytes read to detect a list's format (FORMATS.md 1.1: "first ~8 KB"). */
+#define NSW_LIST_DETECT_BYTES ((size_t)8 << 10)
+
+/*
+ * NCMEC hash-sharing XML: element nesting (real documents nest 7 deep),
+ * one element's text (a PhotoDNA is 288 hex chars), and distinct entry ids
+ * per file, held to apply deletions in timestamp order (a page is 1,000
+ * entries; 8M covers a full dump at ~60 bytes per id).
+ */
+#define NSW_XML_DEPTH_MAX 32
+#define NSW_XML_TEXT_MAX ((size_t)64 << 10)
+#define NSW_NCMEC_IDS_MAX ((size_t)8 << 20)
+/* One NCMEC entry id: they are short ("image1", GUIDs). */
+#define NSW_NCMEC_ID_MAX 256
+/* ---- Known-hash lists and matching (index branch) -------------------- */
+
+/*
+ * PDQ hashes in one list segment (base or delta). 2^26 = 67M is several
+ * times the largest PDQ list in circulation, keeps a row id plus a few
+ * residual key bits in 32 bits, and bounds one segment's index (~6 GB).
+ * Larger collections are split into segments (list add).
+ */
+#define NSW_PDQ_INDEX_ROWS_MAX ((uint32_t)1 << 26)
+
+/* Directory bits per index table: 2^24 slots (64 MiB) is already more
+ * than one slot per row at the largest segment size. */
+#define NSW_PDQ_INDEX_DIR_BITS_MAX 24
+
+/*
+ * Probes, buckets or candidates one PDQ query may hold in scratch memory
+ * (12-16 bytes each: up to ~256 MiB). A radius-63 query over 8 dihedral
+ * variants needs ~5M; more means a corrupt index or an absurd request.
+ */
+#define NSW_PDQ_QUERY_SCRATCH_MAX ((size_t)1 << 24)
+
+/* Entries in one list segment (all algorithms): ids are 32-bit. */
+#define NSW_LIST_ENTRIES_MAX ((uint64_t)1 << 31)
+
+/* The interned-string section of one segment: string refs are 32-bit. */
+#define NSW_LIST_STRINGS_MAX ((size_t)1 << 31)
+
+/* One string in a list entry (name, series, attributes JSON...): a
+ * longer one is an importer bug or hostile input. */
+#define NSW_LIST_STRING_MAX ((size_t)1 << 20)
+
+/* Delta segments beside one base list before `list compact` is due. */
+#define NSW_LIST_DELTAS_MAX 999
+
+/* Lists one match run accepts (--list and --allow together). */
+#define NSW_MATCH_LISTS_MAX 64
+
+/* One line of a --hashes query file. */
+#define NSW_MATCH_LINE_MAX 4096
 /* ---- Network analysis (network*.c) ----------------------------------- */
 
 /*
@@ -175,5 +404,80 @@
 #define NSW_NET_STRING_MAX 4096u
 
 /* ---- End of network analysis ------------------------------------------ */
+
+/* ---- Sealed packages (package.c) ----------------------------------------- */
+
+/*
+ * A manifest: one ~100-byte line per file; a referral package holds tens
+ * to thousands of files. 64 MiB (over half a million files) bounds what a
+ * hostile manifest can make us hold.
+ */
+#define NSW_PACKAGE_MANIFEST_MAX ((size_t)64 << 20)
+/* ---- Chat-export ingestion (ingest*.c, archive.c) -------------------- */
+
+/*
+ * One WhatsApp text line. A WhatsApp message holds at most 65,536
+ * characters (up to 4 bytes each in UTF-8): 256 KiB fits the longest real
+ * line; a longer one (a 1 MB line) is reported and skipped, never buffered.
+ */
+#define NSW_INGEST_LINE_MAX ((size_t)256 << 10)
+
+/*
+ * One message's text after joining entity runs (Telegram) or continuation
+ * lines (WhatsApp). Telegram caps messages at 4,096 characters, WhatsApp at
+ * 65,536; 1 MiB keeps every real message whole and bounds a hostile one
+ * (the rest is cut and the message flagged TEXT_TRUNCATED).
+ */
+#define NSW_INGEST_TEXT_MAX ((size_t)1 << 20)
+
+/*
+ * Any other single field (id, name, title, path, MIME type): real values
+ * are < 1 KiB (Telegram titles 128 chars, file names 255 bytes, paths
+ * PATH_MAX); 64 KiB is generous and still bounds memory per message.
+ */
+#define NSW_INGEST_FIELD_MAX ((size_t)64 << 10)
+
+/*
+ * Participants named in one membership event (create/invite/remove).
+ * Telegram adds at most 200 members per invite; 10,000 covers merged
+ * events while bounding a hostile member list (the rest is reported).
+ */
+#define NSW_INGEST_PARTICIPANTS_MAX 10000
+
+/*
+ * Media references on one message: Telegram has a file plus a thumbnail,
+ * DiscordChatExporter up to 10 attachments; 64 bounds a hostile list (the
+ * rest is reported and dropped).
+ */
+#define NSW_INGEST_MEDIA_PER_MESSAGE_MAX 64
+
+/*
+ * Distinct (account id, name) pairs remembered per file to deliver each
+ * sighting once: 8 bytes each, so 4M pairs (40x the 100k accounts of a
+ * large case) cost at most 64 MiB; past it sightings are delivered again
+ * (consumers are idempotent), never refused.
+ */
+#define NSW_INGEST_SIGHTINGS_MAX ((size_t)4 << 20)
+
+/*
+ * Uncompressed size of one .zip entry we read (the chat text). The largest
+ * WhatsApp chat exports are a few hundred MB of text; 2 GiB bounds a zip
+ * bomb's declared or actual size.
+ */
+#define NSW_ZIP_ENTRY_MAX ((uint64_t)2 << 30)
+
+/*
+ * Expansion ratio (uncompressed / compressed bytes) of an entry, checked
+ * once NSW_ZIP_RATIO_FLOOR bytes came out. Chat text deflates 3-10:1;
+ * deflate's own maximum is ~1032:1, reached only by runs such as zeros.
+ */
+#define NSW_ZIP_RATIO_MAX 100
+#define NSW_ZIP_RATIO_FLOOR ((uint64_t)1 << 20)
+
+/*
+ * Entries in one export .zip: media-heavy exports hold thousands of
+ * files; 100,000 bounds a directory-bomb archive.
+ */
+#define NSW_ZIP_ENTRIES_MAX 100000
 
 #endif

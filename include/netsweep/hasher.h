@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hash one file in a single read pass: the selected digests (MD5, SHA-1,
+ * SHA-256) and, when the content is an image, PDQ computed from the very
+ * bytes that were digested. Evidence is opened read-only, without updating
+ * its access time where the OS allows, and never written.
+ */
+#ifndef NETSWEEP_HASHER_H
+#define NETSWEEP_HASHER_H
+
+#include "netsweep/common.h"
+#include "netsweep/digest.h"
+#include "netsweep/image.h"
+#include "netsweep/pdq.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Room for a per-file decode error message (a path plus a reason). */
+#define NSW_HASH_MESSAGE_MAX 1024
+
+/** What hashing one file produced. */
+typedef struct nsw_file_hash {
+	uint64_t size;		 /**< the file's size in bytes (as read) */
+	unsigned has;		 /**< NSW_ALGO_BIT() of every result present */
+	nsw_digests digests;	 /**< the digests in `has` */
+	nsw_pdq_result pdq;	 /**< when has & NSW_ALGO_BIT(NSW_ALGO_PDQ);
+				    pdq.has_dihedral when they were asked */
+	nsw_image_format format; /**< from the content; NSW_IMAGE_UNKNOWN
+				    when it is not a supported image */
+	uint32_t width;		 /**< image size when decoded, else 0 */
+	uint32_t height;
+	/**
+	 * PDQ was asked and the content is an image, but it could not be
+	 * hashed: the NSW_E* code (NSW_EFORMAT corrupt, NSW_ELIMIT over a
+	 * limit, ...) and "PATH: reason". The digests are still valid.
+	 * 0 and "" otherwise. A file that is not an image is not an error:
+	 * it simply has no PDQ.
+	 */
+	int decode_error;
+	char decode_message[NSW_HASH_MESSAGE_MAX];
+} nsw_file_hash;
+
+/** Per-thread hashing state: digest contexts and the read buffer. */
+typedef struct nsw_hasher nsw_hasher;
+
+/**
+ * Make a hasher for the algorithms in `algos` (NSW_ALGO_BIT() of MD5,
+ * SHA1, SHA256, PDQ; at least one). One hasher serves one thread.
+ * @param dihedral non-zero to compute the 8 dihedral PDQ variants too
+ * @param out      owned, free with nsw_hasher_free(); NULL on failure
+ * @return 0, NSW_EINVAL (no or unknown algorithm), NSW_ENOMEM, NSW_ERROR
+ */
+NSW_EXTERN int nsw_hasher_new(nsw_hasher **out, unsigned algos, int dihedral);
+
+/**
+ * Hash the file at `path` (borrowed; a symlink is followed: the caller
+ * decides about links). Only regular files are read: a FIFO, socket or
+ * device is refused without blocking or reading. The file is read once, in
+ * NSW_READ_CHUNK pieces; an image of up to NSW_IMAGE_FILE_MAX bytes is kept
+ * in memory as it is read and decoded from those bytes for PDQ. With PDQ
+ * as the only algorithm, a file that will not be decoded (not an image, or
+ * over the limit) is not read past its first chunk; its size is then the
+ * one fstat gives.
+ * @param out  caller storage, fully overwritten
+ * @return 0 (check out->decode_error for a failed decode),
+ *         NSW_ENOTFOUND (no such file), NSW_EUNSUPPORTED (not a regular
+ *         file), NSW_EIO (open or read failed, including permission),
+ *         NSW_ENOMEM, NSW_EINVAL; the message names the path.
+ */
+NSW_EXTERN int nsw_hasher_file(nsw_hasher *hasher, nsw_file_hash *out,
+			       const char *path);
+
+/** Free a hasher; NULL is a no-op. */
+NSW_EXTERN void nsw_hasher_free(nsw_hasher *hasher);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The case schema and its migrations (docs/case-schema.md). Step N takes a
+ * file at user_version N-1 to N. Steps are append-only: never edit a
+ * released step, add a new one.
+ */
+#include <stdio.h>
+
+#include "error.h"
+#include "store.h"
+
+/* v1: the case, evidence, files, lists, hits, scan runs, the audit log. */
+static const char schema_v1[] =
+	"CREATE TABLE case_meta("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" uuid TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" examiner TEXT NOT NULL,"
+	" created_utc TEXT NOT NULL,"
+	" created_by_version TEXT NOT NULL);"
+
+	"CREATE TABLE evidence("
+	" id INTEGER PRIMARY KEY,"
+	" label TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL,"
+	" source_path BLOB NOT NULL,"
+	" added_by TEXT NOT NULL,"
+	" added_utc TEXT NOT NULL,"
+	" manifest_algo TEXT,"
+	" manifest_root BLOB,"
+	" manifest_utc TEXT);"
+
+	"CREATE TABLE scan_runs("
+	" id INTEGER PRIMARY KEY,"
+	" evidence_id INTEGER NOT NULL REFERENCES evidence(id),"
+	" args TEXT NOT NULL,"
+	" threads INTEGER,"
+	" state TEXT NOT NULL,"
+	" started_utc TEXT NOT NULL,"
+	" resumed_count INTEGER NOT NULL DEFAULT 0,"
+	" last_resumed_utc TEXT,"
+	" finished_utc TEXT,"
+	" files_total INTEGER,"
+	" bytes_total INTEGER,"
+	" netsweep_version TEXT NOT NULL);"
+	"CREATE INDEX scan_runs_evidence ON scan_runs(evidence_id, args);"
+
+	"CREATE TABLE files("
+	" id INTEGER PRIMARY KEY,"
+	" evidence_id INTEGER NOT NULL REFERENCES evidence(id),"
+	" scan_run_id INTEGER REFERENCES scan_runs(id),"
+	" path BLOB NOT NULL,"
+	" display_path TEXT NOT NULL,"
+	" name_not_utf8 INTEGER NOT NULL DEFAULT 0,"
+	" size INTEGER,"
+	" mtime_ns INTEGER,"
+	" ctime_ns INTEGER,"
+	" atime_ns INTEGER,"
+	" md5 BLOB,"
+	" sha1 BLOB,"
+	" sha256 BLOB,"
+	" pdq BLOB,"
+	" pdq_quality INTEGER,"
+	" media_type TEXT,"
+	" status TEXT NOT NULL,"
+	" error TEXT,"
+	" link_target BLOB,"
+	" recorded_utc TEXT NOT NULL,"
+	" UNIQUE(evidence_id, path));"
+	"CREATE INDEX files_md5 ON files(md5) WHERE md5 IS NOT NULL;"
+	"CREATE INDEX files_sha1 ON files(sha1) WHERE sha1 IS NOT NULL;"
+	"CREATE INDEX files_sha256 ON files(sha256) WHERE sha256 IS NOT NULL;"
+	"CREATE INDEX files_status ON files(status) WHERE status <> 'ok';"
+
+	"CREATE TABLE lists("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" version TEXT NOT NULL,"
+	" checksum TEXT NOT NULL,"
+	" source_path TEXT,"
+	" entries INTEGER,"
+	" role TEXT NOT NULL CHECK (role IN ('match', 'allow')),"
+	" added_utc TEXT NOT NULL,"
+	" UNIQUE(checksum, role));"
+
+	"CREATE TABLE scan_run_lists("
+	" scan_run_id INTEGER NOT NULL REFERENCES scan_runs(id),"
+	" list_id INTEGER NOT NULL REFERENCES lists(id),"
+	" PRIMARY KEY(scan_run_id, list_id)) WITHOUT ROWID;"
+
+	"CREATE TABLE hits("
+	" id INTEGER PRIMARY KEY,"
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" list_id INTEGER NOT NULL REFERENCES lists(id),"
+	" entry_id INTEGER NOT NULL,"
+	" entry_ref TEXT,"
+	" algorithm TEXT NOT NULL"
+	"  CHECK (algorithm IN ('md5', 'sha1', 'sha256', 'pdq')),"
+	" distance INTEGER NOT NULL DEFAULT 0,"
+	" dihedral INTEGER CHECK (dihedral BETWEEN 0 AND 7),"
+	" category_scheme TEXT,"
+	" category_code TEXT,"
+	" suppressed INTEGER NOT NULL DEFAULT 0,"
+	" suppressed_by_list INTEGER REFERENCES lists(id),"
+	" recorded_utc TEXT NOT NULL,"
+	" UNIQUE(file_id, list_id, entry_id, algorithm));"
+	"CREATE INDEX hits_list ON hits(list_id);"
+
+	/* The audit log. Triggers refuse UPDATE and DELETE through SQLite;
+	 * a determined editor can still rewrite the file, which is what the
+	 * hash chain is for (nsw_case_audit_verify). */
+	"CREATE TABLE audit_log("
+	" seq INTEGER PRIMARY KEY,"
+	" time_utc TEXT NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" detail TEXT NOT NULL,"
+	" prev_hash BLOB NOT NULL,"
+	" hash BLOB NOT NULL);"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+/*
+ * v2: what the chat-ingest, network, attribution and server issues fill.
+ * Created empty; those issues refine them with further steps. Media join
+ * files through their digests (indexes on md5/sha1/sha256 on both sides).
+ */
+static const char schema_v2[] =
+	"CREATE TABLE platforms("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE);"
+
+	"CREATE TABLE accounts("
+	" id INTEGER PRIMARY KEY,"
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id),"
+	" native_id TEXT NOT NULL,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" first_seen_utc TEXT,"
+	" last_seen_utc TEXT,"
+	" UNIQUE(platform_id, native_id));"
+
+	"CREATE TABLE account_names("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" kind TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" first_seen_utc TEXT,"
+	" last_seen_utc TEXT,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" source_ref TEXT);"
+	"CREATE INDEX account_names_account ON account_names(account_id);"
+	"CREATE INDEX account_names_value ON account_names(value);"
+
+	"CREATE TABLE chats("
+	" id INTEGER PRIMARY KEY,"
+	" platform_id INTEGER NOT NULL REFERENCES platforms(id),"
+	" native_id TEXT NOT NULL,"
+	" kind TEXT,"
+	" title TEXT,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" UNIQUE(platform_id, native_id));"
+
+	"CREATE TABLE media("
+	" id INTEGER PRIMARY KEY,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" file_id INTEGER REFERENCES files(id),"
+	" md5 BLOB,"
+	" sha1 BLOB,"
+	" sha256 BLOB,"
+	" pdq BLOB,"
+	" pdq_quality INTEGER,"
+	" media_type TEXT,"
+	" size INTEGER,"
+	" original_name TEXT,"
+	" platform_ref TEXT);"
+	"CREATE INDEX media_md5 ON media(md5) WHERE md5 IS NOT NULL;"
+	"CREATE INDEX media_sha1 ON media(sha1) WHERE sha1 IS NOT NULL;"
+	"CREATE INDEX media_sha256 ON media(sha256) WHERE sha256 IS NOT NULL;"
+
+	"CREATE TABLE messages("
+	" id INTEGER PRIMARY KEY,"
+	" chat_id INTEGER NOT NULL REFERENCES chats(id),"
+	" native_id TEXT,"
+	" time_utc TEXT NOT NULL,"
+	" sender_account_id INTEGER REFERENCES accounts(id),"
+	" forwarded_from_account_id INTEGER REFERENCES accounts(id),"
+	" forwarded_from_chat_id INTEGER REFERENCES chats(id),"
+	" forwarded_from_name TEXT,"
+	" reply_to_message_id INTEGER REFERENCES messages(id),"
+	" media_id INTEGER REFERENCES media(id),"
+	" text TEXT,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" source_ref TEXT,"
+	" UNIQUE(chat_id, native_id));"
+	"CREATE INDEX messages_time ON messages(chat_id, time_utc);"
+	"CREATE INDEX messages_sender ON messages(sender_account_id);"
+	"CREATE INDEX messages_media ON messages(media_id)"
+	" WHERE media_id IS NOT NULL;"
+
+	"CREATE TABLE membership_events("
+	" id INTEGER PRIMARY KEY,"
+	" chat_id INTEGER NOT NULL REFERENCES chats(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" event TEXT NOT NULL,"
+	" actor_account_id INTEGER REFERENCES accounts(id),"
+	" time_utc TEXT,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" source_ref TEXT);"
+	"CREATE INDEX membership_chat ON membership_events(chat_id, time_utc);"
+
+	"CREATE TABLE attributions("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" country TEXT NOT NULL,"
+	" basis TEXT NOT NULL,"
+	" confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),"
+	" source TEXT NOT NULL,"
+	" created_utc TEXT NOT NULL);"
+	"CREATE INDEX attributions_account ON attributions(account_id);"
+
+	"CREATE TABLE users("
+	" id INTEGER PRIMARY KEY,"
+	" username TEXT NOT NULL UNIQUE,"
+	" display_name TEXT,"
+	" role TEXT NOT NULL,"
+	" password_hash TEXT NOT NULL,"
+	" created_utc TEXT NOT NULL,"
+	" disabled INTEGER NOT NULL DEFAULT 0);"
+
+	"CREATE TABLE sessions("
+	" id INTEGER PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users(id),"
+	" token_hash BLOB NOT NULL UNIQUE,"
+	" created_utc TEXT NOT NULL,"
+	" expires_utc TEXT NOT NULL,"
+	" last_seen_utc TEXT,"
+	" remote_addr TEXT);";
+
+static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
+	schema_v1,
+	schema_v2,
+};
+
+static int apply_step(nsw_case *c, int version)
+{
+	char detail[96];
+	int rc;
+
+	rc = nsw_sqldb_exec(c->db, steps[version - 1]);
+	if (rc != NSW_OK)
+		return nsw_error_prefix(rc, "schema step %d", version);
+	rc = nsw_sqldb_set_user_version(c->db, version);
+	/* Step 1 creates the audit table; the case does not exist yet, so
+	 * its first entry is case.init (written by nsw_case_create). */
+	if (rc == NSW_OK && version > 1) {
+		snprintf(detail, sizeof(detail), "{\"from\":%d,\"to\":%d}",
+			 version - 1, version);
+		rc = nsw_store__audit_append(c, "schema.migrate", detail);
+	}
+	return rc;
+}
+
+int nsw_store__migrate(nsw_case *c, int target, int *from)
+{
+	int version = 0, rc;
+
+	*from = 0;
+	if (target < 1 || target > NSW_CASE_SCHEMA_VERSION)
+		return nsw_error_set(NSW_EINVAL, "schema version %d unknown",
+				     target);
+	rc = nsw_sqldb_user_version(c->db, &version);
+	if (rc != NSW_OK)
+		return rc;
+	*from = version;
+	if (version > NSW_CASE_SCHEMA_VERSION)
+		return nsw_error_set(NSW_EUNSUPPORTED,
+				     "%s: case schema %d is newer than this "
+				     "netsweep (%d)",
+				     nsw_sqldb_path(c->db), version,
+				     NSW_CASE_SCHEMA_VERSION);
+	while (version < target) {
+		rc = nsw_sqldb_begin_immediate(c->db);
+		if (rc != NSW_OK)
+			return rc;
+		rc = apply_step(c, version + 1);
+		if (rc == NSW_OK)
+			rc = nsw_sqldb_commit(c->db);
+		if (rc != NSW_OK) {
+			nsw_sqldb_rollback(c->db);
+			return rc;
+		}
+		version++;
+	}
+	return NSW_OK;
+}
