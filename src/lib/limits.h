@@ -347,19 +347,32 @@
 
 /*
  * Co-post edges: a chat with at most this many active accounts links every
- * pair (32 accounts = 496 pairs); larger chats link each account only to
+ * pair (16 accounts = 120 pairs); larger chats link each account only to
  * the next NSW_NET_COPOST_WINDOW in order of first activity, so a
- * 50,000-member group costs 50,000 x 16 pairs, not 1.25 billion.
+ * 50,000-member group costs 200,000 pairs, not 1.25 billion. A window of
+ * 16 made 13.6M pairs on the 1M-appearance benchmark and tripled the
+ * betweenness and community time; co-posting is the weakest evidence.
  */
-#define NSW_NET_COPOST_FULL_MAX 32u
-#define NSW_NET_COPOST_WINDOW 16u
+#define NSW_NET_COPOST_FULL_MAX 16u
+#define NSW_NET_COPOST_WINDOW 4u
 
 /*
- * Betweenness sample: Brandes-Pich source sampling with 64 sources costs
- * 64 BFS runs (~2 s on 100k accounts / 5M edges) with a relative error
- * near 1/sqrt(64) = 12% on the high-betweenness accounts that matter.
+ * Betweenness sample: Brandes-Pich source sampling. Each source is one BFS
+ * plus one back-propagation over the projection (~0.15 s CPU on the
+ * benchmark's 100k accounts / 4.4M pairs); 128 sources on 2 threads fit
+ * the minute, and bench_betweenness measured the median relative error on
+ * the top-30 accounts at 25% for 64 sources and 13% for 256.
  */
-#define NSW_NET_BETWEENNESS_SAMPLES 64u
+#define NSW_NET_BETWEENNESS_SAMPLES 128u
+
+/*
+ * Worker threads for betweenness: the target machine has 2 cores; one
+ * worker shares them with igraph's PageRank and communities on the calling
+ * thread, the second takes over when those finish. More than 64 is a
+ * caller bug.
+ */
+#define NSW_NET_THREADS 2u
+#define NSW_NET_THREADS_MAX 64u
 
 /*
  * Bridges kept per chat (the top ones by shared accounts): a chat in a
