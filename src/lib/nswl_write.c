@@ -45,6 +45,7 @@ struct nsw_list_builder {
 				bits) << 32 | entry index + 1; 0 empty */
 	size_t dup_cap;
 	nsw_list_build_stats stats;
+	int written; /* write() renumbers rows: the builder is then spent */
 };
 
 static inline void put32(uint8_t *p, uint32_t v)
@@ -432,6 +433,9 @@ int nsw_list_builder_add(nsw_list_builder *b, const nsw_list_entry *e)
 
 	if (b == NULL || e == NULL)
 		return nsw_error_set(NSW_EINVAL, "list builder: NULL argument");
+	if (b->written)
+		return nsw_error_set(NSW_EINVAL,
+				     "list builder: already written");
 	if ((e->has & 0xfu) == 0 || (e->has & ~0xfu) != 0)
 		return nsw_error_set(NSW_EINVAL,
 				     "list builder: entry %s:%llu has no hash",
@@ -781,6 +785,10 @@ int nsw_list_builder_write(nsw_list_builder *b, const char *path,
 		return nsw_error_set(NSW_EINVAL, "list: NULL argument");
 	if (strlen(path) + 16 > NSW_PATH_MAX)
 		return nsw_error_set(NSW_ELIMIT, "list: path too long");
+	if (b->written)
+		return nsw_error_set(NSW_EINVAL,
+				     "list builder: already written");
+	b->written = 1;
 	if (b->base == NULL) {
 		rc = write_segment(b, path, random_uid(), 0);
 		if (rc == NSW_OK && written) {
