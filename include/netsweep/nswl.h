@@ -89,7 +89,9 @@ NSW_EXTERN int nsw_list_open(nsw_list **out, const char *path);
 
 /**
  * Open one segment held in memory (no deltas). For fuzzing and tests.
- * @param data borrowed; must stay valid and unchanged until close
+ * @param data borrowed; must stay valid and unchanged until close, and be
+ *             8-byte aligned as malloc'd or mapped memory is (else
+ *             NSW_EFORMAT "misaligned")
  * @param what names the buffer in error messages
  */
 NSW_EXTERN int nsw_list_open_buffer(nsw_list **out, const uint8_t *data,
