@@ -294,7 +294,8 @@ typedef struct nsw_hit_filter {
 	int include_allow;	/**< 1: also hits on allow lists */
 } nsw_hit_filter;
 
-/** Each hit (file id, then hit id order). Non-zero from `fn` stops. */
+/** Each hit, ordered by evidence, path (bytewise), then as recorded.
+ * Non-zero from `fn` stops. */
 NSW_EXTERN int
 nsw_case_hits_foreach(nsw_case *c, const nsw_hit_filter *f,
 		      int (*fn)(void *ctx, const nsw_hit_row *row), void *ctx);

@@ -22,7 +22,7 @@ extern "C" {
 
 /** What hashing one file produced. */
 typedef struct nsw_file_hash {
-	uint64_t size;		 /**< bytes read, which is the file's size */
+	uint64_t size;		 /**< the file's size in bytes (as read) */
 	unsigned has;		 /**< NSW_ALGO_BIT() of every result present */
 	nsw_digests digests;	 /**< the digests in `has` */
 	nsw_pdq_result pdq;	 /**< when has & NSW_ALGO_BIT(NSW_ALGO_PDQ);
@@ -59,7 +59,10 @@ NSW_EXTERN int nsw_hasher_new(nsw_hasher **out, unsigned algos, int dihedral);
  * decides about links). Only regular files are read: a FIFO, socket or
  * device is refused without blocking or reading. The file is read once, in
  * NSW_READ_CHUNK pieces; an image of up to NSW_IMAGE_FILE_MAX bytes is kept
- * in memory as it is read and decoded from those bytes for PDQ.
+ * in memory as it is read and decoded from those bytes for PDQ. With PDQ
+ * as the only algorithm, a file that will not be decoded (not an image, or
+ * over the limit) is not read past its first chunk; its size is then the
+ * one fstat gives.
  * @param out  caller storage, fully overwritten
  * @return 0 (check out->decode_error for a failed decode),
  *         NSW_ENOTFOUND (no such file), NSW_EUNSUPPORTED (not a regular

@@ -31,15 +31,22 @@ NSW_EXTERN const char *nsw_image_format_name(nsw_image_format format);
  */
 typedef struct nsw_image_sink {
 	void *ctx;
-	/** Called once, after the header, before any row. */
+	/** Called once, after the header, before any row; may be NULL. */
 	int (*begin)(void *ctx, nsw_image_format format, uint32_t width,
 		     uint32_t height, uint32_t channels);
-	/** Called for y = 0 .. height-1; `row` is borrowed for the call. */
+	/**
+	 * Required. Called for y = 0 .. height-1 in increasing order, except
+	 * rows wants_row declined, which may be skipped; `row` (width *
+	 * channels bytes) is borrowed for the call.
+	 */
 	int (*row)(void *ctx, uint32_t y, const uint8_t *row);
 	/**
 	 * Optional (may be NULL): does the sink need row y? A decoder may then
 	 * skip producing it, as long as every row it does deliver is the
 	 * same bytes a full decode gives. Rows not needed may still arrive.
+	 * It may be asked ahead of delivery and more than once per row, so a
+	 * "not needed" (0) answer must stay true once given. Today only
+	 * sequential JPEGs skip rows (docs/image-decoding.md).
 	 */
 	int (*wants_row)(void *ctx, uint32_t y);
 } nsw_image_sink;
@@ -47,9 +54,13 @@ typedef struct nsw_image_sink {
 /**
  * Decode `data` (format sniffed) into `sink`.
  * @param name  for error messages only (may be NULL)
- * @return 0; NSW_EUNSUPPORTED (not a known image format), NSW_EFORMAT
- *         (corrupt or truncated), NSW_ELIMIT (dimensions, pixels, scans or
- *         warnings over limits.h), NSW_ENOMEM, or what the sink returned.
+ * @param data  the whole file, borrowed
+ * @return 0; NSW_EUNSUPPORTED (not a known image format, or a kind not
+ *         decoded: animated WebP, a JPEG colour space other than grey,
+ *         YCbCr, RGB, CMYK, YCCK), NSW_EFORMAT (corrupt or truncated),
+ *         NSW_ELIMIT (dimensions, pixels, scans or warnings over limits.h),
+ *         NSW_ENOMEM, NSW_EINVAL (no sink or no row callback), or what the
+ *         sink returned.
  */
 NSW_EXTERN int nsw_image_decode_sink(const uint8_t *data, size_t len,
 				     const char *name,

@@ -70,10 +70,17 @@ NSW_EXTERN int nsw_list_detect_format(nsw_list_format *out, const char *path);
 
 /**
  * Import one file into `sink`.
- * @param stats  counts are added to (caller initialises)
+ * Formats and rules: docs/formats/lists.md. Entries are borrowed for the
+ * sink call; entry->source_file is `path`.
+ * @param path   borrowed
+ * @param stats  counts are added to (caller initialises); for each file
+ *               read = kept + rejected + excluded
  * @return 0; NSW_EFORMAT when the file as a whole is unreadable as its
- *         format (or a bad record under `strict`), NSW_EIO, NSW_ENOTFOUND,
- *         NSW_ELIMIT, NSW_ENOMEM, or what the sink returned.
+ *         format (a JSON/XML syntax error, a missing header, every record
+ *         bad) or a bad record under `strict`; NSW_ELIMIT (an over-long
+ *         line under `strict`, a structural cap); NSW_EUNSUPPORTED (AUTO
+ *         and no known format); NSW_EIO, NSW_ENOTFOUND, NSW_ENOMEM, NSW_EINVAL;
+ *         or what the sink returned.
  */
 NSW_EXTERN int nsw_list_import_file(nsw_import_stats *stats, const char *path,
 				    const nsw_import_options *options,

@@ -17,6 +17,13 @@ struct command {
 static const struct command commands[] = {
 	{"hash", cli_cmd_hash, "hash media: MD5, SHA-1, SHA-256, PDQ"},
 	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
+	{"keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing"},
+	{"seal", cli_cmd_seal, "write a signed SHA-256 manifest for a folder"},
+	{"verify-package", cli_cmd_verify_package,
+	 "check a sealed folder: altered, missing, extra files, signature"},
+	{"scan", cli_cmd_scan, "triage evidence into a case against lists"},
+	{"hits", cli_cmd_hits,
+	 "every hit in a case with provenance (jsonl, csv)"},
 	{"list", cli_cmd_list,
 	 "known-hash lists: import, add, compact, info, "
 	 "export"},

@@ -612,6 +612,15 @@ static int detect_line(nsw_list_format *out, const uint8_t *d, size_t n)
 		*out = NSW_LIST_FORMAT_PDQ;
 		return 0;
 	}
+	/* md5sum marks escaped names with a leading backslash. */
+	if (n > 1 && d[0] == '\\' && nsw_import__hexval[d[1]] != 0xFF) {
+		h = hex_run(d + 1, n - 1);
+		if ((h == 32 || h == 40 || h == 64) && h + 1 < n &&
+		    d[h + 1] == ' ') {
+			*out = NSW_LIST_FORMAT_HASHDEEP;
+			return 0;
+		}
+	}
 	h = hex_run(d, n);
 	if (h == 64 && (h == n || d[h] == ',' || d[h] == '\r')) {
 		*out = NSW_LIST_FORMAT_PDQ;

@@ -491,6 +491,8 @@ static void field_end(ncmec_reader *r)
 static int entry_end(ncmec_reader *r)
 {
 	const int del = r->entry == 2;
+	char key[NSW_NCMEC_ID_MAX + 2];
+	size_t key_len;
 	int64_t ts = 0;
 	id_slot *s;
 	int rc;
@@ -501,11 +503,18 @@ static int entry_end(ncmec_reader *r)
 	if (r->bad[0] == '\0' &&
 	    parse_time(r->ts.ptr ? r->ts.ptr : "", r->ts.len, &ts) < 0)
 		mark_bad(r, "no valid <timestamp>");
+	/* Images and videos are separate id spaces: key "i:<id>". */
+	key[0] = r->media[0];
+	key[1] = ':';
+	key_len = 2;
+	if (r->id.len > 0 && r->id.len <= NSW_NCMEC_ID_MAX) {
+		memcpy(key + 2, r->id.ptr, r->id.len);
+		key_len += r->id.len;
+	}
 	if (r->pass == 1) {
 		if (r->bad[0])
 			return 0; /* reported in pass 2 */
-		rc = table_put(&r->table, r->id.ptr, r->id.len, ts, del,
-			       r->seq);
+		rc = table_put(&r->table, key, key_len, ts, del, r->seq);
 		if (rc == NSW_ELIMIT)
 			return nsw_error_set(
 				NSW_ELIMIT, "%s: more than %zu entry ids",
@@ -519,8 +528,7 @@ static int entry_end(ncmec_reader *r)
 		return nsw_import__reject(r->imp, NSW_EFORMAT, r->line,
 					  "%s: %s", del ? "deletion" : "entry",
 					  r->bad);
-	s = table_find(&r->table, r->id.ptr, r->id.len,
-		       fnv1a(r->id.ptr, r->id.len));
+	s = table_find(&r->table, key, key_len, fnv1a(key, key_len));
 	/* Superseded by a later event for the same id, or a deletion. */
 	if (del || s == NULL || s->hash == 0 || s->seq != r->seq) {
 		nsw_import__exclude(r->imp);
@@ -604,7 +612,9 @@ static int run_pass(ncmec_reader *r)
 {
 	int rc = 0;
 
-	r->xml = XML_ParserCreate("UTF-8");
+	/* NULL: the document's own declaration (or BOM) names its encoding;
+	 * expat hands us UTF-8 whatever it was. */
+	r->xml = XML_ParserCreate(NULL);
 	if (r->xml == NULL)
 		return nsw_error_set(NSW_ENOMEM, "%s: out of memory",
 				     r->imp->src->name);
@@ -676,7 +686,8 @@ int nsw_import__ncmec(nsw_importer *imp)
 	nsw_buf_init(&r->member, 1024);
 	nsw_buf_init(&r->member_id, 64);
 	nsw_buf_init(&r->attr, NSW_LIST_ATTR_MAX);
-	nsw_buf_init(&r->table.keys, NSW_NCMEC_IDS_MAX * NSW_NCMEC_ID_MAX);
+	nsw_buf_init(&r->table.keys,
+		     NSW_NCMEC_IDS_MAX * (NSW_NCMEC_ID_MAX + 2));
 	r->pass = 1;
 	rc = run_pass(r);
 	if (rc == 0)

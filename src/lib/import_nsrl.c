@@ -31,6 +31,7 @@ typedef struct nsrl_reader {
 	enum nsrl_col col[NSW_LIST_COLUMNS_MAX];
 	nsw_buf colname[NSW_LIST_COLUMNS_MAX]; /* JSON-escaped keys */
 	nsw_buf name;			       /* decoded file name */
+	nsw_buf value;			       /* decoded attribute value */
 	nsw_buf attr;
 } nsrl_reader;
 
@@ -117,7 +118,6 @@ static int put_hex(nsrl_reader *r, nsw_list_entry *e, enum nsrl_col c,
 
 static int add_attr(nsrl_reader *r, int col, const char *t, size_t len)
 {
-	nsw_buf tmp;
 	int rc;
 
 	if (len == 0)
@@ -127,11 +127,11 @@ static int add_attr(nsrl_reader *r, int col, const char *t, size_t len)
 		    0 ||
 	    nsw_buf_putc(&r->attr, ':') < 0)
 		return oom(r);
-	nsw_buf_init(&tmp, NSW_LIST_TEXT_MAX);
-	rc = decode_text(&tmp, t, len);
+	/* One scratch buffer for every value: no allocation per row. */
+	rc = decode_text(&r->value, t, len);
 	if (rc == 0)
-		rc = nsw_import__json_string(&r->attr, tmp.ptr, tmp.len);
-	nsw_buf_dispose(&tmp);
+		rc = nsw_import__json_string(&r->attr, r->value.ptr,
+					     r->value.len);
 	return rc;
 }
 
@@ -151,6 +151,7 @@ static int header(nsrl_reader *r, char *line, size_t len, uint64_t ln)
 		r->col[i] = column_role(f[i], fl[i]);
 		hashes += r->col[i] >= NC_SHA1 && r->col[i] <= NC_SHA256;
 		nsw_buf_init(&r->colname[i], 256);
+		r->ncols = i + 1; /* so the buffer is freed on failure */
 		if (!nsw_import__utf8_ok(f[i], fl[i]) ||
 		    nsw_import__json_string(&r->colname[i], f[i], fl[i]) < 0)
 			return nsw_error_set(
@@ -249,6 +250,7 @@ int nsw_import__nsrl(nsw_importer *imp)
 
 	r.imp = imp;
 	nsw_buf_init(&r.name, NSW_LIST_TEXT_MAX);
+	nsw_buf_init(&r.value, NSW_LIST_TEXT_MAX);
 	nsw_buf_init(&r.attr, NSW_LIST_ATTR_MAX);
 	for (;;) {
 		char *line;
@@ -289,6 +291,7 @@ int nsw_import__nsrl(nsw_importer *imp)
 	for (int i = 0; i < r.ncols; i++)
 		nsw_buf_dispose(&r.colname[i]);
 	nsw_buf_dispose(&r.name);
+	nsw_buf_dispose(&r.value);
 	nsw_buf_dispose(&r.attr);
 	return rc;
 }
@@ -305,6 +308,7 @@ int nsw_import__nsrl_rds3(nsw_importer *imp)
 
 	r.imp = imp;
 	nsw_buf_init(&r.name, NSW_LIST_TEXT_MAX);
+	nsw_buf_init(&r.value, NSW_LIST_TEXT_MAX);
 	nsw_buf_init(&r.attr, NSW_LIST_ATTR_MAX);
 	rc = nsw_sqldb_open_readonly(&db, imp->src->path);
 	if (rc < 0)
@@ -432,6 +436,7 @@ done:
 	for (int i = 0; i < r.ncols; i++)
 		nsw_buf_dispose(&r.colname[i]);
 	nsw_buf_dispose(&r.name);
+	nsw_buf_dispose(&r.value);
 	nsw_buf_dispose(&r.attr);
 	return rc < 0 ? rc : 0;
 }

@@ -162,7 +162,6 @@ static int rec_end(vics_reader *r)
 					  (unsigned long long)rec);
 	if (r->case_id.len > 0 && r->item_depth) {
 		if (nsw_buf_putc(&r->attr, r->attr.len ? ',' : '{') < 0 ||
-		    nsw_buf_puts(&r->attr, "\"Case\":") < 0 ||
 		    nsw_buf_put(&r->attr, r->case_id.ptr, r->case_id.len) < 0)
 			r->attr_truncated = 1;
 	}
@@ -385,20 +384,18 @@ static void field_scalar(vics_reader *r, char kind, const char *t, size_t n)
 			n--;
 		if (kind == '0' || n == 0)
 			return;
-		if ((kind != 's' && kind != 'n') || !code_ok(t, n)) {
-			mark_bad(r, "Category is not a category code");
-			return;
-		}
+		/* Unreadable: the entry stays uncategorised (never "safe")
+		 * and the value is kept as given. */
+		if ((kind != 's' && kind != 'n') || !code_ok(t, n))
+			break;
 		set_text(r, &r->code, t, n);
 		return;
 	case F_SIZE:
 		if (kind == '0' || (kind == 's' && n == 0))
 			return;
 		if ((kind != 's' && kind != 'n') ||
-		    nsw_import__uint(&v, t, n) < 0) {
-			mark_bad(r, "MediaSize is not a size");
-			return;
-		}
+		    nsw_import__uint(&v, t, n) < 0)
+			break; /* size unknown, value kept as given */
 		r->e.size = v;
 		return;
 	case F_VICTIM:
@@ -426,10 +423,20 @@ static void field_scalar(vics_reader *r, char kind, const char *t, size_t n)
 			set_text(r, &r->name, t, n);
 		return;
 	case F_CASE_ID:
-		if ((kind == 's' || kind == 'n') && r->case_id.len == 0) {
-			nsw_buf_reset(&r->case_id);
-			if (nsw_import__json_string(&r->case_id, t, n) < 0)
-				nsw_buf_reset(&r->case_id);
+		/* Kept as "CaseID":..,"CaseNumber":.. for the case's Media. */
+		if (kind == 's' || kind == 'n') {
+			size_t mark = r->case_id.len;
+
+			if ((r->case_id.len &&
+			     nsw_buf_putc(&r->case_id, ',') < 0) ||
+			    nsw_import__json_string(&r->case_id, r->key,
+						    r->key_len) < 0 ||
+			    nsw_buf_putc(&r->case_id, ':') < 0 ||
+			    nsw_import__json_string(&r->case_id, t, n) < 0) {
+				r->case_id.len = mark;
+				if (r->case_id.ptr)
+					r->case_id.ptr[mark] = '\0';
+			}
 		}
 		return;
 	default:
@@ -474,12 +481,32 @@ static int in_record(const vics_reader *r)
 	return r->rec_depth != 0 && r->depth >= r->rec_depth;
 }
 
+/* Is the next value an item of value[] or of a case's Media[]? */
+static int at_item(const vics_reader *r)
+{
+	return (r->value_depth && r->depth == r->value_depth &&
+		r->item_depth == 0) ||
+	       (r->media_depth && r->depth == r->media_depth &&
+		r->rec_depth == 0);
+}
+
+/* A Media record that is not an object (a string, an array...). */
+static int reject_item(vics_reader *r)
+{
+	r->records++;
+	return nsw_import__reject(
+		r->imp, NSW_EFORMAT, nsw_json_stream_line(r->js),
+		"record %llu: not an object", (unsigned long long)r->records);
+}
+
 static int scalar(vics_reader *r, char kind, const char *t, size_t n)
 {
 	if (r->depth == 1 && r->root_key == RK_CONTEXT && kind == 's') {
 		parse_context(r, t, n);
 		return 0;
 	}
+	if (at_item(r))
+		return reject_item(r);
 	if (!in_record(r))
 		return 0;
 	if (kind == 's' && !nsw_import__utf8_ok(t, n)) {
@@ -598,7 +625,7 @@ static int start(vics_reader *r, char open)
 	 * case (it has a Media array). */
 	if (r->value_depth && d == r->value_depth && r->item_depth == 0) {
 		if (open != '{')
-			return 0;
+			return reject_item(r);
 		r->item_depth = r->depth;
 		r->media_depth = 0;
 		nsw_buf_reset(&r->case_id);
@@ -607,8 +634,9 @@ static int start(vics_reader *r, char open)
 	}
 	/* A Media object inside a case. */
 	if (r->media_depth && d == r->media_depth && r->rec_depth == 0) {
-		if (open == '{')
-			rec_begin(r, r->depth);
+		if (open != '{')
+			return reject_item(r);
+		rec_begin(r, r->depth);
 		return 0;
 	}
 	if (!r->rec_depth || d < r->rec_depth)
@@ -621,14 +649,16 @@ static int start(vics_reader *r, char open)
 			r->media_depth = r->depth;
 			return 0;
 		}
-		if (r->field != F_ATTR && r->field != F_VICTIM &&
-		    r->field != F_OFFENDER) {
-			if (r->field != F_IGNORE && r->field != F_MEDIA &&
-			    r->field != F_CASE_ID)
-				mark_bad(r, "a field that should be a value "
-					    "is an object or array");
+		if (r->field == F_MD5 || r->field == F_SHA1 ||
+		    r->field == F_SHA256) {
+			mark_bad(r, "a hash is an object or array");
 			return 0;
 		}
+		if (r->field == F_IGNORE || r->field == F_MEDIA ||
+		    r->field == F_CASE_ID)
+			return 0;
+		/* Anything else, even a Category that is an object, is
+		 * kept verbatim; the modelled field stays unknown. */
 		r->attr_on = 1;
 		r->comma = 0;
 		r->after_key = 0;

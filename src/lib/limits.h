@@ -90,10 +90,12 @@
 /*
  * Memory libjpeg may use for one image (cinfo->mem->max_memory_to_use).
  * The largest buffer is a progressive file's coefficient store, 2 bytes per
- * coefficient: a 200-megapixel 4:4:4 progressive JPEG needs ~1.2 GB. Past
- * this libjpeg has no backing store and fails, which we report as ELIMIT.
+ * pixel and component at 4:4:4: 12 MP 4:2:0 needs 36 MB, 100 MP 4:2:0
+ * 300 MB, 170 MP 4:4:4 1 GB. Past this libjpeg has no backing store and
+ * fails before allocating (ELIMIT). At NSW_IMAGE_PIXELS_MAX alone a tiny
+ * header could claim 1.6 GB (CMYK 4:4:4).
  */
-#define NSW_JPEG_MEMORY_MAX ((long)1536 << 20)
+#define NSW_JPEG_MEMORY_MAX ((long)1 << 30)
 
 /*
  * Rows decoded per jpeg_read_scanlines batch: 16 is the tallest iMCU row
@@ -162,6 +164,33 @@
  * library (ids, names, counts); 1 MiB bounds a hostile edited log.
  */
 #define NSW_CASE_AUDIT_DETAIL_MAX ((size_t)1 << 20)
+
+/* ---- Device scan (scan*.c) -------------------------------------------- */
+
+/* Worker threads: more than any machine we run on has cores. */
+#define NSW_SCAN_THREADS_MAX 256
+
+/* Lists in one scan (each is a case row and a matcher slot). */
+#define NSW_SCAN_LISTS_MAX 1024
+
+/*
+ * List matches kept for one file. A real file matches a handful of entries;
+ * a PDQ query near a degenerate hash in a hostile list could match
+ * thousands. Past this the file's matching fails (and with it the scan),
+ * rather than growing without bound.
+ */
+#define NSW_SCAN_MATCHES_MAX 4096
+
+/*
+ * A batch is committed after this many files or this many milliseconds,
+ * whichever first. Each commit is an fsync (synchronous=FULL); a kill
+ * loses at most one batch, which the resumed scan redoes.
+ */
+#define NSW_SCAN_BATCH_FILES 512
+#define NSW_SCAN_BATCH_MS 1000
+
+/* Bytes read from a non-image file's start to tell its media type. */
+#define NSW_SCAN_SNIFF_BYTES 64
 
 /* ---- Hashing files (hasher.c) ----------------------------------------- */
 
@@ -362,5 +391,80 @@
 #define NSW_NET_STRING_MAX 4096u
 
 /* ---- End of network analysis ------------------------------------------ */
+
+/* ---- Sealed packages (package.c) ----------------------------------------- */
+
+/*
+ * A manifest: one ~100-byte line per file; a referral package holds tens
+ * to thousands of files. 64 MiB (over half a million files) bounds what a
+ * hostile manifest can make us hold.
+ */
+#define NSW_PACKAGE_MANIFEST_MAX ((size_t)64 << 20)
+/* ---- Chat-export ingestion (ingest*.c, archive.c) -------------------- */
+
+/*
+ * One WhatsApp text line. A WhatsApp message holds at most 65,536
+ * characters (up to 4 bytes each in UTF-8): 256 KiB fits the longest real
+ * line; a longer one (a 1 MB line) is reported and skipped, never buffered.
+ */
+#define NSW_INGEST_LINE_MAX ((size_t)256 << 10)
+
+/*
+ * One message's text after joining entity runs (Telegram) or continuation
+ * lines (WhatsApp). Telegram caps messages at 4,096 characters, WhatsApp at
+ * 65,536; 1 MiB keeps every real message whole and bounds a hostile one
+ * (the rest is cut and the message flagged TEXT_TRUNCATED).
+ */
+#define NSW_INGEST_TEXT_MAX ((size_t)1 << 20)
+
+/*
+ * Any other single field (id, name, title, path, MIME type): real values
+ * are < 1 KiB (Telegram titles 128 chars, file names 255 bytes, paths
+ * PATH_MAX); 64 KiB is generous and still bounds memory per message.
+ */
+#define NSW_INGEST_FIELD_MAX ((size_t)64 << 10)
+
+/*
+ * Participants named in one membership event (create/invite/remove).
+ * Telegram adds at most 200 members per invite; 10,000 covers merged
+ * events while bounding a hostile member list (the rest is reported).
+ */
+#define NSW_INGEST_PARTICIPANTS_MAX 10000
+
+/*
+ * Media references on one message: Telegram has a file plus a thumbnail,
+ * DiscordChatExporter up to 10 attachments; 64 bounds a hostile list (the
+ * rest is reported and dropped).
+ */
+#define NSW_INGEST_MEDIA_PER_MESSAGE_MAX 64
+
+/*
+ * Distinct (account id, name) pairs remembered per file to deliver each
+ * sighting once: 8 bytes each, so 4M pairs (40x the 100k accounts of a
+ * large case) cost at most 64 MiB; past it sightings are delivered again
+ * (consumers are idempotent), never refused.
+ */
+#define NSW_INGEST_SIGHTINGS_MAX ((size_t)4 << 20)
+
+/*
+ * Uncompressed size of one .zip entry we read (the chat text). The largest
+ * WhatsApp chat exports are a few hundred MB of text; 2 GiB bounds a zip
+ * bomb's declared or actual size.
+ */
+#define NSW_ZIP_ENTRY_MAX ((uint64_t)2 << 30)
+
+/*
+ * Expansion ratio (uncompressed / compressed bytes) of an entry, checked
+ * once NSW_ZIP_RATIO_FLOOR bytes came out. Chat text deflates 3-10:1;
+ * deflate's own maximum is ~1032:1, reached only by runs such as zeros.
+ */
+#define NSW_ZIP_RATIO_MAX 100
+#define NSW_ZIP_RATIO_FLOOR ((uint64_t)1 << 20)
+
+/*
+ * Entries in one export .zip: media-heavy exports hold thousands of
+ * files; 100,000 bounds a directory-bomb archive.
+ */
+#define NSW_ZIP_ENTRIES_MAX 100000
 
 #endif

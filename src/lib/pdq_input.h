@@ -29,6 +29,9 @@ typedef struct nsw_pdq__collector {
 	float lut[3][256]; /* 0.299f * v, 0.587f * v, 0.114f * v */
 } nsw_pdq__collector;
 
+/* Does every pixel of an RGB row (`width` pixels) have R = G = B? */
+int nsw_pdq__row_is_grey(const uint8_t *row, uint32_t width);
+
 /* Prepare `c` and point `sink` at it. */
 void nsw_pdq__collector_init(nsw_pdq__collector *c, nsw_image_sink *sink);
 

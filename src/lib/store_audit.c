@@ -12,49 +12,44 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "alloc.h"
 #include "error.h"
 #include "limits.h"
+#include "netsweep/digest.h"
 #include "store.h"
 
 #define AUDIT_DOMAIN "netsweep-audit-1\n"
 
-/*
- * SHA-256 over the entry's canonical encoding. This is the only EVP use
- * in the store; it moves to the digest wrapper (include/netsweep/digest.h)
- * once that lands on main.
- */
+/* SHA-256 over the entry's canonical encoding (see the file header). */
 static int entry_hash(uint8_t out[32], int64_t seq, const char *time_utc,
 		      const char *actor, const char *action, const char *detail,
 		      const uint8_t prev[32])
 {
 	const char *fields[4] = {time_utc, actor, action, detail};
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	nsw_digest *d = NULL;
+	nsw_digests sum;
 	uint8_t be[8];
-	unsigned int n = 0;
-	int ok;
+	int rc;
 
-	if (ctx == NULL)
-		return nsw_error_set(NSW_ENOMEM, "audit: out of memory");
 	for (int i = 0; i < 8; i++)
 		be[i] = (uint8_t)((uint64_t)seq >> (56 - 8 * i));
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	     EVP_DigestUpdate(ctx, AUDIT_DOMAIN, strlen(AUDIT_DOMAIN)) == 1 &&
-	     EVP_DigestUpdate(ctx, be, 8) == 1;
-	for (int i = 0; ok && i < 4; i++) {
+	rc = nsw_digest_new(&d, NSW_ALGO_BIT(NSW_ALGO_SHA256));
+	rc = rc ? rc : nsw_digest_update(d, AUDIT_DOMAIN, strlen(AUDIT_DOMAIN));
+	rc = rc ? rc : nsw_digest_update(d, be, 8);
+	for (int i = 0; rc == NSW_OK && i < 4; i++) {
 		size_t len = strlen(fields[i]);
 		uint8_t lp[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16),
 				 (uint8_t)(len >> 8), (uint8_t)len};
 
-		ok = EVP_DigestUpdate(ctx, lp, 4) == 1 &&
-		     EVP_DigestUpdate(ctx, fields[i], len) == 1;
+		rc = nsw_digest_update(d, lp, 4);
+		rc = rc ? rc : nsw_digest_update(d, fields[i], len);
 	}
-	ok = ok && EVP_DigestUpdate(ctx, prev, 32) == 1 &&
-	     EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == 32;
-	EVP_MD_CTX_free(ctx);
-	return ok ? NSW_OK : nsw_error_set(NSW_ERROR, "audit: SHA-256 failed");
+	rc = rc ? rc : nsw_digest_update(d, prev, 32);
+	rc = rc ? rc : nsw_digest_final(d, &sum);
+	nsw_digest_free(d);
+	if (rc == NSW_OK)
+		memcpy(out, sum.sha256, 32);
+	return rc;
 }
 
 struct append {

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "error.h"
 #include "limits.h"
+#include "netsweep/walk.h"
 #include "store.h"
 
 static const char *const status_names[NSW_FILE_STATUS_COUNT] = {
@@ -37,41 +38,6 @@ void nsw_store__files_close(nsw_case *c)
 	c->st_hit_add = c->st_hit_find = NULL;
 }
 
-/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
- * surrogates, at most U+10FFFF), or 0 when invalid. */
-static size_t utf8_seq(const uint8_t *p, size_t n)
-{
-	uint8_t b = p[0];
-	size_t len;
-	uint32_t cp;
-
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xc2 && b <= 0xdf) {
-		len = 2;
-		cp = b & 0x1f;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		len = 3;
-		cp = b & 0x0f;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		len = 4;
-		cp = b & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /* Printable, valid-UTF-8 form of path bytes; *not_utf8 when any byte was
  * not valid UTF-8. Control bytes and invalid bytes become \xNN and the
  * backslash \\, so the form is unambiguous. */
@@ -82,7 +48,7 @@ static int display_path(nsw_buf *out, const uint8_t *p, size_t n, int *not_utf8)
 
 	*not_utf8 = 0;
 	for (size_t i = 0; rc == 0 && i < n;) {
-		size_t len = utf8_seq(p + i, n - i);
+		size_t len = nsw_utf8_char_len(p + i, n - i);
 
 		if (len == 0)
 			*not_utf8 = 1;
@@ -473,7 +439,7 @@ int nsw_case_hits_foreach(nsw_case *c, const nsw_hit_filter *filter,
 		"JOIN evidence e ON e.id = f.evidence_id "
 		"WHERE (?1 = 0 OR f.evidence_id = ?1) "
 		"AND (?2 OR h.suppressed = 0) AND (?3 OR l.role = 'match') "
-		"ORDER BY f.id, h.id");
+		"ORDER BY f.evidence_id, f.path, h.id");
 	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, filter->evidence_id);
 	rc = rc ? rc
 		: nsw_sqldb_bind_int64(st, 2,

@@ -404,7 +404,11 @@ static int enter(struct walker *w, int parent_fd, const char *open_name,
 {
 	struct level *lv;
 	struct stat now;
-	int oflags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
+	/* O_NOATIME: listing a directory must not change its access time
+	 * (evidence is never touched); it needs ownership or CAP_FOWNER,
+	 * so fall back without it on EPERM. */
+	int oflags =
+		O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK | O_NOATIME;
 	int rc, err = 0;
 
 	if (w->depth >= NSW_WALK_DEPTH_MAX)
@@ -418,6 +422,8 @@ static int enter(struct walker *w, int parent_fd, const char *open_name,
 	if (!follow)
 		oflags |= O_NOFOLLOW;
 	lv->fd = openat(parent_fd, open_name, oflags);
+	if (lv->fd < 0 && errno == EPERM)
+		lv->fd = openat(parent_fd, open_name, oflags & ~O_NOATIME);
 	if (lv->fd < 0) {
 		err = errno;
 		lv->fd = -1;

@@ -63,19 +63,32 @@ static void paint_background(uint8_t *rgb, uint32_t w, uint32_t h, uint64_t *rs)
 		colwave[x] = sinf(6.2831853f * fx * (float)x / (float)w + px);
 	for (uint32_t y = 0; y < h; y++)
 		rowwave[y] = sinf(6.2831853f * fy * (float)y / (float)h + py);
+	/* v = (terms of x) + (terms of y): one add per sample. */
+	float *colterm = malloc(sizeof(float) * 3 * w);
+
+	if (colterm == NULL) {
+		free(colwave);
+		free(rowwave);
+		return;
+	}
+	for (uint32_t x = 0; x < w; x++)
+		for (int c = 0; c < 3; c++)
+			colterm[x * 3 + c] = dx[c] * (float)x / (float)w +
+					     wave[c] * colwave[x];
 	for (uint32_t y = 0; y < h; y++) {
 		uint8_t *p = rgb + (size_t)y * w * 3;
-		float ty = (float)y / (float)h;
+		float ty = (float)y / (float)h, rowterm[3];
 
-		for (uint32_t x = 0; x < w; x++, p += 3) {
-			float tx = (float)x / (float)w;
-			float light = colwave[x] + rowwave[y];
-
-			for (int c = 0; c < 3; c++)
-				p[c] = clamp8(base[c] + dx[c] * tx +
-					      dy[c] * ty + wave[c] * light);
+		for (int c = 0; c < 3; c++)
+			rowterm[c] =
+				base[c] + dy[c] * ty + wave[c] * rowwave[y];
+		for (uint32_t i = 0; i < w * 3; i += 3) {
+			p[i] = clamp8(rowterm[0] + colterm[i]);
+			p[i + 1] = clamp8(rowterm[1] + colterm[i + 1]);
+			p[i + 2] = clamp8(rowterm[2] + colterm[i + 2]);
 		}
 	}
+	free(colterm);
 	free(colwave);
 	free(rowwave);
 }
@@ -191,7 +204,7 @@ static void add_noise(uint8_t *rgb, uint32_t w, uint32_t h, uint64_t seed)
 			r ^= r << 13;
 			r ^= r >> 17;
 			r ^= r << 5;
-			v = p[i] + (int)(r % 7) - 3;
+			v = p[i] + (int)(((r >> 8) * 7u) >> 24) - 3;
 			p[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 		}
 	}
@@ -306,7 +319,7 @@ static void ts_jpeg_silent(j_common_ptr cinfo, int level)
 
 static int encode_jpeg(uint8_t **out, size_t *len, const uint8_t *pixels,
 		       uint32_t w, uint32_t h, int channels, J_COLOR_SPACE in,
-		       J_COLOR_SPACE file, int quality, int progressive)
+		       J_COLOR_SPACE file, const ts_jpeg_opts *opts)
 {
 	struct jpeg_compress_struct cinfo;
 	struct ts_jpeg_err err;
@@ -337,8 +350,15 @@ static int encode_jpeg(uint8_t **out, size_t *len, const uint8_t *pixels,
 		jpeg_set_defaults(&cinfo);
 		if (file != JCS_UNKNOWN)
 			jpeg_set_colorspace(&cinfo, file);
-		jpeg_set_quality(&cinfo, quality, TRUE);
-		if (progressive)
+		jpeg_set_quality(&cinfo, opts->quality, TRUE);
+		if (opts->h_samp > 0 && opts->v_samp > 0) {
+			cinfo.comp_info[0].h_samp_factor = opts->h_samp;
+			cinfo.comp_info[0].v_samp_factor = opts->v_samp;
+		}
+		cinfo.restart_in_rows = opts->restart_rows;
+		if (opts->optimize_coding)
+			cinfo.optimize_coding = TRUE;
+		if (opts->progressive)
 			jpeg_simple_progression(&cinfo);
 		jpeg_start_compress(&cinfo, TRUE);
 		while (cinfo.next_scanline < h) {
@@ -361,21 +381,35 @@ int ts_encode_jpeg(uint8_t **out, size_t *len, const uint8_t *pixels,
 		   uint32_t w, uint32_t h, int channels, int quality,
 		   int progressive)
 {
-	J_COLOR_SPACE in = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+	ts_jpeg_opts opts = {quality, progressive, 0, 0, 0, 0};
 
 	if (channels == 4)
 		return ts_encode_jpeg_cmyk(out, len, pixels, w, h, quality, 0);
+	return ts_encode_jpeg_opts(out, len, pixels, w, h, channels, &opts);
+}
+
+int ts_encode_jpeg_opts(uint8_t **out, size_t *len, const uint8_t *pixels,
+			uint32_t w, uint32_t h, int channels,
+			const ts_jpeg_opts *opts)
+{
+	J_COLOR_SPACE in = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+
+	if (channels == 4)
+		return encode_jpeg(out, len, pixels, w, h, 4, JCS_CMYK,
+				   JCS_CMYK, opts);
 	if (channels != 1 && channels != 3)
 		return -1;
 	return encode_jpeg(out, len, pixels, w, h, channels, in, JCS_UNKNOWN,
-			   quality, progressive);
+			   opts);
 }
 
 int ts_encode_jpeg_cmyk(uint8_t **out, size_t *len, const uint8_t *cmyk,
 			uint32_t w, uint32_t h, int quality, int ycck)
 {
+	ts_jpeg_opts opts = {quality, 0, 0, 0, 0, 0};
+
 	return encode_jpeg(out, len, cmyk, w, h, 4, JCS_CMYK,
-			   ycck ? JCS_YCCK : JCS_CMYK, quality, 0);
+			   ycck ? JCS_YCCK : JCS_CMYK, &opts);
 }
 
 int ts_decode_jpeg_ref(const uint8_t *data, size_t len, uint8_t **pixels,

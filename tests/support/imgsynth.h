@@ -41,6 +41,21 @@ void ts_palette_quantize(uint8_t *rgb, uint32_t w, uint32_t h);
 int ts_encode_jpeg(uint8_t **out, size_t *len, const uint8_t *pixels,
 		   uint32_t w, uint32_t h, int channels, int quality,
 		   int progressive);
+/*
+ * JPEG encoder settings beyond ts_encode_jpeg's (0 = libjpeg default);
+ * ts_encode_jpeg_opts takes channels 1, 3 or 4 (CMYK, as ts_encode_jpeg).
+ */
+typedef struct ts_jpeg_opts {
+	int quality;	 /* 1..100 */
+	int progressive; /* standard progressive script */
+	int h_samp,
+		v_samp;	  /* luma sampling factors: 2,2 = 4:2:0, 1,1 = 4:4:4 */
+	int restart_rows; /* restart marker every N MCU rows */
+	int optimize_coding; /* optimal Huffman tables */
+} ts_jpeg_opts;
+int ts_encode_jpeg_opts(uint8_t **out, size_t *len, const uint8_t *pixels,
+			uint32_t w, uint32_t h, int channels,
+			const ts_jpeg_opts *opts);
 int ts_encode_jpeg_cmyk(uint8_t **out, size_t *len, const uint8_t *cmyk,
 			uint32_t w, uint32_t h, int quality, int ycck);
 

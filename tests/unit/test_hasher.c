@@ -455,6 +455,53 @@ static void pdq_matches_reference_tool_outputs(void **state)
 	free(base);
 }
 
+/* Bytes this process has read through read() so far (/proc/self/io). */
+static long long bytes_read_so_far(void)
+{
+	uint8_t *io = ts_read_file("/proc/self/io", NULL);
+	const char *p = io ? strstr((const char *)io, "rchar: ") : NULL;
+	long long n = p ? strtoll(p + 7, NULL, 10) : -1;
+
+	free(io);
+	return n;
+}
+
+/* PDQ alone computes nothing from a non-image: it is not read through. */
+static void pdq_only_does_not_read_through_non_images(void **state)
+{
+	size_t len = 20 * NSW_READ_CHUNK;
+	uint8_t *data;
+	char *path = pattern_file("video.bin", len, &data);
+	nsw_hasher *h = NULL;
+	nsw_file_hash r;
+	long long before, after;
+
+	(void)state;
+	if (bytes_read_so_far() < 0) {
+		printf("SKIP: no /proc/self/io; read-through case not run\n");
+		free(data);
+		free(path);
+		skip();
+	}
+	assert_int_equal(nsw_hasher_new(&h, PDQ, 0), 0);
+	before = bytes_read_so_far();
+	assert_int_equal(nsw_hasher_file(h, &r, path), 0);
+	after = bytes_read_so_far();
+	assert_int_equal(r.size, len);
+	assert_int_equal(r.has, 0);
+	assert_true(after - before <= (long long)(2 * NSW_READ_CHUNK));
+	nsw_hasher_free(h);
+	/* With a digest, every byte is read. */
+	assert_int_equal(nsw_hasher_new(&h, NSW_ALGO_BIT(NSW_ALGO_MD5), 0), 0);
+	before = bytes_read_so_far();
+	assert_int_equal(nsw_hasher_file(h, &r, path), 0);
+	after = bytes_read_so_far();
+	assert_true(after - before >= (long long)len);
+	nsw_hasher_free(h);
+	free(data);
+	free(path);
+}
+
 static void rejects_bad_algorithms_and_reports_oom(void **state)
 {
 	nsw_hasher *h = (nsw_hasher *)&h;
@@ -489,6 +536,7 @@ int main(void)
 		cmocka_unit_test(image_larger_than_a_chunk_is_read_once),
 		cmocka_unit_test(corrupt_image_reports_error_and_keeps_digests),
 		cmocka_unit_test(pdq_matches_reference_tool_outputs),
+		cmocka_unit_test(pdq_only_does_not_read_through_non_images),
 		cmocka_unit_test(rejects_bad_algorithms_and_reports_oom),
 	};
 

@@ -323,6 +323,184 @@ static void decodes_cmyk_and_ycck_jpeg_to_rgb_as_djpeg(void **state)
 	free(rgb);
 }
 
+/* A sink that wants only some rows and keeps what it gets. */
+struct skip_sink {
+	const char *wanted; /* per row: 1 wanted */
+	uint8_t *pixels;
+	char *delivered;
+	size_t stride;
+	uint32_t height;
+};
+
+static int skip_begin(void *ctx, nsw_image_format format, uint32_t width,
+		      uint32_t height, uint32_t channels)
+{
+	struct skip_sink *s = ctx;
+
+	(void)format;
+	s->stride = (size_t)width * channels;
+	s->height = height;
+	s->pixels = calloc(height, s->stride);
+	s->delivered = calloc(height, 1);
+	return s->pixels && s->delivered ? 0 : NSW_ENOMEM;
+}
+
+static int skip_row(void *ctx, uint32_t y, const uint8_t *row)
+{
+	struct skip_sink *s = ctx;
+
+	memcpy(s->pixels + (size_t)y * s->stride, row, s->stride);
+	s->delivered[y] = 1;
+	return 0;
+}
+
+static int skip_wants(void *ctx, uint32_t y)
+{
+	return ((struct skip_sink *)ctx)->wanted[y];
+}
+
+/* Row patterns: PDQ's nearest-512 rule, sparse, edges, random. */
+static void fill_pattern(char *wanted, uint32_t h, int pattern)
+{
+	uint64_t s = 5 + (uint64_t)pattern;
+
+	memset(wanted, 0, h);
+	switch (pattern) {
+	case 0: /* PDQ: floor(y * h / 512), y < 512 */
+		for (int y = 0; y < 512; y++)
+			wanted[(uint32_t)((double)y * h / 512)] = 1;
+		break;
+	case 1: /* every 37th row: skips whole iMCU rows */
+		for (uint32_t y = 3; y < h; y += 37)
+			wanted[y] = 1;
+		break;
+	case 2: /* first and last rows only */
+		wanted[0] = wanted[h - 1] = 1;
+		break;
+	case 3: /* only the last row */
+		wanted[h - 1] = 1;
+		break;
+	default: /* random third */
+		for (uint32_t y = 0; y < h; y++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			wanted[y] = (s >> 60) < 5;
+		}
+		break;
+	}
+}
+
+/* The CMYK and YCCK paths (libjpeg colour conversion, then ours). */
+static void jpeg_cmyk_row_skipping_matches_full_decode(void)
+{
+	uint32_t w = 77, h = 700;
+	uint8_t *rgb = ts_synth_rgb(w, h, 600);
+	uint8_t *cmyk = ts_synth_channels(rgb, w, h, 4);
+	char *wanted = malloc(h);
+
+	for (int ycck = 0; ycck < 2; ycck++) {
+		uint8_t *jpg = NULL;
+		size_t len, stride = (size_t)w * 3;
+		nsw_image *full;
+		struct skip_sink s = {wanted, NULL, NULL, 0, 0};
+		nsw_image_sink sink = {&s, skip_begin, skip_row, skip_wants};
+
+		assert_int_equal(
+			ts_encode_jpeg_cmyk(&jpg, &len, cmyk, w, h, 90, ycck),
+			0);
+		full = decode_ok(jpg, len, "cmyk.jpg");
+		fill_pattern(wanted, h, 1);
+		assert_int_equal(nsw_image_decode_sink(jpg, len, "skip", &sink),
+				 0);
+		for (uint32_t y = 0; y < h; y++) {
+			assert_int_equal(s.delivered[y], wanted[y]);
+			if (wanted[y])
+				assert_memory_equal(s.pixels + y * stride,
+						    full->pixels + y * stride,
+						    stride);
+		}
+		free(s.pixels);
+		free(s.delivered);
+		nsw_image_free(full);
+		free(jpg);
+	}
+	free(wanted);
+	free(cmyk);
+	free(rgb);
+}
+
+static void jpeg_row_skipping_matches_full_decode(void **state)
+{
+	static const struct {
+		uint32_t w, h;
+		int channels;
+		ts_jpeg_opts opts;
+	} rows[] = {
+		{173, 1100, 3, {90, 0, 2, 2, 0, 0}}, /* 4:2:0 */
+		{173, 1100, 3, {90, 0, 2, 1, 0, 0}}, /* 4:2:2 */
+		{173, 1100, 3, {90, 0, 1, 2, 0, 0}}, /* 4:4:0 */
+		{173, 1100, 3, {90, 0, 1, 1, 0, 0}}, /* 4:4:4 */
+		{173, 1100, 3, {85, 0, 2, 2, 3, 1}}, /* restarts, optimized */
+		{90, 997, 1, {90, 0, 0, 0, 0, 0}},   /* grey, odd height */
+		{64, 601, 3, {80, 1, 2, 2, 0, 0}},   /* progressive: no skip */
+		{50, 9, 3, {90, 0, 2, 2, 0, 0}},     /* smaller than 512 rows */
+	};
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		uint32_t w = rows[r].w, h = rows[r].h;
+		uint8_t *rgb = ts_synth_rgb(w, h, 500 + r);
+		uint8_t *src = ts_synth_channels(rgb, w, h, rows[r].channels);
+		uint8_t *jpg = NULL;
+		size_t len;
+		nsw_image *full;
+		char *wanted = malloc(h);
+
+		assert_int_equal(ts_encode_jpeg_opts(&jpg, &len, src, w, h,
+						     rows[r].channels,
+						     &rows[r].opts),
+				 0);
+		full = decode_ok(jpg, len, "full.jpg");
+		for (int pattern = 0; pattern < 5; pattern++) {
+			struct skip_sink s = {wanted, NULL, NULL, 0, 0};
+			nsw_image_sink sink = {&s, skip_begin, skip_row,
+					       skip_wants};
+			size_t stride = (size_t)w * full->channels;
+
+			fill_pattern(wanted, h, pattern);
+			assert_int_equal(
+				nsw_image_decode_sink(jpg, len, "skip", &sink),
+				0);
+			for (uint32_t y = 0; y < h; y++) {
+				if (wanted[y])
+					assert_true(s.delivered[y]);
+				/* Sequential files really skip the others. */
+				if (!rows[r].opts.progressive)
+					assert_int_equal(s.delivered[y],
+							 wanted[y]);
+				if (!s.delivered[y])
+					continue;
+				if (memcmp(s.pixels + y * stride,
+					   full->pixels + y * stride,
+					   stride) != 0)
+					print_error("case %zu pattern %d row "
+						    "%u differs\n",
+						    r, pattern, y);
+				assert_memory_equal(s.pixels + y * stride,
+						    full->pixels + y * stride,
+						    stride);
+			}
+			free(s.pixels);
+			free(s.delivered);
+		}
+		nsw_image_free(full);
+		free(wanted);
+		free(jpg);
+		free(src);
+		free(rgb);
+	}
+	jpeg_cmyk_row_skipping_matches_full_decode();
+}
+
 static uint8_t *synth_jpeg(uint32_t w, uint32_t h, int progressive, size_t *len)
 {
 	uint8_t *rgb = ts_synth_rgb(w, h, 42);
@@ -349,6 +527,16 @@ static void rejects_truncated_jpeg(void **state)
 
 			assert_decode_fails(part, cuts[i], NSW_EFORMAT);
 			free(part);
+			if (cuts[i] < len / 3)
+				continue;
+			/* Cut inside scan data, then "repaired" with an EOI:
+			 * libjpeg would pad with grey; we refuse. */
+			part = dup_bytes(jpg, cuts[i] + 2);
+			part[cuts[i]] = 0xff;
+			part[cuts[i] + 1] = 0xd9;
+			assert_decode_fails(part, cuts[i] + 2, NSW_EFORMAT);
+			assert_non_null(strstr(nsw_error_last(), "truncated"));
+			free(part);
 		}
 		free(jpg);
 	}
@@ -374,10 +562,11 @@ static void rejects_jpeg_over_dimension_limits(void **state)
 		uint16_t w, h;
 		int code;
 	} rows[] = {
-		{65535, 16, NSW_ELIMIT},    /* side over 65500 */
-		{16, 65501, NSW_ELIMIT},    /* side over 65500 */
-		{20000, 20000, NSW_ELIMIT}, /* 400 MP > 200 MP */
-		{0, 16, NSW_EFORMAT},	    /* zero width */
+		{65535, 16, NSW_ELIMIT},     /* side over 65500 */
+		{16, 65501, NSW_ELIMIT},     /* side over 65500 */
+		{20000, 20000, NSW_ELIMIT},  /* 400 MP > 200 MP */
+		{20000, 10000, NSW_EFORMAT}, /* in limits, data for 16x16 */
+		{0, 16, NSW_EFORMAT},	     /* zero width */
 	};
 	size_t len;
 	uint8_t *jpg = synth_jpeg(16, 16, 0, &len);
@@ -391,52 +580,178 @@ static void rejects_jpeg_over_dimension_limits(void **state)
 }
 
 /*
- * A progressive JPEG whose first (DC) scan, with the Huffman table before
- * it, is repeated 150 times before EOI: each repeat is legal syntax, so
- * only the scan cap stops it.
+ * A progressive CMYK 4:4:4 header claiming 20000 x 10000 (the pixel limit)
+ * needs 1.6 GB of coefficients: libjpeg refuses past NSW_JPEG_MEMORY_MAX
+ * (1 GiB) before allocating it.
  */
-static void rejects_progressive_jpeg_with_too_many_scans(void **state)
+static void rejects_progressive_jpeg_over_memory_limit(void **state)
 {
-	size_t len, sos, end, dht, seg, out_len;
-	uint8_t *jpg = synth_jpeg(64, 64, 1, &len);
-	uint8_t *crafted;
-	size_t eoi = len - 2;
+	ts_jpeg_opts opts = {90, 1, 1, 1, 0, 0};
+	uint8_t *rgb = ts_synth_rgb(16, 16, 3);
+	uint8_t *cmyk = ts_synth_channels(rgb, 16, 16, 4);
+	uint8_t *jpg = NULL;
+	size_t len;
 
 	(void)state;
-	sos = find_marker(jpg, len, 2, 0xda);
-	assert_true(sos < len);
-	dht = 2;
-	for (size_t i = find_marker(jpg, len, 2, 0xc4); i < sos;
-	     i = find_marker(jpg, len, i + 2, 0xc4))
-		dht = i;
-	assert_true(dht > 2);
-	/* The scan data ends at the next marker that is not a stuffed 0. */
-	end = sos + 2 + (((size_t)jpg[sos + 2] << 8) | jpg[sos + 3]);
-	while (end + 1 < len && !(jpg[end] == 0xff && jpg[end + 1] != 0 &&
-				  (jpg[end + 1] < 0xd0 || jpg[end + 1] > 0xd7)))
-		end++;
-	seg = end - dht;
+	assert_int_equal(
+		ts_encode_jpeg_opts(&jpg, &len, cmyk, 16, 16, 4, &opts), 0);
+	set_jpeg_dims(jpg, len, 20000, 10000);
+	assert_decode_fails(jpg, len, NSW_ELIMIT);
+	free(jpg);
+	free(cmyk);
+	free(rgb);
+}
+
+/*
+ * Copies a progressive JPEG with its first (DC) scan, together with the
+ * tables written just before it, repeated `times` more before EOI. Each
+ * repeat is legal syntax; only caps stop the decode.
+ */
+static uint8_t *repeat_first_scan(const uint8_t *jpg, size_t len, int times,
+				  size_t *out_len)
+{
+	size_t pos = 2, prev_end = 2, seg_start = 0, seg_end = 0;
+	size_t eoi = len - 2;
+	uint8_t *out;
+
 	assert_int_equal(jpg[eoi], 0xff);
 	assert_int_equal(jpg[eoi + 1], 0xd9);
-	out_len = eoi + 150 * seg + 2;
-	crafted = malloc(out_len);
-	assert_non_null(crafted);
-	memcpy(crafted, jpg, eoi);
-	for (int i = 0; i < 150; i++)
-		memcpy(crafted + eoi + (size_t)i * seg, jpg + dht, seg);
-	memcpy(crafted + out_len - 2, jpg + eoi, 2);
+	while (pos + 4 <= eoi) {
+		size_t seglen = ((size_t)jpg[pos + 2] << 8) | jpg[pos + 3];
+		size_t end = pos + 2 + seglen;
+
+		assert_int_equal(jpg[pos], 0xff);
+		if (jpg[pos + 1] != 0xda) {
+			pos = end;
+			if (jpg[pos - seglen - 1] == 0xc2)
+				prev_end = pos; /* after SOF2 */
+			continue;
+		}
+		/* Scan data ends at the next marker that is not a stuffed 0
+		 * or a restart marker. */
+		while (end + 1 < len &&
+		       !(jpg[end] == 0xff && jpg[end + 1] != 0 &&
+			 (jpg[end + 1] < 0xd0 || jpg[end + 1] > 0xd7)))
+			end++;
+		if (seg_end == 0) {
+			seg_start = find_marker(jpg, len, prev_end, 0xc4);
+			if (seg_start > pos)
+				seg_start = pos;
+			seg_end = end;
+		}
+		prev_end = end;
+		pos = end;
+	}
+	assert_true(seg_end > seg_start);
+	*out_len = eoi + (size_t)times * (seg_end - seg_start) + 2;
+	out = malloc(*out_len);
+	assert_non_null(out);
+	memcpy(out, jpg, eoi);
+	for (int i = 0; i < times; i++)
+		memcpy(out + eoi + (size_t)i * (seg_end - seg_start),
+		       jpg + seg_start, seg_end - seg_start);
+	memcpy(out + *out_len - 2, jpg + eoi, 2);
+	return out;
+}
+
+/* The first (DC) scan repeated (3 warnings each): the scan cap stops it. */
+static void rejects_progressive_jpeg_with_too_many_scans(void **state)
+{
+	size_t len, out_len;
+	uint8_t *jpg = synth_jpeg(64, 64, 1, &len);
+	uint8_t *crafted;
+	nsw_image *img;
+
+	(void)state;
+	crafted = repeat_first_scan(jpg, len, 150, &out_len);
 	assert_decode_fails(crafted, out_len, NSW_ELIMIT);
 	assert_non_null(strstr(nsw_error_last(), "scans"));
-	/* With only 50 repeats it is under the cap and decodes. */
-	out_len = eoi + 50 * seg + 2;
-	memcpy(crafted + out_len - 2, jpg + eoi, 2);
-	{
-		nsw_image *img = decode_ok(crafted, out_len, "50scans.jpg");
-
-		assert_int_equal(img->width, 64);
-		nsw_image_free(img);
-	}
 	free(crafted);
+	/* With only 50 repeats it is under the cap and decodes. */
+	crafted = repeat_first_scan(jpg, len, 50, &out_len);
+	img = decode_ok(crafted, out_len, "50scans.jpg");
+	assert_int_equal(img->width, 64);
+	nsw_image_free(img);
+	free(crafted);
+	free(jpg);
+}
+
+/*
+ * A JPEG with `n` comment segments after SOI, each but the first preceded
+ * by a stray byte: libjpeg warns "extraneous bytes before marker" for each
+ * and carries on.
+ */
+static uint8_t *with_stray_bytes(const uint8_t *jpg, size_t len, int n,
+				 size_t *out_len)
+{
+	static const uint8_t com[4] = {0xff, 0xfe, 0x00, 0x02};
+	uint8_t *out;
+	size_t pos = 6;
+
+	*out_len = len + 4 + (size_t)n * 5;
+	out = malloc(*out_len);
+	assert_non_null(out);
+	memcpy(out, jpg, 2);
+	memcpy(out + 2, com, 4);
+	for (int i = 0; i < n; i++) {
+		out[pos++] = 0x00;
+		memcpy(out + pos, com, 4);
+		pos += 4;
+	}
+	memcpy(out + pos, jpg + 2, len - 2);
+	return out;
+}
+
+static void rejects_jpeg_with_too_many_warnings(void **state)
+{
+	size_t len, out_len;
+	uint8_t *jpg = synth_jpeg(64, 64, 0, &len);
+	uint8_t *crafted;
+	nsw_image *img;
+
+	(void)state;
+	crafted = with_stray_bytes(jpg, len, 1001, &out_len);
+	assert_decode_fails(crafted, out_len, NSW_ELIMIT);
+	assert_non_null(strstr(nsw_error_last(), "warnings"));
+	free(crafted);
+	/* 1000 are tolerated, and the pixels are the clean file's. */
+	crafted = with_stray_bytes(jpg, len, 1000, &out_len);
+	img = decode_ok(crafted, out_len, "1000warnings.jpg");
+	{
+		nsw_image *clean = decode_ok(jpg, len, "clean.jpg");
+
+		assert_memory_equal(img->pixels, clean->pixels, 64 * 64 * 3);
+		nsw_image_free(clean);
+	}
+	nsw_image_free(img);
+	free(crafted);
+	free(jpg);
+}
+
+/*
+ * JPEG kinds this 8-bit libjpeg-turbo cannot decode are reported as corrupt
+ * (libjpeg cannot tell them from garbage that reaches the same marker), with
+ * libjpeg's reason in the message.
+ */
+static void reports_undecodable_jpeg_kinds(void **state)
+{
+	size_t len;
+	uint8_t *jpg = synth_jpeg(16, 16, 0, &len);
+	size_t sof = find_marker(jpg, len, 2, 0xc0);
+	uint8_t *bad;
+
+	(void)state;
+	assert_true(sof < len);
+	bad = dup_bytes(jpg, len);
+	bad[sof + 4] = 12; /* 12-bit precision */
+	assert_decode_fails(bad, len, NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), "precision 12"));
+	free(bad);
+	bad = dup_bytes(jpg, len);
+	bad[sof + 1] = 0xc3; /* lossless (SOF3) */
+	assert_decode_fails(bad, len, NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), "0xc3"));
+	free(bad);
 	free(jpg);
 }
 
@@ -1042,12 +1357,21 @@ int main(void)
 		cmocka_unit_test_teardown(
 			decodes_cmyk_and_ycck_jpeg_to_rgb_as_djpeg,
 			reset_alloc),
+		cmocka_unit_test_teardown(jpeg_row_skipping_matches_full_decode,
+					  reset_alloc),
 		cmocka_unit_test_teardown(rejects_truncated_jpeg, reset_alloc),
 		cmocka_unit_test_teardown(rejects_jpeg_over_dimension_limits,
 					  reset_alloc),
 		cmocka_unit_test_teardown(
 			rejects_progressive_jpeg_with_too_many_scans,
 			reset_alloc),
+		cmocka_unit_test_teardown(rejects_jpeg_with_too_many_warnings,
+					  reset_alloc),
+		cmocka_unit_test_teardown(
+			rejects_progressive_jpeg_over_memory_limit,
+			reset_alloc),
+		cmocka_unit_test_teardown(reports_undecodable_jpeg_kinds,
+					  reset_alloc),
 		cmocka_unit_test_teardown(
 			rejects_corrupted_jpeg_without_crashing, reset_alloc),
 		cmocka_unit_test_teardown(stops_when_the_sink_fails,

@@ -431,8 +431,9 @@ static nsw_network *two_clusters(void)
 			assert_int_equal(nsw_net_add_item(net, &item, key, 0,
 							  NULL, NULL, NULL),
 					 0);
+			int64_t now = t++;
 			nsw_net_appearance a = {item,	      chat, i,
-						NSW_NET_NONE, t++,  t,
+						NSW_NET_NONE, now,  t,
 						NSW_NET_POST};
 			assert_int_equal(nsw_net_add_appearance(net, &a), 0);
 			a.account = j;

@@ -1,0 +1,832 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The device scan: a walker thread feeds a bounded queue, workers hash and
+ * match, and the calling thread records results in the case in batched
+ * transactions. A killed scan resumes: recorded paths are skipped by the
+ * walker, and a file and its hits are committed together or not at all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "limits.h"
+#include "netsweep/walk.h"
+#include "scan_queue.h"
+#include "store.h"
+
+struct scan {
+	const nsw_scan_options *opt;
+	const char *case_path;
+	char *root; /* realpath of the evidence */
+	size_t root_len;
+	int root_is_dir;
+	int64_t evidence_id, run_id;
+	int64_t *list_ids; /* case ids of opt->lists */
+	unsigned algos;
+	int dihedral;
+	nsw_scan_queue todo, done;
+	pthread_mutex_t lock; /* guards the fields below */
+	int64_t files_total, bytes_total;
+	int64_t skipped, skipped_bytes;
+	int workers_left;
+	int fatal; /* first fatal error code from a thread */
+	char fatal_message[NSW_ERROR_MESSAGE_MAX];
+	/* Walker-only state. */
+	nsw_case *reader;
+	int64_t count_files, count_bytes;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Record the first fatal error of any thread and stop every queue. */
+static void set_fatal(struct scan *s, int code, const char *message)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->fatal == 0) {
+		s->fatal = code != 0 ? code : NSW_ERROR;
+		snprintf(s->fatal_message, sizeof(s->fatal_message), "%s",
+			 message);
+	}
+	pthread_mutex_unlock(&s->lock);
+	nsw_scan_queue__cancel(&s->todo);
+	nsw_scan_queue__cancel(&s->done);
+}
+
+static int is_fatal(struct scan *s)
+{
+	int f;
+
+	pthread_mutex_lock(&s->lock);
+	f = s->fatal;
+	pthread_mutex_unlock(&s->lock);
+	return f;
+}
+
+int nsw_scan_matches_add(nsw_scan_matches *m, const nsw_scan_match *match)
+{
+	if (m == NULL || match == NULL)
+		return nsw_error_set(NSW_EINVAL, "scan: NULL match");
+	if (m->n >= NSW_SCAN_MATCHES_MAX)
+		return nsw_error_set(NSW_ELIMIT,
+				     "more than %d list matches for one file",
+				     NSW_SCAN_MATCHES_MAX);
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 8;
+		nsw_scan_match *v = nsw__reallocarray(m->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+		m->v = v;
+		m->cap = cap;
+	}
+	m->v[m->n++] = *match;
+	return NSW_OK;
+}
+
+static void job_free(nsw_scan_job *job)
+{
+	while (job != NULL) {
+		nsw_scan_job *next = job->next;
+
+		nsw__free(job->path);
+		nsw__free(job->walk_message);
+		nsw__free(job->error);
+		nsw__free(job->link);
+		nsw__free(job->matches.v);
+		nsw__free(job);
+		job = next;
+	}
+}
+
+/* ---- Walker ---------------------------------------------------------- */
+
+/* Where the evidence-relative path starts in a walked path. */
+static size_t rel_offset(const struct scan *s, const nsw_walk_entry *e)
+{
+	if (e->depth == 0)
+		return e->name_offset; /* a single-file evidence: its name */
+	if (e->path_len > s->root_len && e->path[s->root_len] == '/')
+		return s->root_len + 1;
+	return s->root_len;
+}
+
+static int count_entry(void *ctx, const nsw_walk_entry *e)
+{
+	struct scan *s = ctx;
+
+	if (e->kind == NSW_WALK_DIR)
+		return 0;
+	s->count_files++;
+	if (e->kind == NSW_WALK_FILE)
+		s->count_bytes += (int64_t)e->size;
+	return is_fatal(s) ? NSW_ERROR : 0;
+}
+
+static int walk_entry(void *ctx, const nsw_walk_entry *e)
+{
+	struct scan *s = ctx;
+	nsw_scan_job *job = NULL;
+	size_t rel;
+	int64_t id;
+	int rc;
+
+	if (e->kind == NSW_WALK_DIR)
+		return 0;
+	rel = rel_offset(s, e);
+	if (rel >= e->path_len)
+		return 0; /* the root itself, when it is an error entry */
+	rc = nsw_case_file_find(s->reader, s->evidence_id,
+				(const uint8_t *)e->path + rel,
+				e->path_len - rel, &id);
+	if (rc == NSW_OK) {
+		pthread_mutex_lock(&s->lock);
+		s->skipped++;
+		if (e->kind == NSW_WALK_FILE)
+			s->skipped_bytes += (int64_t)e->size;
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
+	if (rc != NSW_ENOTFOUND)
+		return rc;
+	job = nsw__calloc(1, sizeof(*job));
+	if (job == NULL)
+		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+	job->path = nsw__strndup(e->path, e->path_len);
+	job->path_len = e->path_len;
+	job->rel_off = rel;
+	job->kind = e->kind;
+	job->walk_flags = e->flags;
+	job->walk_size = e->size;
+	if (e->message != NULL)
+		job->walk_message = nsw__strdup(e->message);
+	job->mtime_ns = job->ctime_ns = job->atime_ns = NSW_TIME_UNKNOWN;
+	if (job->path == NULL ||
+	    (e->message != NULL && job->walk_message == NULL)) {
+		job_free(job);
+		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+	}
+	if (nsw_scan_queue__push(&s->todo, job) != 0) {
+		job_free(job);
+		return NSW_ERROR; /* cancelled: someone else failed */
+	}
+	return 0;
+}
+
+static void *walker_main(void *arg)
+{
+	struct scan *s = arg;
+	int rc;
+
+	rc = nsw_case_open(&s->reader, s->case_path, NSW_CASE_READONLY);
+	/* Count first (metadata only) so progress can show a total. */
+	if (rc == NSW_OK)
+		rc = nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT, count_entry, s);
+	if (rc == NSW_OK) {
+		pthread_mutex_lock(&s->lock);
+		s->files_total = s->count_files;
+		s->bytes_total = s->count_bytes;
+		pthread_mutex_unlock(&s->lock);
+		rc = nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT, walk_entry, s);
+	}
+	if (rc != NSW_OK && !is_fatal(s))
+		set_fatal(s, rc, nsw_error_last());
+	nsw_case_close(s->reader);
+	s->reader = NULL;
+	nsw_scan_queue__close(&s->todo);
+	return NULL;
+}
+
+/* ---- Workers --------------------------------------------------------- */
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+static void set_times(nsw_scan_job *job, const struct stat *st)
+{
+	job->mtime_ns = ts_ns(&st->st_mtim);
+	job->ctime_ns = ts_ns(&st->st_ctim);
+	job->atime_ns = ts_ns(&st->st_atim);
+}
+
+/* The first bytes of a file, for its media type; read-only, no atime. */
+static const char *sniff_file(const char *path)
+{
+	uint8_t head[NSW_SCAN_SNIFF_BYTES];
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOATIME;
+	int fd = open(path, flags);
+	ssize_t n;
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, flags & ~O_NOATIME);
+	if (fd < 0)
+		return NULL;
+	n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	return n > 0 ? nsw_scan_media_type(head, (size_t)n) : NULL;
+}
+
+static int set_error(nsw_scan_job *job, nsw_file_status status,
+		     const char *message)
+{
+	job->status = status;
+	nsw__free(job->error);
+	job->error = nsw__strdup(message != NULL ? message : "");
+	return job->error != NULL
+		       ? NSW_OK
+		       : nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+}
+
+static int hash_file(struct scan *s, nsw_hasher *h, void *mstate,
+		     nsw_scan_job *job)
+{
+	const nsw_scan_matcher *m = s->opt->matcher;
+	struct stat st;
+	int rc;
+
+	if (lstat(job->path, &st) != 0)
+		return set_error(job,
+				 errno == ENOENT ? NSW_FILE_VANISHED
+						 : NSW_FILE_ERROR,
+				 strerror(errno));
+	set_times(job, &st);
+	if (!S_ISREG(st.st_mode))
+		return set_error(job, NSW_FILE_VANISHED,
+				 "replaced by a non-regular file during the "
+				 "scan");
+	rc = nsw_hasher_file(h, &job->hash, job->path);
+	if (rc == NSW_ENOTFOUND)
+		return set_error(job, NSW_FILE_VANISHED, nsw_error_last());
+	if (rc == NSW_EUNSUPPORTED)
+		return set_error(job, NSW_FILE_SKIPPED_SPECIAL,
+				 nsw_error_last());
+	if (rc != NSW_OK)
+		return set_error(job, NSW_FILE_ERROR, nsw_error_last());
+	job->hashed = 1;
+	job->status = NSW_FILE_OK;
+	if (job->hash.decode_error != 0) {
+		job->error = nsw__strdup(job->hash.decode_message);
+		if (job->error == NULL)
+			return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+	}
+	switch (job->hash.format) {
+	case NSW_IMAGE_JPEG:
+		job->media_type = "image/jpeg";
+		break;
+	case NSW_IMAGE_PNG:
+		job->media_type = "image/png";
+		break;
+	case NSW_IMAGE_WEBP:
+		job->media_type = "image/webp";
+		break;
+	case NSW_IMAGE_GIF:
+		job->media_type = "image/gif";
+		break;
+	default:
+		job->media_type = sniff_file(job->path);
+		break;
+	}
+	if (m == NULL)
+		return NSW_OK;
+	/* A matcher failure is fatal: recording the file without its hits
+	 * would let a resumed scan skip it and lose them. */
+	return m->match(m->ctx, mstate, &job->hash, &job->matches);
+}
+
+static int process(struct scan *s, nsw_hasher *h, void *mstate,
+		   nsw_scan_job *job)
+{
+	struct stat st;
+	char target[NSW_PATH_MAX];
+	ssize_t n;
+
+	switch (job->kind) {
+	case NSW_WALK_FILE:
+		return hash_file(s, h, mstate, job);
+	case NSW_WALK_SYMLINK:
+		if (lstat(job->path, &st) == 0)
+			set_times(job, &st);
+		n = readlink(job->path, target, sizeof(target));
+		if (n > 0 && (size_t)n < sizeof(target)) {
+			job->link = nsw__malloc((size_t)n);
+			if (job->link == NULL)
+				return nsw_error_set(NSW_ENOMEM,
+						     "scan: out of memory");
+			memcpy(job->link, target, (size_t)n);
+			job->link_len = (size_t)n;
+		}
+		job->status = NSW_FILE_SKIPPED_SYMLINK;
+		return NSW_OK;
+	case NSW_WALK_SPECIAL:
+		if (lstat(job->path, &st) == 0)
+			set_times(job, &st);
+		job->status = NSW_FILE_SKIPPED_SPECIAL;
+		return NSW_OK;
+	case NSW_WALK_REVISIT:
+		return set_error(job, NSW_FILE_SKIPPED_LOOP,
+				 "directory already visited (loop or bind "
+				 "mount): not entered again");
+	default:
+		return set_error(job, NSW_FILE_ERROR, job->walk_message);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct scan *s = arg;
+	const nsw_scan_matcher *m = s->opt->matcher;
+	nsw_hasher *h = NULL;
+	void *mstate = NULL;
+	nsw_scan_job *job;
+	int rc;
+
+	rc = nsw_hasher_new(&h, s->algos, s->dihedral);
+	if (rc == NSW_OK && m != NULL && m->thread_init != NULL)
+		rc = m->thread_init(m->ctx, &mstate);
+	if (rc != NSW_OK)
+		set_fatal(s, rc, nsw_error_last());
+	while (rc == NSW_OK && (job = nsw_scan_queue__pop(&s->todo)) != NULL) {
+		rc = process(s, h, mstate, job);
+		if (rc != NSW_OK) {
+			set_fatal(s, rc, nsw_error_last());
+			job_free(job);
+			break;
+		}
+		if (nsw_scan_queue__push(&s->done, job) != 0) {
+			job_free(job);
+			break;
+		}
+	}
+	if (m != NULL && m->thread_free != NULL && mstate != NULL)
+		m->thread_free(m->ctx, mstate);
+	nsw_hasher_free(h);
+	pthread_mutex_lock(&s->lock);
+	if (--s->workers_left == 0)
+		nsw_scan_queue__close(&s->done);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* ---- Writer (the calling thread) -------------------------------------- */
+
+struct writer {
+	struct scan *s;
+	nsw_case *c;
+	nsw_scan_result *result;
+	int64_t in_batch;
+	int64_t committed; /* files committed by this invocation */
+	double started, last_commit, last_progress;
+};
+
+static int record_hits(struct writer *w, const nsw_scan_job *job,
+		       int64_t file_id)
+{
+	const nsw_scan_options *opt = w->s->opt;
+	int64_t allow_id = 0;
+	nsw_case_hit hit;
+	int rc = NSW_OK;
+
+	/* A file on any allow list suppresses its match-list hits; both are
+	 * kept, so a report can show what was suppressed and why. */
+	for (size_t i = 0; i < job->matches.n && allow_id == 0; i++) {
+		uint32_t l = job->matches.v[i].list;
+
+		if (l < opt->nlists &&
+		    opt->lists[l].role == NSW_LIST_ROLE_ALLOW)
+			allow_id = w->s->list_ids[l];
+	}
+	for (size_t i = 0; rc == NSW_OK && i < job->matches.n; i++) {
+		const nsw_scan_match *m = &job->matches.v[i];
+		int allow;
+
+		if (m->list >= opt->nlists)
+			return nsw_error_set(NSW_EINVAL,
+					     "scan: matcher named list %u of "
+					     "%u",
+					     m->list, opt->nlists);
+		allow = opt->lists[m->list].role == NSW_LIST_ROLE_ALLOW;
+		memset(&hit, 0, sizeof(hit));
+		hit.file_id = file_id;
+		hit.list_id = w->s->list_ids[m->list];
+		hit.entry_id = (int64_t)m->entry_id;
+		hit.entry_ref = m->entry_ref;
+		hit.algo = m->algo;
+		hit.distance = m->distance;
+		hit.dihedral = m->dihedral;
+		hit.category_scheme = m->category_scheme;
+		hit.category_code = m->category_code;
+		hit.suppressed = !allow && allow_id != 0;
+		hit.suppressed_by_list = hit.suppressed ? allow_id : 0;
+		rc = nsw_case_hit_add(w->c, &hit, NULL);
+		if (rc == NSW_OK && !allow && !hit.suppressed)
+			w->result->hits++;
+	}
+	return rc;
+}
+
+static int record(struct writer *w, nsw_scan_job *job)
+{
+	const nsw_file_hash *h = &job->hash;
+	nsw_case_file f;
+	int64_t id = 0;
+	int inserted = 0, rc;
+
+	memset(&f, 0, sizeof(f));
+	f.evidence_id = w->s->evidence_id;
+	f.scan_run_id = w->s->run_id;
+	f.path = (const uint8_t *)job->path + job->rel_off;
+	f.path_len = job->path_len - job->rel_off;
+	f.size = job->hashed ? (int64_t)h->size : (int64_t)job->walk_size;
+	f.mtime_ns = job->mtime_ns;
+	f.ctime_ns = job->ctime_ns;
+	f.atime_ns = job->atime_ns;
+	f.pdq_quality = -1;
+	if (job->hashed) {
+		/* NSW_ALGO_BIT and NSW_CASE_HAS_* are both 1 << algo. */
+		f.has = h->has & (NSW_CASE_HAS_MD5 | NSW_CASE_HAS_SHA1 |
+				  NSW_CASE_HAS_SHA256 | NSW_CASE_HAS_PDQ);
+		memcpy(f.md5, h->digests.md5, sizeof(f.md5));
+		memcpy(f.sha1, h->digests.sha1, sizeof(f.sha1));
+		memcpy(f.sha256, h->digests.sha256, sizeof(f.sha256));
+		if (f.has & NSW_CASE_HAS_PDQ) {
+			f.pdq = h->pdq.hash;
+			f.pdq_quality = h->pdq.quality;
+		}
+	}
+	f.media_type = job->media_type;
+	f.status = (nsw_file_status)job->status;
+	f.error = job->error;
+	f.link_target = job->link;
+	f.link_target_len = job->link_len;
+	rc = nsw_case_file_add(w->c, &f, &id, &inserted);
+	if (rc != NSW_OK)
+		return rc;
+	if (!inserted)
+		return NSW_OK; /* recorded before: keep the first record */
+	w->result->files++;
+	if (job->hashed)
+		w->result->bytes += (int64_t)h->size;
+	if (job->status == NSW_FILE_ERROR || job->status == NSW_FILE_VANISHED)
+		w->result->errors++;
+	else if (job->status != NSW_FILE_OK)
+		w->result->skipped++;
+	return record_hits(w, job, id);
+}
+
+static void report_progress(struct writer *w, int final)
+{
+	const nsw_scan_options *opt = w->s->opt;
+	struct scan *s = w->s;
+	nsw_scan_progress p;
+
+	if (opt->progress == NULL)
+		return;
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_lock(&s->lock);
+	p.files_total = s->files_total;
+	p.bytes_total = s->bytes_total;
+	p.files_skipped = s->skipped;
+	p.files_done = s->skipped + w->result->files;
+	p.bytes_done = s->skipped_bytes + w->result->bytes;
+	pthread_mutex_unlock(&s->lock);
+	p.hits = w->result->hits;
+	p.errors = w->result->errors;
+	p.elapsed = now_seconds() - w->started;
+	p.final = final;
+	opt->progress(opt->progress_ctx, &p);
+}
+
+static int commit_batch(struct writer *w)
+{
+	const nsw_scan_options *opt = w->s->opt;
+	int rc;
+
+	if (w->in_batch == 0)
+		return NSW_OK;
+	rc = nsw_case_commit(w->c);
+	if (rc != NSW_OK)
+		return rc;
+	w->committed += w->in_batch;
+	w->in_batch = 0;
+	w->last_commit = now_seconds();
+	if (opt->test_kill_after > 0 && w->committed >= opt->test_kill_after)
+		raise(SIGKILL); /* tests: die as kill -9 would, mid-scan */
+	return NSW_OK;
+}
+
+static int write_results(struct writer *w)
+{
+	const nsw_scan_options *opt = w->s->opt;
+	int batch_files =
+		opt->batch_files > 0 ? opt->batch_files : NSW_SCAN_BATCH_FILES;
+	double batch_s =
+		(opt->batch_ms > 0 ? opt->batch_ms : NSW_SCAN_BATCH_MS) /
+		1000.0;
+	nsw_scan_job *job;
+	int rc = NSW_OK, timed_out = 0;
+
+	for (;;) {
+		job = nsw_scan_queue__pop_wait(&w->s->done, 250, &timed_out);
+		if (job == NULL && !timed_out)
+			break; /* all workers done, or cancelled */
+		if (job != NULL) {
+			if (w->in_batch == 0)
+				rc = nsw_case_begin(w->c);
+			rc = rc ? rc : record(w, job);
+			job_free(job);
+			if (rc != NSW_OK)
+				return rc;
+			w->in_batch++;
+		}
+		if (w->in_batch >= batch_files ||
+		    (w->in_batch > 0 &&
+		     now_seconds() - w->last_commit >= batch_s))
+			rc = commit_batch(w);
+		if (rc != NSW_OK)
+			return rc;
+		if (now_seconds() - w->last_progress >= 0.5) {
+			report_progress(w, 0);
+			w->last_progress = now_seconds();
+		}
+	}
+	return commit_batch(w);
+}
+
+/* ---- Setup ----------------------------------------------------------- */
+
+struct label_check {
+	const char *label;
+	const char *root;
+	int64_t id;
+	int other_path;
+};
+
+static int check_label(void *ctx, const nsw_evidence *ev)
+{
+	struct label_check *lc = ctx;
+
+	if (strcmp(ev->label, lc->label) == 0) {
+		lc->id = ev->id;
+		lc->other_path = ev->source_path == NULL ||
+				 strcmp(ev->source_path, lc->root) != 0;
+	}
+	return 0;
+}
+
+static int resolve_evidence(struct scan *s, nsw_case *c)
+{
+	const nsw_scan_options *opt = s->opt;
+	struct label_check lc = {opt->label, s->root, 0, 0};
+	nsw_evidence ev;
+	int rc = nsw_case_evidence_foreach(c, check_label, &lc);
+
+	if (rc != NSW_OK)
+		return rc;
+	if (lc.id != 0 && lc.other_path)
+		return nsw_error_set(NSW_EINVAL,
+				     "evidence label '%s' is already used for "
+				     "another source in this case",
+				     opt->label);
+	if (lc.id != 0) {
+		s->evidence_id = lc.id;
+		return NSW_OK;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.label = opt->label;
+	ev.kind = opt->kind != NULL ? opt->kind
+				    : (s->root_is_dir ? "directory" : "file");
+	ev.source_path = s->root;
+	return nsw_case_evidence_add(c, &ev, &s->evidence_id);
+}
+
+/* The scan's identity for resume: evidence, label, lists, PDQ or not. */
+static int canonical_args(const struct scan *s, nsw_buf *b)
+{
+	const nsw_scan_options *opt = s->opt;
+	int rc;
+
+	rc = nsw_buf_puts(b, "[\"evidence\",");
+	rc = rc ? rc : nsw_store__json_str(b, s->root);
+	rc = rc ? rc : nsw_buf_puts(b, ",\"label\",");
+	rc = rc ? rc : nsw_store__json_str(b, opt->label);
+	for (uint32_t i = 0; rc == 0 && i < opt->nlists; i++) {
+		rc = nsw_buf_puts(b, opt->lists[i].role == NSW_LIST_ROLE_ALLOW
+					     ? ",\"allow\","
+					     : ",\"list\",");
+		rc = rc ? rc : nsw_store__json_str(b, opt->lists[i].checksum);
+	}
+	rc = rc ? rc
+		: nsw_buf_printf(b, ",\"pdq\",%s,\"radius\",%d]",
+				 opt->no_pdq ? "false" : "true",
+				 opt->pdq_radius);
+	return rc == 0 ? NSW_OK
+		       : nsw_error_set(NSW_ELIMIT, "scan: arguments too long");
+}
+
+static int check_paths(struct scan *s, const char *case_path)
+{
+	char *case_real = NULL;
+	struct stat st;
+	int rc = NSW_OK;
+
+	s->root = realpath(s->opt->evidence_path, NULL);
+	if (s->root == NULL)
+		return nsw_error_set(errno == ENOENT ? NSW_ENOTFOUND : NSW_EIO,
+				     "%s: %s", s->opt->evidence_path,
+				     strerror(errno));
+	s->root_len = strlen(s->root);
+	if (stat(s->root, &st) != 0)
+		return nsw_error_set(NSW_EIO, "%s: %s", s->root,
+				     strerror(errno));
+	s->root_is_dir = S_ISDIR(st.st_mode);
+	case_real = realpath(case_path, NULL);
+	if (case_real == NULL)
+		return nsw_error_set(errno == ENOENT ? NSW_ENOTFOUND : NSW_EIO,
+				     "%s: %s", case_path, strerror(errno));
+	/* The case is written as we go: it must not be part of the evidence
+	 * (nothing may be written inside the evidence). */
+	if (strcmp(case_real, s->root) == 0 ||
+	    (s->root_is_dir && strncmp(case_real, s->root, s->root_len) == 0 &&
+	     (s->root_len == 1 || case_real[s->root_len] == '/')))
+		rc = nsw_error_set(NSW_EINVAL,
+				   "%s: the case file is inside the evidence "
+				   "%s; put it elsewhere",
+				   case_path, s->root);
+	free(case_real); /* from realpath(): libc memory */
+	return rc;
+}
+
+static int start_run(struct scan *s, nsw_case *c, nsw_scan_result *result)
+{
+	const nsw_scan_options *opt = s->opt;
+	nsw_scan_start start;
+	nsw_buf args;
+	int rc;
+
+	nsw_buf_init(&args, NSW_CASE_AUDIT_DETAIL_MAX / 2);
+	rc = resolve_evidence(s, c);
+	for (uint32_t i = 0; rc == NSW_OK && i < opt->nlists; i++)
+		rc = nsw_case_list_add(c, &opt->lists[i], &s->list_ids[i]);
+	if (rc == NSW_OK && opt->args == NULL)
+		rc = canonical_args(s, &args);
+	if (rc != NSW_OK)
+		goto done;
+	memset(&start, 0, sizeof(start));
+	start.evidence_id = s->evidence_id;
+	start.args = opt->args != NULL ? opt->args : args.ptr;
+	start.threads = opt->threads;
+	rc = nsw_case_scan_begin(c, &start, &s->run_id, &result->resumed);
+	for (uint32_t i = 0; rc == NSW_OK && i < opt->nlists; i++)
+		rc = nsw_case_scan_add_list(c, s->run_id, s->list_ids[i]);
+	result->run_id = s->run_id;
+	result->evidence_id = s->evidence_id;
+done:
+	nsw_buf_dispose(&args);
+	return rc;
+}
+
+static int online_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+/* Start the threads, write until they finish, join them. */
+static int run_pipeline(struct scan *s, struct writer *w, int threads)
+{
+	pthread_t walker, *workers = NULL;
+	int started = 0, walker_started = 0, rc = NSW_OK;
+
+	workers = nsw__calloc((size_t)threads, sizeof(*workers));
+	if (workers == NULL)
+		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+	s->workers_left = threads;
+	for (int i = 0; i < threads; i++) {
+		if (pthread_create(&workers[i], NULL, worker_main, s) != 0) {
+			rc = nsw_error_set(NSW_ERROR, "scan: cannot start "
+						      "a worker thread");
+			break;
+		}
+		started++;
+	}
+	if (started < threads) {
+		pthread_mutex_lock(&s->lock);
+		s->workers_left -= threads - started;
+		if (s->workers_left == 0)
+			nsw_scan_queue__close(&s->done);
+		pthread_mutex_unlock(&s->lock);
+		set_fatal(s, rc, nsw_error_last());
+	} else if (pthread_create(&walker, NULL, walker_main, s) != 0) {
+		rc = nsw_error_set(NSW_ERROR, "scan: cannot start the walker");
+		set_fatal(s, rc, nsw_error_last());
+	} else {
+		walker_started = 1;
+	}
+	if (rc == NSW_OK) {
+		rc = write_results(w);
+		if (rc != NSW_OK)
+			set_fatal(s, rc, nsw_error_last());
+	}
+	if (!walker_started)
+		nsw_scan_queue__close(&s->todo);
+	if (walker_started)
+		pthread_join(walker, NULL);
+	for (int i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	nsw__free(workers);
+	job_free(nsw_scan_queue__drain(&s->todo));
+	job_free(nsw_scan_queue__drain(&s->done));
+	if (s->fatal != 0)
+		return nsw_error_set(s->fatal, "%s", s->fatal_message);
+	return rc;
+}
+
+int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
+		 nsw_scan_result *result)
+{
+	struct scan s;
+	struct writer w;
+	nsw_case *c = NULL;
+	int threads, rc, queues = 0;
+
+	if (result == NULL || opt == NULL || case_path == NULL ||
+	    opt->evidence_path == NULL || opt->label == NULL ||
+	    (opt->nlists > 0 && opt->lists == NULL) ||
+	    opt->nlists > NSW_SCAN_LISTS_MAX)
+		return nsw_error_set(NSW_EINVAL, "scan: bad options");
+	memset(result, 0, sizeof(*result));
+	memset(&s, 0, sizeof(s));
+	memset(&w, 0, sizeof(w));
+	s.opt = opt;
+	s.case_path = case_path;
+	threads = opt->threads > 0 ? opt->threads : online_cores();
+	if (threads > NSW_SCAN_THREADS_MAX)
+		threads = NSW_SCAN_THREADS_MAX;
+	s.algos = NSW_DIGESTS_ALL |
+		  (opt->no_pdq ? 0 : NSW_ALGO_BIT(NSW_ALGO_PDQ));
+	s.dihedral = !opt->no_pdq && opt->matcher != NULL;
+	if (pthread_mutex_init(&s.lock, NULL) != 0)
+		return nsw_error_set(NSW_ENOMEM, "scan: cannot make a mutex");
+	s.list_ids = nsw__calloc(opt->nlists + 1, sizeof(*s.list_ids));
+	if (s.list_ids == NULL) {
+		rc = nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+		goto done;
+	}
+	rc = check_paths(&s, case_path);
+	rc = rc ? rc : nsw_case_open(&c, case_path, 0);
+	rc = rc ? rc : start_run(&s, c, result);
+	rc = rc ? rc : nsw_scan_queue__init(&s.todo, (size_t)threads * 4 + 8);
+	if (rc != NSW_OK)
+		goto done;
+	rc = nsw_scan_queue__init(&s.done, (size_t)threads * 4 + 8);
+	if (rc != NSW_OK) {
+		nsw_scan_queue__destroy(&s.todo);
+		goto done;
+	}
+	queues = 1;
+	w.s = &s;
+	w.c = c;
+	w.result = result;
+	w.started = w.last_commit = w.last_progress = now_seconds();
+	rc = run_pipeline(&s, &w, threads);
+	if (rc != NSW_OK) {
+		nsw_case_rollback(c);
+		/* The run stays "running": the same command resumes it. */
+		goto done;
+	}
+	result->files_skipped = s.skipped;
+	rc = nsw_case_scan_set_totals(c, s.run_id, s.files_total,
+				      s.bytes_total);
+	rc = rc ? rc : nsw_case_scan_finish(c, s.run_id, NSW_SCAN_DONE);
+	result->seconds = now_seconds() - w.started;
+	report_progress(&w, 1);
+done:
+	if (queues) {
+		nsw_scan_queue__destroy(&s.todo);
+		nsw_scan_queue__destroy(&s.done);
+	}
+	nsw_case_close(c);
+	nsw__free(s.list_ids);
+	free(s.root); /* from realpath(): libc memory */
+	pthread_mutex_destroy(&s.lock);
+	return rc;
+}

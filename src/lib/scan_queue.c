@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The bounded queue between the scan's walker, workers and writer. */
+#include <errno.h>
+#include <time.h>
+
+#include "error.h"
+#include "scan_queue.h"
+
+int nsw_scan_queue__init(nsw_scan_queue *q, size_t cap)
+{
+	pthread_condattr_t attr;
+
+	q->head = q->tail = NULL;
+	q->count = 0;
+	q->cap = cap > 0 ? cap : 1;
+	q->closed = q->cancelled = 0;
+	if (pthread_mutex_init(&q->lock, NULL) != 0)
+		return nsw_error_set(NSW_ENOMEM, "scan: cannot make a mutex");
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (pthread_cond_init(&q->not_empty, &attr) != 0) {
+		pthread_condattr_destroy(&attr);
+		pthread_mutex_destroy(&q->lock);
+		return nsw_error_set(NSW_ENOMEM, "scan: cannot make a condvar");
+	}
+	if (pthread_cond_init(&q->not_full, &attr) != 0) {
+		pthread_condattr_destroy(&attr);
+		pthread_cond_destroy(&q->not_empty);
+		pthread_mutex_destroy(&q->lock);
+		return nsw_error_set(NSW_ENOMEM, "scan: cannot make a condvar");
+	}
+	pthread_condattr_destroy(&attr);
+	return NSW_OK;
+}
+
+void nsw_scan_queue__destroy(nsw_scan_queue *q)
+{
+	pthread_cond_destroy(&q->not_empty);
+	pthread_cond_destroy(&q->not_full);
+	pthread_mutex_destroy(&q->lock);
+}
+
+int nsw_scan_queue__push(nsw_scan_queue *q, nsw_scan_job *job)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->count >= q->cap && !q->cancelled)
+		pthread_cond_wait(&q->not_full, &q->lock);
+	if (q->cancelled) {
+		pthread_mutex_unlock(&q->lock);
+		return -1;
+	}
+	job->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = job;
+	else
+		q->head = job;
+	q->tail = job;
+	q->count++;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+	return 0;
+}
+
+static nsw_scan_job *take(nsw_scan_queue *q)
+{
+	nsw_scan_job *job = q->head;
+
+	q->head = job->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->count--;
+	job->next = NULL;
+	pthread_cond_signal(&q->not_full);
+	return job;
+}
+
+nsw_scan_job *nsw_scan_queue__pop(nsw_scan_queue *q)
+{
+	nsw_scan_job *job = NULL;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->count == 0 && !q->closed && !q->cancelled)
+		pthread_cond_wait(&q->not_empty, &q->lock);
+	if (!q->cancelled && q->count > 0)
+		job = take(q);
+	pthread_mutex_unlock(&q->lock);
+	return job;
+}
+
+nsw_scan_job *nsw_scan_queue__pop_wait(nsw_scan_queue *q, int ms,
+				       int *timed_out)
+{
+	nsw_scan_job *job = NULL;
+	struct timespec until;
+
+	*timed_out = 0;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&q->lock);
+	while (q->count == 0 && !q->closed && !q->cancelled) {
+		if (pthread_cond_timedwait(&q->not_empty, &q->lock, &until) ==
+		    ETIMEDOUT) {
+			*timed_out = q->count == 0;
+			break;
+		}
+	}
+	if (!q->cancelled && q->count > 0)
+		job = take(q);
+	pthread_mutex_unlock(&q->lock);
+	return job;
+}
+
+void nsw_scan_queue__close(nsw_scan_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->closed = 1;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void nsw_scan_queue__cancel(nsw_scan_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->cancelled = 1;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->lock);
+}
+
+nsw_scan_job *nsw_scan_queue__drain(nsw_scan_queue *q)
+{
+	nsw_scan_job *all;
+
+	pthread_mutex_lock(&q->lock);
+	all = q->head;
+	q->head = q->tail = NULL;
+	q->count = 0;
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->lock);
+	return all;
+}
