@@ -467,4 +467,13 @@
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
 
+/* ---- Image encoding and the demo (demo.h) ----------------------------- */
+
+/*
+ * Largest encoded image we produce in memory: generated demo and test
+ * images are at most a few megapixels; the decode-side file limit bounds
+ * what we could read back anyway.
+ */
+#define NSW_IMAGE_ENCODE_MAX NSW_IMAGE_FILE_MAX
+
 #endif
