@@ -333,44 +333,52 @@ static int write_marker(struct demo_model *m)
 	return demo_write_file(m, NSW_DEMO_MARKER, text, (size_t)n);
 }
 
-int nsw_demo_generate(nsw_demo_summary *summary, const char *dir,
-		      nsw_demo_scale scale, uint64_t seed)
+int demo_generate_model(struct demo_model *m, nsw_demo_summary *summary,
+			const char *dir, nsw_demo_scale scale, uint64_t seed)
 {
-	struct demo_model m;
-	nsw_demo_summary local;
 	int rc;
 
-	memset(&m, 0, sizeof(m));
-	memset(&local, 0, sizeof(local));
+	memset(m, 0, sizeof(*m));
+	memset(summary, 0, sizeof(*summary));
 	if (dir == NULL || *dir == '\0' || scale < NSW_DEMO_SMALL ||
 	    scale > NSW_DEMO_LARGE)
 		return nsw_error_set(NSW_EINVAL, "demo: bad arguments");
 	rc = prepare_dir(dir);
 	if (rc != 0)
 		return rc;
-	m.dir = dir;
-	m.scale = scale;
-	m.seed = seed;
-	m.summary = &local;
-	local.scale = scale;
-	local.seed = seed;
-	plan(&m);
+	m->dir = dir;
+	m->scale = scale;
+	m->seed = seed;
+	m->summary = summary;
+	summary->scale = scale;
+	summary->seed = seed;
+	plan(m);
 	/* The marker first, so a failed run can be re-run over. */
-	rc = write_marker(&m);
+	rc = write_marker(m);
 	if (rc == 0)
-		rc = demo_media_build(&m);
+		rc = demo_media_build(m);
 	if (rc == 0)
-		rc = demo_media_write(&m);
+		rc = demo_media_write(m);
 	if (rc == 0)
-		rc = demo_network_build(&m);
+		rc = demo_network_build(m);
 	if (rc == 0)
-		rc = demo_exports_write(&m);
+		rc = demo_exports_write(m);
 	if (rc == 0)
-		rc = demo_iplog_write(&m);
+		rc = demo_iplog_write(m);
 	if (rc == 0)
-		rc = demo_devices_write(&m);
+		rc = demo_devices_write(m);
 	if (rc == 0)
-		rc = demo_truth_write(&m);
+		rc = demo_truth_write(m);
+	return rc;
+}
+
+int nsw_demo_generate(nsw_demo_summary *summary, const char *dir,
+		      nsw_demo_scale scale, uint64_t seed)
+{
+	struct demo_model m;
+	nsw_demo_summary local;
+	int rc = demo_generate_model(&m, &local, dir, scale, seed);
+
 	if (rc == 0 && summary != NULL)
 		*summary = local;
 	demo_model_free(&m);

@@ -256,6 +256,10 @@ int demo_iplog_write(struct demo_model *m);
 int demo_devices_write(struct demo_model *m);
 int demo_truth_write(struct demo_model *m);
 void demo_model_free(struct demo_model *m);
+/* nsw_demo_generate(), keeping the model (tests compare it with the
+ * files); free it with demo_model_free() whatever the result. */
+int demo_generate_model(struct demo_model *m, nsw_demo_summary *summary,
+			const char *dir, nsw_demo_scale scale, uint64_t seed);
 
 /* ---- Shared helpers (demo.c) ---- */
 /* Write `len` bytes to dir/rel, creating parent directories. */
