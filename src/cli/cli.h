@@ -36,5 +36,6 @@ int cli_cmd_export(int argc, char **argv);
 int cli_cmd_report(int argc, char **argv);
 int cli_cmd_list(int argc, char **argv);
 int cli_cmd_match(int argc, char **argv);
+int cli_cmd_demo(int argc, char **argv);
 
 #endif

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	 "known-hash lists: import, add, compact, info, "
 	 "export"},
 	{"match", cli_cmd_match, "match files or hashes against known lists"},
+	{"demo", cli_cmd_demo, "generate a benign synthetic demo operation"},
 };
 
 void cli_error(const char *fmt, ...)

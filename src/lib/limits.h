@@ -480,4 +480,20 @@
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
 
+/* ---- Image encoding and the demo (demo.h) ----------------------------- */
+
+/*
+ * Largest encoded image we produce in memory: generated demo and test
+ * images are at most a few megapixels; the decode-side file limit bounds
+ * what we could read back anyway.
+ */
+#define NSW_IMAGE_ENCODE_MAX NSW_IMAGE_FILE_MAX
+
+/*
+ * One generated demo text file (the Telegram result.json is the largest:
+ * about 400 bytes a message, so the large scale's 80k messages take
+ * ~35 MiB). 1 GiB bounds a mistake, not a plan.
+ */
+#define NSW_DEMO_TEXT_MAX ((size_t)1 << 30)
+
 #endif
