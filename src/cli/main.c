@@ -17,6 +17,8 @@ struct command {
 static const struct command commands[] = {
 	{"hash", cli_cmd_hash, "hash media: MD5, SHA-1, SHA-256, PDQ"},
 	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
+	{"attribute", cli_cmd_attribute,
+	 "attribute accounts to countries: phones, IP logs, analyst"},
 	{"keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing"},
 	{"seal", cli_cmd_seal, "write a signed SHA-256 manifest for a folder"},
 	{"verify-package", cli_cmd_verify_package,

@@ -496,4 +496,17 @@
  */
 #define NSW_DEMO_TEXT_MAX ((size_t)1 << 30)
 
+/* ---- Attribution (store_attrib.c) ---------------------------------------- */
+
+/* One IP-log line: account, address, timestamp are each short; 4 KiB is
+ * generous and bounds a hostile line. */
+#define NSW_IPLOG_LINE_MAX 4096
+
+/*
+ * IP-log rows held for aggregation (~80 bytes each): provider returns run
+ * to thousands of logins per account; 5M rows (~400 MB) covers a large
+ * operation's returns. Split bigger logs.
+ */
+#define NSW_IPLOG_ROWS_MAX ((size_t)5000000)
+
 #endif
