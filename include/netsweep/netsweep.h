@@ -4,6 +4,7 @@
 #define NETSWEEP_H
 
 #include "netsweep/attrib.h"
+#include "netsweep/auth.h"
 #include "netsweep/case.h"
 #include "netsweep/common.h"
 #include "netsweep/demo.h"

@@ -58,6 +58,36 @@ NSW_EXTERN int nsw_hmac_sha256(uint8_t out[NSW_HMAC_SHA256_BYTES],
 /** Free a string returned by this module; NULL is a no-op. */
 NSW_EXTERN void nsw_sign_free(char *s);
 
+/* ---- Password hashing and random bytes (the analyst server's users) --- */
+
+/** PBKDF2-HMAC-SHA256 iterations for new password hashes: 210,000, the
+ * floor issue 7 sets (OWASP's 2023 figure for this PRF is 600,000; the
+ * count is stored in each hash, so raising it later keeps old hashes). */
+#define NSW_PBKDF2_ITERATIONS 210000u
+/** Most iterations a stored hash may ask for (bounds a hostile row). */
+#define NSW_PBKDF2_ITERATIONS_MAX 10000000u
+
+/**
+ * PBKDF2-HMAC-SHA256 of `password` with `salt`.
+ * @param out        caller storage, `out_len` bytes (1..64)
+ * @param iterations 1..NSW_PBKDF2_ITERATIONS_MAX
+ * @return 0; NSW_EINVAL (bad sizes); NSW_ERROR (OpenSSL failed)
+ */
+NSW_EXTERN int nsw_pbkdf2_sha256(uint8_t *out, size_t out_len,
+				 const char *password, size_t password_len,
+				 const uint8_t *salt, size_t salt_len,
+				 unsigned iterations);
+
+/**
+ * Fill `out` with `len` bytes from OpenSSL's CSPRNG (RAND_bytes).
+ * @return 0; NSW_EINVAL (len > INT32_MAX); NSW_ERROR (no entropy)
+ */
+NSW_EXTERN int nsw_random_bytes(uint8_t *out, size_t len);
+
+/** Compare `len` bytes in time independent of where they differ: 1 equal,
+ * 0 not (CRYPTO_memcmp). */
+NSW_EXTERN int nsw_const_equal(const void *a, const void *b, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,5 +38,7 @@ int cli_cmd_report(int argc, char **argv);
 int cli_cmd_list(int argc, char **argv);
 int cli_cmd_match(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
+int cli_cmd_serve(int argc, char **argv);
+int cli_cmd_user(int argc, char **argv);
 
 #endif

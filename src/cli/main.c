@@ -35,6 +35,8 @@ static const struct command commands[] = {
 	 "export"},
 	{"match", cli_cmd_match, "match files or hashes against known lists"},
 	{"demo", cli_cmd_demo, "generate a benign synthetic demo operation"},
+	{"serve", cli_cmd_serve, "the analyst workspace: JSON API and web UI"},
+	{"user", cli_cmd_user, "add users of the workspace (roles)"},
 };
 
 void cli_error(const char *fmt, ...)

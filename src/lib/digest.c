@@ -10,7 +10,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -404,4 +406,36 @@ int nsw_hmac_sha256(uint8_t out[NSW_HMAC_SHA256_BYTES], const void *key,
 void nsw_sign_free(char *s)
 {
 	nsw__free(s);
+}
+
+/* ---- Password hashing and random bytes -------------------------------- */
+
+int nsw_pbkdf2_sha256(uint8_t *out, size_t out_len, const char *password,
+		      size_t password_len, const uint8_t *salt, size_t salt_len,
+		      unsigned iterations)
+{
+	if (out == NULL || out_len == 0 || out_len > 64 || password == NULL ||
+	    password_len > INT32_MAX || salt == NULL || salt_len == 0 ||
+	    salt_len > 1024 || iterations == 0 ||
+	    iterations > NSW_PBKDF2_ITERATIONS_MAX)
+		return nsw_error_set(NSW_EINVAL, "PBKDF2: bad arguments");
+	if (PKCS5_PBKDF2_HMAC(password, (int)password_len, salt, (int)salt_len,
+			      (int)iterations, EVP_sha256(), (int)out_len,
+			      out) != 1)
+		return nsw_error_set(NSW_ERROR, "PBKDF2-HMAC-SHA256 failed");
+	return 0;
+}
+
+int nsw_random_bytes(uint8_t *out, size_t len)
+{
+	if (len > INT32_MAX || (out == NULL && len))
+		return nsw_error_set(NSW_EINVAL, "random: bad length");
+	if (len && RAND_bytes(out, (int)len) != 1)
+		return nsw_error_set(NSW_ERROR, "random: no entropy");
+	return 0;
+}
+
+int nsw_const_equal(const void *a, const void *b, size_t len)
+{
+	return CRYPTO_memcmp(a, b, len) == 0;
 }

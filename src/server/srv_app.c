@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The workspace's front door: the case connection (one, under a mutex),
+ * login/logout/me, the guard every API route passes through (session
+ * cookie, role, CSRF token and Origin on state changes), the route table
+ * and the embedded UI files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srv_app.h"
+
+int srv_app_open(srv_app *app, const char *case_path)
+{
+	int rc;
+
+	memset(app, 0, sizeof(*app));
+	app->session_ttl_s = SRV_SESSION_TTL_S;
+	rc = nsw_case_open(&app->c, case_path, 0);
+	if (rc != NSW_OK)
+		return rc;
+	pthread_mutex_init(&app->lock, NULL);
+	return 0;
+}
+
+void srv_app_close(srv_app *app)
+{
+	if (app->c == NULL)
+		return;
+	nsw_case_close(app->c);
+	pthread_mutex_destroy(&app->lock);
+	app->c = NULL;
+}
+
+int srv_audit(srv_ctx *x, const char *action, const char *detail_json)
+{
+	int rc = nsw_case_set_actor(x->app->c, x->who.username);
+
+	return rc ? rc : nsw_case_audit_append(x->app->c, action, detail_json);
+}
+
+/* The Origin header, when a browser sends one, must name this server. */
+static int origin_ok(const srv_request *req)
+{
+	const char *origin = srv_header(req, "Origin");
+	const char *host = srv_header(req, "Host");
+	char want[300];
+
+	if (origin == NULL)
+		return 1;
+	if (host == NULL)
+		return 0;
+	snprintf(want, sizeof(want), "http://%s", host);
+	return strcmp(origin, want) == 0;
+}
+
+static int is_state_change(const srv_request *req)
+{
+	const char *m = srv_method(req);
+
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+typedef int (*srv_body_fn)(srv_ctx *x);
+
+static int guarded(void *app_v, const srv_request *req, srv_response *res,
+		   unsigned roles, srv_body_fn fn)
+{
+	srv_app *app = app_v;
+	srv_ctx x;
+	const char *csrf;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	x.app = app;
+	x.req = req;
+	x.res = res;
+	x.token = srv_cookie(req, SRV_COOKIE);
+	if (x.token == NULL)
+		return srv_reply_error(res, 401, "login required");
+	pthread_mutex_lock(&app->lock);
+	rc = nsw_auth_session(app->c, &x.who, x.token);
+	if (rc != NSW_OK) {
+		rc = srv_reply_error(res, rc == NSW_ENOTFOUND ? 401 : 500,
+				     rc == NSW_ENOTFOUND ? "login required"
+							 : "internal error");
+		goto done;
+	}
+	if (is_state_change(req)) {
+		csrf = srv_header(req, "X-CSRF-Token");
+		if (csrf == NULL || strlen(csrf) != strlen(x.who.csrf) ||
+		    !nsw_const_equal(csrf, x.who.csrf, strlen(csrf)) ||
+		    !origin_ok(req)) {
+			rc = srv_reply_error(res, 403,
+					     "bad CSRF token or origin");
+			goto done;
+		}
+	}
+	if (!(roles & (1u << x.who.role))) {
+		rc = srv_reply_error(res, 403, "your role may not do this");
+		goto done;
+	}
+	rc = fn(&x);
+done:
+	pthread_mutex_unlock(&app->lock);
+	return rc;
+}
+
+static void user_json(srv_out *o, const nsw_auth_user *who)
+{
+	srv_out_raw(o, "{\"username\":");
+	srv_out_str(o, who->username);
+	srv_out_raw(o, ",\"display_name\":");
+	srv_out_str(o, who->display_name);
+	srv_out_printf(o, ",\"role\":\"%s\",\"csrf\":\"%s\",\"expires_utc\":",
+		       nsw_role_name(who->role), who->csrf);
+	srv_out_str(o, who->expires_utc);
+	srv_out_raw(o, "}");
+}
+
+static int h_login(void *app_v, const srv_request *req, srv_response *res)
+{
+	static const char *const keys[] = {"username", "password"};
+	srv_app *app = app_v;
+	char *vals[2] = {NULL, NULL};
+	char token[NSW_SESSION_TOKEN_HEX + 1];
+	char cookie[160];
+	const char *ct = srv_header(req, "Content-Type");
+	nsw_auth_user who;
+	srv_out o;
+	size_t len;
+	const char *body = srv_body(req, &len);
+	int rc;
+
+	/* A JSON content type makes a cross-site form post impossible
+	 * without a CORS preflight, which this server never grants. */
+	if (ct == NULL || strncmp(ct, "application/json", 16) != 0)
+		return srv_reply_error(res, 415, "send application/json");
+	if (!origin_ok(req))
+		return srv_reply_error(res, 403, "bad origin");
+	if (srv_json_strings(body, len, keys, vals, 2) != 0)
+		return srv_reply_error(res, 400, "malformed JSON");
+	if (vals[0] == NULL || vals[1] == NULL) {
+		rc = srv_reply_error(res, 400, "username and password needed");
+		goto done;
+	}
+	pthread_mutex_lock(&app->lock);
+	rc = nsw_auth_login(app->c, token, &who, vals[0], vals[1],
+			    srv_client(req), app->session_ttl_s);
+	pthread_mutex_unlock(&app->lock);
+	if (rc == NSW_ENOTFOUND) {
+		rc = srv_reply_error(res, 401, "wrong user name or password");
+		goto done;
+	}
+	if (rc != NSW_OK) {
+		rc = srv_reply_error(res, rc == NSW_EINVAL ? 400 : 500,
+				     rc == NSW_EINVAL ? "bad login request"
+						      : "internal error");
+		goto done;
+	}
+	snprintf(cookie, sizeof(cookie),
+		 "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld",
+		 SRV_COOKIE, token, (long long)app->session_ttl_s);
+	srv_out_init(&o, 4096);
+	user_json(&o, &who);
+	rc = srv_add_header(res, "Set-Cookie", cookie);
+	rc = rc ? rc : srv_out_reply(&o, res, 200);
+	srv_out_free(&o);
+	memset(token, 0, sizeof(token));
+done:
+	free(vals[0]);
+	if (vals[1]) {
+		memset(vals[1], 0, strlen(vals[1]));
+		free(vals[1]);
+	}
+	return rc;
+}
+
+static int b_me(srv_ctx *x)
+{
+	srv_out o;
+
+	srv_out_init(&o, 4096);
+	user_json(&o, &x->who);
+	return srv_out_reply(&o, x->res, 200);
+}
+
+static int b_logout(srv_ctx *x)
+{
+	int rc = nsw_auth_logout(x->app->c, x->token);
+
+	if (rc != NSW_OK)
+		return srv_reply_error(x->res, 500, "internal error");
+	rc = srv_add_header(x->res, "Set-Cookie",
+			    SRV_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; "
+				       "Max-Age=0");
+	return rc ? rc : srv_reply_json(x->res, 200, "{\"ok\":true}");
+}
+
+/* Analysis routes whose library API is not on main yet. */
+static int b_pending(srv_ctx *x)
+{
+	return srv_reply_error(x->res, 501,
+			       "not available yet: run netsweep analyze with a "
+			       "build that has it");
+}
+
+#define GUARD(name, roles, body)                                        \
+	static int name(void *a, const srv_request *q, srv_response *r) \
+	{                                                               \
+		return guarded(a, q, r, roles, body);                   \
+	}
+
+GUARD(g_me, SRV_R_ANY, b_me)
+GUARD(g_logout, SRV_R_ANY, b_logout)
+GUARD(g_overview, SRV_R_ANY, srv_h_overview)
+GUARD(g_lists, SRV_R_CASE, srv_h_lists)
+GUARD(g_evidence, SRV_R_CASE, srv_h_evidence)
+GUARD(g_hits, SRV_R_CASE, srv_h_hits)
+GUARD(g_file, SRV_R_CASE, srv_h_file)
+GUARD(g_attrib, SRV_R_CASE, srv_h_attribution)
+GUARD(g_audit, SRV_R_AUDITOR | SRV_R_REVIEWER, srv_h_audit)
+GUARD(g_audit_verify, SRV_R_AUDITOR | SRV_R_REVIEWER, srv_h_audit_verify)
+GUARD(g_reveal, SRV_R_REVIEWER, srv_h_reveal)
+GUARD(g_pending, SRV_R_CASE, b_pending)
+GUARD(g_pending_export, SRV_R_CASE, b_pending)
+
+/* Static UI: "/" is index.html, "/ui/<name>" the embedded files. */
+static int h_ui(void *app, const srv_request *req, srv_response *res)
+{
+	const char *path = srv_path(req);
+	const char *name = strcmp(path, "/") == 0 ? "index.html" : path + 4;
+	const char *ct = NULL;
+	size_t len = 0;
+	const unsigned char *data = srv_ui_file(name, &len, &ct);
+
+	(void)app;
+	if (data == NULL)
+		return srv_reply_error(res, 404, "not found");
+	return srv_reply(res, 200, ct, data, len);
+}
+
+static const srv_route routes[] = {
+	{"POST", "/api/login", h_login},
+	{"POST", "/api/logout", g_logout},
+	{"GET", "/api/me", g_me},
+	{"GET", "/api/overview", g_overview},
+	{"GET", "/api/lists", g_lists},
+	{"GET", "/api/evidence", g_evidence},
+	{"GET", "/api/hits", g_hits},
+	{"GET", "/api/files/:id", g_file},
+	{"POST", "/api/files/:id/reveal", g_reveal},
+	{"GET", "/api/attribution", g_attrib},
+	{"GET", "/api/audit", g_audit},
+	{"GET", "/api/audit/verify", g_audit_verify},
+	{"GET", "/api/chats", g_pending},
+	{"GET", "/api/accounts", g_pending},
+	{"GET", "/api/suspects", g_pending},
+	{"GET", "/api/items/:sha256/spread", g_pending},
+	{"GET", "/api/graph", g_pending},
+	{"POST", "/api/referrals/:country", g_pending_export},
+	{"GET", "/", h_ui},
+	{"GET", "/ui/*", h_ui},
+};
+
+const srv_route *srv_app_routes(size_t *count)
+{
+	*count = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
