@@ -74,7 +74,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: netsweep <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
+		fprintf(out, "  %-15s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(out, "\nnetsweep <command> --help for a command's options.\n");
 }
