@@ -322,16 +322,6 @@ static int run(uint32_t n, uint32_t nq, int clustered, const char *dir)
 		       brute_sub,
 		       file_sub == brute_sub ? " (exact)" : " MISMATCH");
 		rc |= file_sub != brute_sub;
-		t0 = now();
-		if (nsw_list_preload_pdq(fc.list) != NSW_OK) {
-			fprintf(stderr, "preload: %s\n", nsw_error_last());
-			return 1;
-		}
-		printf("  preload (copy into 2 MiB pages): %.2f s\n",
-		       now() - t0);
-		file_sub = time_queries("index, .nswl preloaded", file_query,
-					&fc, q, nq, nbrute, &qps);
-		rc |= file_sub != brute_sub;
 		nsw_list_cursor_free(fc.cursor);
 		nsw_list_close(fc.list);
 		unlink(path);

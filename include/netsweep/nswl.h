@@ -108,17 +108,6 @@ NSW_EXTERN void nsw_list_close(nsw_list *list);
  */
 NSW_EXTERN int nsw_list_verify(const nsw_list *list);
 
-/**
- * Optional, for long query runs: copy every segment's PDQ hashes and
- * index into private memory advised for 2 MiB pages (fewer TLB misses:
- * ~1.4x more queries/s at 10M hashes, docs/matching.md). Costs reading
- * the PDQ sections once (about 90 bytes per hash) and that much private
- * memory; the default mmap stays shared between processes. Call before
- * the list is queried from several threads.
- * @return 0, NSW_ENOMEM, NSW_ELIMIT, NSW_EFORMAT
- */
-NSW_EXTERN int nsw_list_preload_pdq(nsw_list *list);
-
 /** Summary of an open list. Strings are borrowed until nsw_list_close(). */
 typedef struct nsw_list_info {
 	const char *name;

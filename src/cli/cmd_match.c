@@ -65,15 +65,11 @@ static void usage(FILE *out)
 		"[--min-quality Q]\n"
 		"                      [--no-dihedral] [--format jsonl|csv] "
 		"[--all] [--threads N]\n"
-		"                      [--preload] (PATH... | --hashes FILE)\n"
+		"                      (PATH... | --hashes FILE)\n"
 		"  --list-threshold N  PDQ threshold of the list named just "
 		"before\n"
 		"  --all               also print alerts suppressed by an "
 		"allow-list\n"
-		"  --preload           copy PDQ indexes into private 2 MiB "
-		"pages first\n"
-		"                      (faster for many queries, more "
-		"memory)\n"
 		"  --hashes FILE       one query per line: 32/40/64 hex "
 		"digits, or a\n"
 		"                      64-hex PDQ with ',quality'; '-' is "
@@ -564,7 +560,6 @@ int cli_cmd_match(int argc, char **argv)
 	const char *list_paths[LISTS_MAX];
 	int allow[LISTS_MAX], threshold[LISTS_MAX];
 	unsigned nlists = 0, nalerts_lists = 0, opened = 0;
-	int preload = 0;
 	char **paths = NULL;
 	int npaths = 0, rc = CLI_EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -661,8 +656,6 @@ int cli_cmd_match(int argc, char **argv)
 			opts.dihedral = 0;
 		} else if (!strcmp(a, "--all")) {
 			run.all = 1;
-		} else if (!strcmp(a, "--preload")) {
-			preload = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			cli_error("match: unknown option '%s'", a);
 			rc = CLI_EXIT_USAGE;
@@ -678,15 +671,12 @@ int cli_cmd_match(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < nlists; i++) {
 		if (nsw_list_open(&lists[i], list_paths[i]) != 0) {
-			rc = cli_fail("match");
-			goto done;
-		}
-		opened = i + 1;
-		if (preload && nsw_list_preload_pdq(lists[i]) != 0) {
+			nlists = i;
 			rc = cli_fail("match");
 			goto done;
 		}
 	}
+	opened = nlists;
 	run.dihedral = opts.dihedral;
 	if (nsw_matcher_new(&run.matcher, &opts) != 0) {
 		rc = cli_fail("match");

@@ -39,10 +39,6 @@ typedef struct segment {
 	const uint32_t *rowmap;
 	nsw_pdq_index pdq;
 	const char *name, *list_version;
-	const uint8_t *pdq_blob; /* the PDQ_INDEX section in the mapping */
-	size_t pdq_blob_len;
-	uint8_t *preload; /* private copy of PDQ hashes + index, or NULL */
-	size_t preload_len;
 } segment;
 
 struct nsw_list {
@@ -210,8 +206,6 @@ static int parse_segment(segment *s)
 				     "number of hashes",
 				     s->what);
 	s->rowmap = (const uint32_t *)sec[NSWL_SEC_PDQ_ROWMAP];
-	s->pdq_blob = sec[NSWL_SEC_PDQ_INDEX];
-	s->pdq_blob_len = (size_t)sec_len[NSWL_SEC_PDQ_INDEX];
 	rc = nsw_pdq_index__open(&s->pdq, sec[NSWL_SEC_PDQ_INDEX],
 				 (size_t)sec_len[NSWL_SEC_PDQ_INDEX],
 				 sec[NSWL_SEC_PDQ_HASHES],
@@ -233,8 +227,6 @@ static int parse_segment(segment *s)
 
 static void segment_dispose(segment *s)
 {
-	if (s->preload != NULL)
-		munmap(s->preload, s->preload_len);
 	if (s->mapped && s->map != NULL)
 		munmap((void *)s->map, s->len);
 	nsw__free(s->what);
@@ -396,65 +388,6 @@ void nsw_list_close(nsw_list *l)
 	nsw__free(l->segs);
 	nsw__free(l->path);
 	nsw__free(l);
-}
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* Copy one segment's PDQ hashes and index blob into anonymous memory
- * advised for transparent huge pages, and point the index view there. */
-static int preload_segment(segment *s)
-{
-	size_t hl = (size_t)s->pdq.count * NSW_PDQ_BYTES;
-	const uint8_t *blob = s->pdq_blob;
-	size_t bl = s->pdq_blob_len;
-	size_t hoff = (bl + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-	size_t total = hoff + hl + HUGE_PAGE, align;
-	uint8_t *raw, *base;
-	nsw_pdq_index view;
-	int rc;
-
-	if (s->preload != NULL || s->pdq.count == 0)
-		return NSW_OK;
-	if (total > NSW_ALLOC_MAX)
-		return nsw_error_set(NSW_ELIMIT,
-				     "%s: PDQ index too large to "
-				     "preload",
-				     s->what);
-	raw = mmap(NULL, total, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED)
-		return nsw_error_set(NSW_ENOMEM,
-				     "%s: cannot preload the PDQ "
-				     "index: %s",
-				     s->what, strerror(errno));
-	align = (HUGE_PAGE - ((uintptr_t)raw % HUGE_PAGE)) % HUGE_PAGE;
-	base = raw + align;
-	/* Only advice: without THP this is an ordinary private copy. */
-	(void)madvise(base, total - align, MADV_HUGEPAGE);
-	memcpy(base, blob, bl);
-	memcpy(base + hoff, s->pdq.hashes, hl);
-	rc = nsw_pdq_index__open(&view, base, bl, base + hoff, hl, s->what);
-	if (rc != NSW_OK) {
-		munmap(raw, total);
-		return rc;
-	}
-	s->pdq = view;
-	s->preload = raw;
-	s->preload_len = total;
-	return NSW_OK;
-}
-
-int nsw_list_preload_pdq(nsw_list *l)
-{
-	if (l == NULL)
-		return nsw_error_set(NSW_EINVAL, "list: NULL argument");
-	for (uint32_t i = 0; i < l->nsegs; i++) {
-		int rc = preload_segment(&l->segs[i]);
-
-		if (rc != NSW_OK)
-			return rc;
-	}
-	return NSW_OK;
 }
 
 void nsw_list_get_info(const nsw_list *l, nsw_list_info *out)

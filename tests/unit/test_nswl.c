@@ -205,44 +205,6 @@ static void round_trip_keeps_every_field(void **state)
 	nsw_list_close(l);
 }
 
-/* Preloading the PDQ index into private memory changes nothing. */
-static void preloaded_index_gives_the_same_hits(void **state)
-{
-	fixture *f = *state;
-	nsw_list *l = NULL;
-	nsw_list_cursor *c = NULL;
-	nsw_list_entry want;
-	const nsw_list_pdq_hit *hits;
-	size_t nhits, before[40];
-
-	write_list(f->path, 4000, 17, NULL);
-	assert_int_equal(nsw_list_open(&l, f->path), NSW_OK);
-	assert_int_equal(nsw_list_cursor_new(&c), NSW_OK);
-	for (int pass = 0; pass < 2; pass++) {
-		rng_state = 17;
-		for (unsigned i = 0; i < 40; i++) {
-			make_entry(&want, i * 4); /* PDQ entries */
-			want.pdq.bytes[0] ^= 3;
-			assert_int_equal(nsw_list_find_pdq(c, l, &want.pdq, 1,
-							   63, &hits, &nhits),
-					 NSW_OK);
-			if (pass == 0) {
-				before[i] = nhits;
-				assert_true(nhits >= 1);
-			} else {
-				assert_int_equal(nhits, before[i]);
-			}
-			for (unsigned k = 1; k < 4; k++)
-				make_entry(&want, i * 4 + k);
-		}
-		if (pass == 0)
-			assert_int_equal(nsw_list_preload_pdq(l), NSW_OK);
-	}
-	assert_int_equal(nsw_list_verify(l), NSW_OK);
-	nsw_list_cursor_free(c);
-	nsw_list_close(l);
-}
-
 static void duplicates_are_counted_not_stored(void **state)
 {
 	fixture *f = *state;
@@ -560,8 +522,6 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			duplicates_are_counted_not_stored, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			preloaded_index_gives_the_same_hits, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			deltas_extend_and_compact_merges, setup, teardown),
 		cmocka_unit_test_setup_teardown(
