@@ -3,8 +3,10 @@
 #ifndef NETSWEEP_H
 #define NETSWEEP_H
 
+#include "netsweep/attrib.h"
 #include "netsweep/case.h"
 #include "netsweep/common.h"
+#include "netsweep/demo.h"
 #include "netsweep/digest.h"
 #include "netsweep/geoip.h"
 #include "netsweep/hasher.h"

@@ -347,19 +347,32 @@
 
 /*
  * Co-post edges: a chat with at most this many active accounts links every
- * pair (32 accounts = 496 pairs); larger chats link each account only to
+ * pair (16 accounts = 120 pairs); larger chats link each account only to
  * the next NSW_NET_COPOST_WINDOW in order of first activity, so a
- * 50,000-member group costs 50,000 x 16 pairs, not 1.25 billion.
+ * 50,000-member group costs 200,000 pairs, not 1.25 billion. A window of
+ * 16 made 13.6M pairs on the 1M-appearance benchmark and tripled the
+ * betweenness and community time; co-posting is the weakest evidence.
  */
-#define NSW_NET_COPOST_FULL_MAX 32u
-#define NSW_NET_COPOST_WINDOW 16u
+#define NSW_NET_COPOST_FULL_MAX 16u
+#define NSW_NET_COPOST_WINDOW 4u
 
 /*
- * Betweenness sample: Brandes-Pich source sampling with 64 sources costs
- * 64 BFS runs (~2 s on 100k accounts / 5M edges) with a relative error
- * near 1/sqrt(64) = 12% on the high-betweenness accounts that matter.
+ * Betweenness sample: Brandes-Pich source sampling. Each source is one BFS
+ * plus one back-propagation over the projection (~0.15 s CPU on the
+ * benchmark's 100k accounts / 4.4M pairs); 128 sources on 2 threads fit
+ * the minute, and bench_betweenness measured the median relative error on
+ * the top-30 accounts at 25% for 64 sources and 13% for 256.
  */
-#define NSW_NET_BETWEENNESS_SAMPLES 64u
+#define NSW_NET_BETWEENNESS_SAMPLES 128u
+
+/*
+ * Worker threads for betweenness: the target machine has 2 cores; one
+ * worker shares them with igraph's PageRank and communities on the calling
+ * thread, the second takes over when those finish. More than 64 is a
+ * caller bug.
+ */
+#define NSW_NET_THREADS 2u
+#define NSW_NET_THREADS_MAX 64u
 
 /*
  * Bridges kept per chat (the top ones by shared accounts): a chat in a
@@ -466,5 +479,34 @@
  * files; 100,000 bounds a directory-bomb archive.
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
+
+/* ---- Image encoding and the demo (demo.h) ----------------------------- */
+
+/*
+ * Largest encoded image we produce in memory: generated demo and test
+ * images are at most a few megapixels; the decode-side file limit bounds
+ * what we could read back anyway.
+ */
+#define NSW_IMAGE_ENCODE_MAX NSW_IMAGE_FILE_MAX
+
+/*
+ * One generated demo text file (the Telegram result.json is the largest:
+ * about 400 bytes a message, so the large scale's 80k messages take
+ * ~35 MiB). 1 GiB bounds a mistake, not a plan.
+ */
+#define NSW_DEMO_TEXT_MAX ((size_t)1 << 30)
+
+/* ---- Attribution (store_attrib.c) ---------------------------------------- */
+
+/* One IP-log line: account, address, timestamp are each short; 4 KiB is
+ * generous and bounds a hostile line. */
+#define NSW_IPLOG_LINE_MAX 4096
+
+/*
+ * IP-log rows held for aggregation (~80 bytes each): provider returns run
+ * to thousands of logins per account; 5M rows (~400 MB) covers a large
+ * operation's returns. Split bigger logs.
+ */
+#define NSW_IPLOG_ROWS_MAX ((size_t)5000000)
 
 #endif

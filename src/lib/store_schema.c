@@ -238,12 +238,19 @@ static const char schema_v2[] =
 	" last_seen_utc TEXT,"
 	" remote_addr TEXT);";
 
+/* v3: the 8 dihedral PDQ variants of image files (8 x 32 bytes), so a
+ * later scan with new lists can match recorded files without re-reading
+ * the evidence, rotated and mirrored copies included. */
+static const char schema_v3[] =
+	"ALTER TABLE files ADD COLUMN pdq_dihedral BLOB;";
+
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
-static int apply_step(nsw_case *c, int version)
+static int apply_step(nsw_case *c, int version, int audited)
 {
 	char detail[96];
 	int rc;
@@ -252,9 +259,10 @@ static int apply_step(nsw_case *c, int version)
 	if (rc != NSW_OK)
 		return nsw_error_prefix(rc, "schema step %d", version);
 	rc = nsw_sqldb_set_user_version(c->db, version);
-	/* Step 1 creates the audit table; the case does not exist yet, so
-	 * its first entry is case.init (written by nsw_case_create). */
-	if (rc == NSW_OK && version > 1) {
+	/* Step 1 creates the audit table. A new case is built without
+	 * audit entries (its first entry is case.init); an existing case
+	 * records each step it is migrated through. */
+	if (rc == NSW_OK && audited && version > 1) {
 		snprintf(detail, sizeof(detail), "{\"from\":%d,\"to\":%d}",
 			 version - 1, version);
 		rc = nsw_store__audit_append(c, "schema.migrate", detail);
@@ -262,7 +270,7 @@ static int apply_step(nsw_case *c, int version)
 	return rc;
 }
 
-int nsw_store__migrate(nsw_case *c, int target, int *from)
+int nsw_store__migrate(nsw_case *c, int target, int *from, int audited)
 {
 	int version = 0, rc;
 
@@ -284,7 +292,7 @@ int nsw_store__migrate(nsw_case *c, int target, int *from)
 		rc = nsw_sqldb_begin_immediate(c->db);
 		if (rc != NSW_OK)
 			return rc;
-		rc = apply_step(c, version + 1);
+		rc = apply_step(c, version + 1, audited);
 		if (rc == NSW_OK)
 			rc = nsw_sqldb_commit(c->db);
 		if (rc != NSW_OK) {
