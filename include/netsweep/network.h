@@ -44,7 +44,8 @@ typedef struct nsw_net_appearance {
 typedef struct nsw_net_options {
 	/**
 	 * Source vertices sampled for the betweenness estimate; when the
-	 * account graph has no more vertices than this, betweenness is exact.
+	 * account graph has no more vertices than this, or when it is 0,
+	 * betweenness is exact (O(V E): only for small graphs).
 	 */
 	uint32_t betweenness_samples;
 	/** Seed for the betweenness sample and community detection. */
@@ -290,6 +291,23 @@ NSW_EXTERN const nsw_net_suspect *nsw_net_suspect_get(const nsw_network *net,
 /** Name and default weight of a term (static; "?" / 0 out of range). */
 NSW_EXTERN const char *nsw_net_term_name(nsw_net_term_id term);
 NSW_EXTERN double nsw_net_term_weight(nsw_net_term_id term);
+
+/** How the analysis went: sizes and wall-clock seconds per phase. */
+typedef struct nsw_net_stats {
+	uint64_t flow_edges;	      /**< directed account pairs */
+	uint64_t undirected_edges;    /**< undirected account pairs */
+	uint64_t raw_edge_records;    /**< before merging */
+	uint32_t betweenness_sources; /**< sources run (= vertices: exact) */
+	double seconds_tables;	      /**< spreads, accounts, chats, bridges */
+	double seconds_edges;	      /**< edge generation and merging */
+	double seconds_pagerank;
+	double seconds_betweenness;
+	double seconds_communities;
+	double seconds_suspects;
+} nsw_net_stats;
+
+/** Statistics of the analysis (zeros before). Borrowed until free. */
+NSW_EXTERN const nsw_net_stats *nsw_net_get_stats(const nsw_network *net);
 
 /** Modularity of the community partition (after analysis). */
 NSW_EXTERN double nsw_net_modularity(const nsw_network *net);

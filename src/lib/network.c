@@ -2,11 +2,20 @@
 /* The network builder (interned accounts, chats, items; appearances), the
  * analysis driver and the result accessors. */
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "limits.h"
 #include "network_internal.h"
+
+double nsw_net__now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 const char *nsw_net__str(const char *s)
 {
@@ -351,6 +360,7 @@ int nsw_net_add_appearance(nsw_network *net, const nsw_net_appearance *a)
 
 int nsw_net_analyze(nsw_network *net, const nsw_net_options *opt)
 {
+	double t;
 	int rc;
 
 	if (net == NULL)
@@ -378,11 +388,15 @@ int nsw_net_analyze(nsw_network *net, const nsw_net_options *opt)
 			net->account_keys.count,
 			(unsigned long long)net->opt.max_vertices);
 	net->analysed = 1;
+	t = nsw_net__now();
 	rc = nsw_net__compute_tables(net);
+	net->stats.seconds_tables = nsw_net__now() - t;
 	if (rc == 0)
-		rc = nsw_net__compute_edges(net);
+		rc = nsw_net__compute_edges(net); /* times its own phases */
+	t = nsw_net__now();
 	if (rc == 0)
 		rc = nsw_net__compute_suspects(net);
+	net->stats.seconds_suspects = nsw_net__now() - t;
 	if (rc != 0)
 		net->analysed = 2; /* failed: results must not be read */
 	return rc;
@@ -469,6 +483,13 @@ const nsw_net_suspect *nsw_net_suspect_get(const nsw_network *net,
 	if (net == NULL || net->analysed != 1 || rank0 >= net->n_suspects)
 		return NULL;
 	return &net->suspects[rank0];
+}
+
+const nsw_net_stats *nsw_net_get_stats(const nsw_network *net)
+{
+	static const nsw_net_stats none;
+
+	return net ? &net->stats : &none;
 }
 
 double nsw_net_modularity(const nsw_network *net)

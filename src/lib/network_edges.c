@@ -228,6 +228,10 @@ static int run_graph(nsw_network *net)
 	}
 	net->modularity = out.modularity;
 	net->n_communities = out.n_communities;
+	net->stats.betweenness_sources = out.sources_used;
+	net->stats.seconds_pagerank = out.seconds_pagerank;
+	net->stats.seconds_betweenness = out.seconds_betweenness;
+	net->stats.seconds_communities = out.seconds_communities;
 done:
 	nsw__free(fs);
 	nsw__free(fd);
@@ -248,6 +252,7 @@ int nsw_net__compute_edges(nsw_network *net)
 	uint64_t raw_max;
 	uint32_t c;
 	int rc = 0;
+	double t0 = nsw_net__now();
 
 	/* Upper bound of raw records: flow + co-post. */
 	for (i = 0; i < net->item_keys.count; i++)
@@ -306,6 +311,10 @@ int nsw_net__compute_edges(nsw_network *net)
 	nsw__free(keys);
 	nsw__free(tmp);
 	keys = tmp = NULL;
+	net->stats.flow_edges = net->n_flow;
+	net->stats.undirected_edges = net->n_und;
+	net->stats.raw_edge_records = n_raw;
+	net->stats.seconds_edges = nsw_net__now() - t0;
 	rc = run_graph(net);
 	goto done;
 nomem:

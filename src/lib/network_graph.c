@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <igraph.h>
 
@@ -98,6 +99,14 @@ static void leave_igraph(handlers old)
 	igraph_set_error_handler(old.error);
 	igraph_set_warning_handler(old.warning);
 	pthread_mutex_unlock(&igraph_lock);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* splitmix64: a small, seedable generator for the betweenness sample. */
@@ -238,41 +247,62 @@ done:
 	return translate(rc, "betweenness");
 }
 
-/* Louvain (igraph_community_multilevel) on the weighted projection. */
+/*
+ * Leiden (igraph_community_leiden) with the modularity objective on the
+ * weighted projection: node weights are the vertex strengths and the
+ * resolution 1 / (2 W), W the total edge weight, which makes Leiden's
+ * quality function the Newman-Girvan modularity. Iterated until no vertex
+ * moves. (Louvain, igraph_community_multilevel, gives the same kind of
+ * partition but is far slower in igraph 0.10.2 on graphs with high-degree
+ * vertices, the time going to igraph_incident: 33 s against Leiden's 5 s
+ * in one run of bench_network at 100k appearances.)
+ */
 static int run_communities(nsw_net__graph_out *out, const igraph_t *g,
 			   const nsw_net__graph_in *in)
 {
 	igraph_vector_int_t membership;
-	igraph_vector_t modularity, w;
+	igraph_vector_t strength, w;
+	igraph_integer_t n_clusters = 0, i;
+	igraph_real_t quality = 0, total = 0, q = 0;
 	igraph_error_t rc;
-	int have_m = 0, have_q = 0;
-	igraph_integer_t i, max = -1;
+	int have_m = 0, have_s = 0;
 
 	rc = igraph_vector_int_init(&membership, 0);
 	if (rc != IGRAPH_SUCCESS)
 		goto done;
 	have_m = 1;
-	rc = igraph_vector_init(&modularity, 0);
+	rc = igraph_vector_init(&strength, 0);
 	if (rc != IGRAPH_SUCCESS)
 		goto done;
-	have_q = 1;
+	have_s = 1;
 	igraph_vector_view(&w, in->und.w, (igraph_integer_t)in->und.n);
-	rc = igraph_community_multilevel(g, in->und.n ? &w : NULL, 1.0,
-					 &membership, NULL, &modularity);
+	if (in->und.n == 0) {
+		/* No edges: every account is its own community. */
+		for (i = 0; i < (igraph_integer_t)in->n_vertices; i++)
+			out->community[i] = (int32_t)i;
+		out->n_communities = in->n_vertices;
+		goto done;
+	}
+	rc = igraph_strength(g, &strength, igraph_vss_all(), IGRAPH_ALL, 1, &w);
 	if (rc != IGRAPH_SUCCESS)
 		goto done;
-	for (i = 0; i < (igraph_integer_t)in->n_vertices; i++) {
+	for (i = 0; i < (igraph_integer_t)in->und.n; i++)
+		total += in->und.w[i];
+	rc = igraph_community_leiden(g, &w, &strength, 1.0 / (2.0 * total),
+				     0.01, 0, -1, &membership, &n_clusters,
+				     &quality);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	rc = igraph_modularity(g, &membership, &w, 1.0, 0, &q);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	for (i = 0; i < (igraph_integer_t)in->n_vertices; i++)
 		out->community[i] = (int32_t)VECTOR(membership)[i];
-		if (VECTOR(membership)[i] > max)
-			max = VECTOR(membership)[i];
-	}
-	out->n_communities = (uint32_t)(max + 1);
-	out->modularity = igraph_vector_size(&modularity) > 0
-				  ? igraph_vector_tail(&modularity)
-				  : 0.0;
+	out->n_communities = (uint32_t)n_clusters;
+	out->modularity = q;
 done:
-	if (have_q)
-		igraph_vector_destroy(&modularity);
+	if (have_s)
+		igraph_vector_destroy(&strength);
 	if (have_m)
 		igraph_vector_int_destroy(&membership);
 	return translate(rc, "community detection");
@@ -284,6 +314,7 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 	igraph_t und;
 	igraph_error_t rc;
 	int ret = 0, built = 0;
+	double t;
 
 	if (out == NULL || in == NULL)
 		return nsw_error_set(NSW_EINVAL, "network: NULL argument");
@@ -311,9 +342,12 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 
 	old = enter_igraph();
 	igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)in->seed);
+	t = now();
 	ret = run_pagerank(out->pagerank, in);
+	out->seconds_pagerank = now() - t;
 	if (ret != 0)
 		goto done;
+	t = now();
 	rc = build_graph(&und, &in->und, in->n_vertices, 0);
 	if (rc != IGRAPH_SUCCESS) {
 		ret = translate(rc, "graph construction");
@@ -321,9 +355,12 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 	}
 	built = 1;
 	ret = run_betweenness(out->betweenness, &out->sources_used, &und, in);
+	out->seconds_betweenness = now() - t;
 	if (ret != 0)
 		goto done;
+	t = now();
 	ret = run_communities(out, &und, in);
+	out->seconds_communities = now() - t;
 done:
 	if (built)
 		igraph_destroy(&und);

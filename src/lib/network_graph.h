@@ -30,6 +30,7 @@ typedef struct nsw_net__graph_out {
 	double modularity;
 	uint32_t n_communities;
 	uint32_t sources_used; /* betweenness sources actually run */
+	double seconds_pagerank, seconds_betweenness, seconds_communities;
 } nsw_net__graph_out;
 
 /*

@@ -75,6 +75,7 @@ struct nsw_network {
 	size_t n_und;
 	double modularity;
 	uint32_t n_communities;
+	nsw_net_stats stats;
 
 	nsw_net_suspect *suspects;
 	uint32_t n_suspects;
@@ -85,6 +86,9 @@ struct nsw_network {
 
 /* The empty string for absent labels. */
 const char *nsw_net__str(const char *s);
+
+/* Monotonic seconds, for the phase timings. */
+double nsw_net__now(void);
 
 /* network_tables.c: spreads, per-account and per-chat figures, bridges. */
 int nsw_net__compute_tables(nsw_network *net);

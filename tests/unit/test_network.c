@@ -431,10 +431,10 @@ static nsw_network *two_clusters(void)
 			assert_int_equal(nsw_net_add_item(net, &item, key, 0,
 							  NULL, NULL, NULL),
 					 0);
-			int64_t now = t++;
 			nsw_net_appearance a = {item,	      chat, i,
-						NSW_NET_NONE, now,  t,
+						NSW_NET_NONE, t,    t,
 						NSW_NET_POST};
+			t++;
 			assert_int_equal(nsw_net_add_appearance(net, &a), 0);
 			a.account = j;
 			a.time = t++;
@@ -490,6 +490,190 @@ static void betweenness_sample_estimates_exact(void **state)
 	assert_true(fabs(sum_est - sum_exact) <= 0.25 * sum_exact);
 	nsw_net_free(exact);
 	nsw_net_free(est);
+}
+
+/* ---- random network against a brute-force oracle ----------------------- */
+
+#define R_ACC 120
+#define R_CHAT 12
+#define R_ITEM 90
+#define R_APP 2500
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* a before b in the documented spread order */
+static int before(const nsw_network *net, uint32_t a, uint32_t b)
+{
+	const nsw_net_appearance *x = nsw_net_appearance_get(net, a);
+	const nsw_net_appearance *y = nsw_net_appearance_get(net, b);
+
+	if (x->time != y->time)
+		return x->time < y->time;
+	if (x->message_id != y->message_id)
+		return x->message_id < y->message_id;
+	return a < b;
+}
+
+static void random_network_matches_oracle(void **state)
+{
+	static uint8_t flow[R_ACC][R_ACC], acc_chat[R_ACC][R_CHAT];
+	static uint8_t acc_item[R_ACC][R_ITEM];
+	nsw_network *net = NULL;
+	char key[32];
+	uint32_t i, j, k, idx;
+
+	(void)state;
+	memset(flow, 0, sizeof(flow));
+	memset(acc_chat, 0, sizeof(acc_chat));
+	memset(acc_item, 0, sizeof(acc_item));
+	assert_int_equal(nsw_net_new(&net), 0);
+	for (i = 0; i < R_ACC; i++) {
+		snprintf(key, sizeof(key), "a%u", i);
+		assert_int_equal(
+			nsw_net_add_account(net, &idx, key, NULL, NULL), 0);
+	}
+	for (i = 0; i < R_CHAT; i++) {
+		snprintf(key, sizeof(key), "c%u", i);
+		assert_int_equal(nsw_net_add_chat(net, &idx, key, NULL), 0);
+	}
+	for (i = 0; i < R_ITEM; i++) {
+		snprintf(key, sizeof(key), "i%u", i);
+		assert_int_equal(nsw_net_add_item(net, &idx, key, i % 3 == 0,
+						  "s", i % 2 ? "x" : "y", "L"),
+				 0);
+	}
+	for (i = 0; i < R_APP; i++) {
+		/* Chat 0 is big (over the co-post window); times collide. */
+		nsw_net_appearance a = {rnd(R_ITEM), i % 4 ? rnd(R_CHAT) : 0,
+					rnd(R_ACC),  NSW_NET_NONE,
+					rnd(400),    rnd(50),
+					NSW_NET_POST};
+
+		if (rnd(3) == 0) {
+			a.kind = NSW_NET_FORWARD;
+			a.forwarded_from = rnd(4) ? rnd(R_ACC) : NSW_NET_NONE;
+		}
+		assert_int_equal(nsw_net_add_appearance(net, &a), 0);
+		acc_chat[a.account][a.chat] = 1;
+		acc_item[a.account][a.item] = 1;
+		if (a.kind == NSW_NET_FORWARD &&
+		    a.forwarded_from != NSW_NET_NONE &&
+		    a.forwarded_from != a.account)
+			flow[a.account][a.forwarded_from] = 1;
+	}
+	assert_int_equal(nsw_net_analyze(net, NULL), 0);
+
+	/* Items: the spread is exactly its appearances, in order. */
+	size_t total = 0;
+	for (i = 0; i < R_ITEM; i++) {
+		const nsw_net_item_info *it = nsw_net_item(net, i);
+		uint32_t n = 0, first = NSW_NET_NONE, n_acc = 0, n_ch = 0;
+		uint8_t seen_a[R_ACC] = {0}, seen_c[R_CHAT] = {0};
+
+		for (j = 0; j < R_APP; j++) {
+			const nsw_net_appearance *a =
+				nsw_net_appearance_get(net, j);
+
+			if (a->item != i)
+				continue;
+			n++;
+			if (first == NSW_NET_NONE || before(net, j, first))
+				first = j;
+			n_acc += !seen_a[a->account];
+			seen_a[a->account] = 1;
+			n_ch += !seen_c[a->chat];
+			seen_c[a->chat] = 1;
+		}
+		total += it->n_spread;
+		assert_int_equal(it->n_spread, n);
+		for (j = 1; j < it->n_spread; j++)
+			assert_true(
+				before(net, it->spread[j - 1], it->spread[j]));
+		for (j = 0; j < it->n_spread; j++)
+			assert_int_equal(
+				nsw_net_appearance_get(net, it->spread[j])
+					->item,
+				i);
+		if (n == 0)
+			continue;
+		assert_int_equal(it->spread[0], first);
+		assert_int_equal(it->first_poster,
+				 nsw_net_appearance_get(net, first)->account);
+		assert_int_equal(it->n_resharers, n_acc - 1);
+		assert_int_equal(it->n_chats, n_ch);
+		for (j = 0; j < it->n_resharers; j++)
+			flow[it->resharers[j]][it->first_poster] = 1;
+	}
+	assert_int_equal(total, R_APP);
+
+	/* Accounts: counts and flow degrees. */
+	for (i = 0; i < R_ACC; i++) {
+		const nsw_net_account_info *ac = nsw_net_account(net, i);
+		uint32_t posts = 0, known = 0, items = 0, chats = 0;
+		uint32_t out = 0, in = 0;
+
+		for (j = 0; j < R_APP; j++) {
+			const nsw_net_appearance *a =
+				nsw_net_appearance_get(net, j);
+
+			if (a->account != i)
+				continue;
+			posts++;
+			known += a->item % 3 == 0;
+		}
+		for (k = 0; k < R_ITEM; k++)
+			items += acc_item[i][k] && k % 3 == 0;
+		for (k = 0; k < R_CHAT; k++)
+			chats += acc_chat[i][k];
+		for (k = 0; k < R_ACC; k++) {
+			out += flow[i][k];
+			in += flow[k][i];
+		}
+		assert_int_equal(ac->posts, posts);
+		assert_int_equal(ac->known_posts, known);
+		assert_int_equal(ac->known_items, items);
+		assert_int_equal(ac->chats_active, chats);
+		assert_int_equal(ac->out_degree, out);
+		assert_int_equal(ac->in_degree, in);
+		assert_true(ac->community >= 0);
+		assert_true(ac->betweenness >= 0);
+	}
+
+	/* Chats: active accounts and bridged chats. */
+	for (i = 0; i < R_CHAT; i++) {
+		const nsw_net_chat_info *ch = nsw_net_chat(net, i);
+		uint32_t active = 0, bridged = 0, shared;
+
+		for (k = 0; k < R_ACC; k++)
+			active += acc_chat[k][i];
+		for (j = 0; j < R_CHAT; j++) {
+			if (j == i)
+				continue;
+			shared = 0;
+			for (k = 0; k < R_ACC; k++)
+				shared += acc_chat[k][i] && acc_chat[k][j];
+			bridged += shared > 0;
+			for (k = 0; k < ch->n_bridges; k++)
+				if (ch->bridges[k].chat == j)
+					assert_int_equal(
+						ch->bridges[k].shared_accounts,
+						shared);
+		}
+		assert_int_equal(ch->active_accounts, active);
+		assert_int_equal(ch->bridged_chats, bridged);
+		for (k = 1; k < ch->n_bridges; k++)
+			assert_true(ch->bridges[k - 1].shared_accounts >=
+				    ch->bridges[k].shared_accounts);
+	}
+	nsw_net_free(net);
 }
 
 /* ---- export ------------------------------------------------------------ */
@@ -660,6 +844,7 @@ int main(void)
 		cmocka_unit_test(igraph_error_is_returned_not_aborted),
 		cmocka_unit_test(communities_split_two_clusters),
 		cmocka_unit_test(betweenness_sample_estimates_exact),
+		cmocka_unit_test(random_network_matches_oracle),
 		cmocka_unit_test(graphml_parses_with_expected_counts),
 		cmocka_unit_test(gexf_parses_with_expected_counts),
 		cmocka_unit_test(export_refuses_unanalysed_network),
