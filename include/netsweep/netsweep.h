@@ -15,6 +15,7 @@
 #include "netsweep/list.h"
 #include "netsweep/match.h"
 #include "netsweep/network.h"
+#include "netsweep/analyze.h"
 #include "netsweep/package.h"
 #include "netsweep/nswl.h"
 #include "netsweep/pdq.h"

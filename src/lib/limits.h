@@ -469,4 +469,23 @@
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
 
+
+/* ---- Case network analysis (store_network*.c) ------------------------- */
+
+/*
+ * Strings and rows gathered for one record handed to a callback (one
+ * suspect with its evidence, one item with its spread). A suspect keeps at
+ * most NSW_NET_EVIDENCE_MAX evidence rows of ~8 strings; an item's spread
+ * is one row per appearance: 4M rows (~1 GiB of strings at worst) is far
+ * past the most-shared item of a large case, and bounds a hostile one.
+ */
+#define NSW_ANALYZE_QUERY_ROWS_MAX ((size_t)4 << 20)
+#define NSW_ANALYZE_QUERY_STRINGS_MAX ((size_t)32 << 20)
+
+/* An account's names of one kind, "; "-joined: 64 KiB is hundreds of
+ * names; more is an account that renames itself to flood the report. */
+#define NSW_ANALYZE_NAMES_MAX ((size_t)64 << 10)
+
+/* ---- End of case network analysis ------------------------------------- */
+
 #endif

@@ -238,9 +238,157 @@ static const char schema_v2[] =
 	" last_seen_utc TEXT,"
 	" remote_addr TEXT);";
 
+/*
+ * The network analysis (docs/analyze.md): one row per `netsweep analyze`
+ * run and its results. Ids in these tables (media, messages, accounts,
+ * chats) carry no REFERENCES: a run is written in one transaction from
+ * rows it just read, and a constraint check per spread row would double
+ * the cost of storing a million of them.
+ */
+static const char schema_analysis[] =
+	"CREATE TABLE analysis_runs("
+	" id INTEGER PRIMARY KEY,"
+	" created_utc TEXT NOT NULL,"
+	" netsweep_version TEXT NOT NULL,"
+	" params TEXT NOT NULL,"
+	" pdq_threshold INTEGER NOT NULL,"
+	" pdq_min_quality INTEGER NOT NULL,"
+	" no_pdq INTEGER NOT NULL,"
+	" betweenness_samples INTEGER NOT NULL,"
+	" seed INTEGER NOT NULL,"
+	" copost_full_max INTEGER NOT NULL,"
+	" copost_window INTEGER NOT NULL,"
+	" media_refs INTEGER, media_unhashed INTEGER, media_rows INTEGER,"
+	" hit_rows INTEGER, items INTEGER, known_items INTEGER,"
+	" items_joined_by_pdq INTEGER, accounts INTEGER, chats INTEGER,"
+	" appearances INTEGER, suspects INTEGER, communities INTEGER,"
+	" modularity REAL, flow_edges INTEGER, undirected_edges INTEGER,"
+	" betweenness_sources INTEGER,"
+	" seconds_load REAL, seconds_unify REAL, seconds_analyze REAL);"
+
+	"CREATE TABLE analysis_items("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" item INTEGER NOT NULL,"
+	" key TEXT NOT NULL,"
+	" representative_media_id INTEGER NOT NULL,"
+	" known INTEGER NOT NULL,"
+	" list_name TEXT, category_scheme TEXT, category_code TEXT,"
+	" media_copies INTEGER NOT NULL,"
+	" appearances INTEGER NOT NULL,"
+	" first_message_id INTEGER, first_account_id INTEGER,"
+	" first_chat_id INTEGER,"
+	" resharers INTEGER NOT NULL, chats INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, item)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_item_media("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" media_id INTEGER NOT NULL,"
+	" item INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, media_id)) WITHOUT ROWID;"
+	"CREATE INDEX analysis_item_media_item"
+	" ON analysis_item_media(run_id, item);"
+
+	"CREATE TABLE analysis_item_links("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" item INTEGER NOT NULL,"
+	" media_a INTEGER NOT NULL, media_b INTEGER NOT NULL,"
+	" via TEXT NOT NULL CHECK (via IN ('sha256','md5','sha1','pdq')),"
+	" distance INTEGER NOT NULL);"
+	"CREATE INDEX analysis_item_links_item"
+	" ON analysis_item_links(run_id, item);"
+
+	"CREATE TABLE analysis_spread("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" item INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" message_id INTEGER NOT NULL,"
+	" media_id INTEGER NOT NULL,"
+	" account INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, item, seq)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_accounts("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" account INTEGER NOT NULL,"
+	" account_id INTEGER, anon_chat_id INTEGER,"
+	" posts INTEGER NOT NULL, known_posts INTEGER NOT NULL,"
+	" known_items INTEGER NOT NULL, seeded_items INTEGER NOT NULL,"
+	" known_seeded INTEGER NOT NULL,"
+	" new_seeded_reshared INTEGER NOT NULL,"
+	" chats_active INTEGER NOT NULL,"
+	" out_degree INTEGER NOT NULL, in_degree INTEGER NOT NULL,"
+	" out_weight REAL NOT NULL, in_weight REAL NOT NULL,"
+	" pagerank REAL NOT NULL, betweenness REAL NOT NULL,"
+	" community INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, account)) WITHOUT ROWID;"
+	"CREATE INDEX analysis_accounts_id ON analysis_accounts(run_id,"
+	" account_id);"
+
+	"CREATE TABLE analysis_account_categories("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" account INTEGER NOT NULL,"
+	" category_scheme TEXT NOT NULL, category_code TEXT NOT NULL,"
+	" posts INTEGER NOT NULL, items INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, account, category_scheme, category_code))"
+	" WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_chats("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" chat_id INTEGER NOT NULL,"
+	" posts INTEGER NOT NULL, known_posts INTEGER NOT NULL,"
+	" known_items INTEGER NOT NULL, known_share REAL NOT NULL,"
+	" active_accounts INTEGER NOT NULL, bridged_chats INTEGER NOT NULL,"
+	" messages INTEGER, senders INTEGER,"
+	" PRIMARY KEY(run_id, chat_id)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_chat_bridges("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" chat_id INTEGER NOT NULL,"
+	" rank INTEGER NOT NULL,"
+	" other_chat_id INTEGER NOT NULL,"
+	" shared_accounts INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, chat_id, rank)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspects("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" account INTEGER NOT NULL,"
+	" score REAL NOT NULL,"
+	" evidence_total INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, rank)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspect_terms("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" term_no INTEGER NOT NULL,"
+	" term TEXT NOT NULL,"
+	" raw REAL NOT NULL, value REAL NOT NULL, weight REAL NOT NULL,"
+	" contribution REAL NOT NULL,"
+	" PRIMARY KEY(run_id, rank, term_no)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspect_evidence("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" why TEXT NOT NULL,"
+	" message_id INTEGER NOT NULL,"
+	" media_id INTEGER NOT NULL,"
+	" item INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, rank, seq)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspect_lists("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" list_name TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, rank, list_name)) WITHOUT ROWID;"
+
+	"CREATE INDEX IF NOT EXISTS media_file ON media(file_id)"
+	" WHERE file_id IS NOT NULL;";
+
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
 	schema_v1,
 	schema_v2,
+	schema_analysis,
 };
 
 static int apply_step(nsw_case *c, int version)
