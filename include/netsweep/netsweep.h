@@ -4,6 +4,7 @@
 #define NETSWEEP_H
 
 #include "netsweep/case.h"
+#include "netsweep/chat.h"
 #include "netsweep/common.h"
 #include "netsweep/digest.h"
 #include "netsweep/geoip.h"

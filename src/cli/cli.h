@@ -33,5 +33,6 @@ int cli_cmd_hits(int argc, char **argv);
 int cli_cmd_scan(int argc, char **argv);
 int cli_cmd_list(int argc, char **argv);
 int cli_cmd_match(int argc, char **argv);
+int cli_cmd_ingest(int argc, char **argv);
 
 #endif

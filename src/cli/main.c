@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	 "known-hash lists: import, add, compact, info, "
 	 "export"},
 	{"match", cli_cmd_match, "match files or hashes against known lists"},
+	{"ingest", cli_cmd_ingest,
+	 "record chat exports (Telegram, WhatsApp, Discord) in a case"},
 };
 
 void cli_error(const char *fmt, ...)

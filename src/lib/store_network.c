@@ -733,13 +733,17 @@ static int load_appearances(nsw_casenet *cn, nsw_case *c)
 	nsw_sqlstmt *st = NULL;
 	int rc;
 
+	/* Every non-thumbnail media item of a message is an appearance
+	 * (albums, Discord attachments), in message then position order. */
 	rc = nsw_sqldb_prepare(
 		c->db, &st,
 		"SELECT m.id, m.chat_id, m.sender_account_id, "
 		"m.forwarded_from_account_id, (m.forwarded_from_account_id IS "
 		"NOT NULL OR m.forwarded_from_chat_id IS NOT NULL OR "
-		"m.forwarded_from_name IS NOT NULL), m.time_utc, m.media_id "
-		"FROM messages m WHERE m.media_id IS NOT NULL ORDER BY m.id");
+		"m.forwarded_from_name IS NOT NULL OR m.saved_from IS NOT "
+		"NULL), m.time_utc, md.id, m.time_unix FROM media md JOIN "
+		"messages m ON m.id = md.message_id WHERE md.thumbnail = 0 "
+		"ORDER BY md.message_id, md.position");
 	while (rc == NSW_OK) {
 		nsw_net_appearance a;
 		const char *t;
@@ -785,8 +789,12 @@ static int load_appearances(nsw_casenet *cn, nsw_case *c)
 				: NSW_NET_NONE;
 		a.kind = nsw_sqldb_column_int64(st, 4) ? NSW_NET_FORWARD
 						       : NSW_NET_POST;
-		t = nsw_sqldb_column_text(st, 5, &tlen);
-		a.time = t != NULL ? parse_utc(t, tlen) : INT64_MAX;
+		if (nsw_sqldb_column_type(st, 7) != NSW_SQL_NULL) {
+			a.time = nsw_sqldb_column_int64(st, 7);
+		} else {
+			t = nsw_sqldb_column_text(st, 5, &tlen);
+			a.time = t != NULL ? parse_utc(t, tlen) : INT64_MAX;
+		}
 		a.message_id = nsw_sqldb_column_int64(st, 0);
 		n = nsw_net_appearance_count(cn->net);
 		rc = grow((void **)&cn->app_media, &cn->app_cap, n + 1,

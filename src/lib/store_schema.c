@@ -239,7 +239,85 @@ static const char schema_v2[] =
 	" remote_addr TEXT);";
 
 /*
- * The network analysis (docs/analyze.md): one row per `netsweep analyze`
+ * v3: chat ingest (docs/ingest.md). Additive columns; UNIQUE indexes so
+ * re-ingesting an export adds nothing twice; the problems table.
+ * membership_events is rebuilt (rows copied) because v2 required an
+ * account id and Telegram names members by display name only.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE chats ADD COLUMN platform_type TEXT;"
+	"ALTER TABLE chats ADD COLUMN parent_native_id TEXT;"
+	"ALTER TABLE chats ADD COLUMN parent_title TEXT;"
+	"ALTER TABLE chats ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE chats ADD COLUMN source_ref TEXT;"
+
+	"ALTER TABLE accounts ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;"
+	"CREATE UNIQUE INDEX account_names_once"
+	" ON account_names(account_id, kind, value);"
+
+	"ALTER TABLE messages ADD COLUMN time_unix INTEGER;"
+	"ALTER TABLE messages ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE messages ADD COLUMN sender_name TEXT;"
+	"ALTER TABLE messages ADD COLUMN saved_from TEXT;"
+	"ALTER TABLE messages ADD COLUMN reply_to_native_id TEXT;"
+	"ALTER TABLE messages ADD COLUMN via_bot TEXT;"
+	"ALTER TABLE messages ADD COLUMN service_action TEXT;"
+
+	"ALTER TABLE media ADD COLUMN message_id INTEGER"
+	" REFERENCES messages(id);"
+	"ALTER TABLE media ADD COLUMN position INTEGER;"
+	"ALTER TABLE media ADD COLUMN kind TEXT;"
+	"ALTER TABLE media ADD COLUMN state TEXT;"
+	"ALTER TABLE media ADD COLUMN placeholder TEXT;"
+	"ALTER TABLE media ADD COLUMN thumbnail INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE media ADD COLUMN mime_type TEXT;"
+	"ALTER TABLE media ADD COLUMN error TEXT;"
+	"CREATE UNIQUE INDEX media_once ON media(message_id, position);"
+	"CREATE INDEX media_file ON media(file_id) WHERE file_id IS NOT NULL;"
+
+	"CREATE TABLE membership_events_v3("
+	" id INTEGER PRIMARY KEY,"
+	" chat_id INTEGER NOT NULL REFERENCES chats(id),"
+	" account_id INTEGER REFERENCES accounts(id),"
+	" account_name TEXT,"
+	" event TEXT NOT NULL,"
+	" actor_account_id INTEGER REFERENCES accounts(id),"
+	" actor_name TEXT,"
+	" time_utc TEXT,"
+	" time_unix INTEGER,"
+	" flags INTEGER NOT NULL DEFAULT 0,"
+	" message_native_id TEXT,"
+	" target_index INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT,"
+	" inviter TEXT,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" source_ref TEXT);"
+	"INSERT INTO membership_events_v3(id, chat_id, account_id, event,"
+	" actor_account_id, time_utc, evidence_id, source_ref)"
+	" SELECT id, chat_id, account_id, event, actor_account_id, time_utc,"
+	" evidence_id, source_ref FROM membership_events;"
+	"DROP TABLE membership_events;"
+	"ALTER TABLE membership_events_v3 RENAME TO membership_events;"
+	"CREATE INDEX membership_chat ON membership_events(chat_id, time_utc);"
+	"CREATE INDEX membership_account ON membership_events(account_id)"
+	" WHERE account_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX membership_once ON membership_events(chat_id,"
+	" event, ifnull(message_native_id, ''), ifnull(time_unix, 0),"
+	" target_index, ifnull(account_name, ''));"
+
+	"CREATE TABLE ingest_problems("
+	" id INTEGER PRIMARY KEY,"
+	" evidence_id INTEGER NOT NULL REFERENCES evidence(id),"
+	" file TEXT NOT NULL,"
+	" line INTEGER NOT NULL,"
+	" code INTEGER NOT NULL,"
+	" fatal INTEGER NOT NULL DEFAULT 0,"
+	" message TEXT NOT NULL,"
+	" recorded_utc TEXT NOT NULL,"
+	" UNIQUE(evidence_id, file, line, message));";
+
+/*
+ * v4: the network analysis (docs/analyze.md): one row per netsweep analyze
  * run and its results. Ids in these tables (media, messages, accounts,
  * chats) carry no REFERENCES: a run is written in one transaction from
  * rows it just read, and a constraint check per spread row would double
@@ -388,6 +466,7 @@ static const char schema_analysis[] =
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 	schema_analysis,
 };
 

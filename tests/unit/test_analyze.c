@@ -7,8 +7,9 @@
  * in chat 2 and re-shared by E in chat 3; a bystander F posting two
  * unrelated benign items in chats 1 and 3.
  *
- * The case is filled with SQL through the store's connection, the rows a
- * chat ingest records (schema v2 columns), until the chat store API lands.
+ * The case is filled with SQL through the store's connection: the rows
+ * `netsweep ingest` records (docs/case-schema.md), written directly so the
+ * test states every digest and time.
  */
 #include <expat.h>
 #include <stdio.h>
@@ -91,8 +92,10 @@ static void message(nsw_case *c, int id, int chat, int sender, int fwd,
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO messages(id, chat_id, native_id, time_utc, "
 		 "sender_account_id, forwarded_from_account_id, media_id) "
-		 "VALUES(%d, %d, '%d', '%s', %d, %s, %d)",
-		 id, chat, id, time_utc, sender, fwd_text, media_id);
+		 "VALUES(%d, %d, '%d', '%s', %d, %s, %d);"
+		 "UPDATE media SET message_id = %d, position = 0 WHERE id = %d",
+		 id, chat, id, time_utc, sender, fwd_text, media_id, id,
+		 media_id);
 	exec_sql(c, sql);
 }
 
