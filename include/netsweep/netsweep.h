@@ -6,6 +6,7 @@
 #include "netsweep/case.h"
 #include "netsweep/chat.h"
 #include "netsweep/common.h"
+#include "netsweep/demo.h"
 #include "netsweep/digest.h"
 #include "netsweep/geoip.h"
 #include "netsweep/hasher.h"

@@ -60,6 +60,8 @@ typedef struct nsw_net_options {
 	 *  account pairs of the account graph. */
 	uint64_t max_vertices;
 	uint64_t max_edges;
+	/** Worker threads for betweenness (0 = NSW_NET_THREADS, 2). */
+	uint32_t threads;
 } nsw_net_options;
 
 /** Fill `opt` with the documented defaults. */
@@ -301,8 +303,12 @@ typedef struct nsw_net_stats {
 	double seconds_tables;	      /**< spreads, accounts, chats, bridges */
 	double seconds_edges;	      /**< edge generation and merging */
 	double seconds_pagerank;
+	/** From the start of the betweenness workers to the end of the
+	 *  last one (they overlap PageRank and communities). */
 	double seconds_betweenness;
 	double seconds_communities;
+	/** PageRank, betweenness and communities together (wall). */
+	double seconds_graph;
 	double seconds_suspects;
 } nsw_net_stats;
 

@@ -31,8 +31,12 @@ int cli_cmd_verify_package(int argc, char **argv);
 int cli_cmd_case(int argc, char **argv);
 int cli_cmd_hits(int argc, char **argv);
 int cli_cmd_scan(int argc, char **argv);
+int cli_cmd_verify(int argc, char **argv);
+int cli_cmd_export(int argc, char **argv);
+int cli_cmd_report(int argc, char **argv);
 int cli_cmd_list(int argc, char **argv);
 int cli_cmd_match(int argc, char **argv);
 int cli_cmd_ingest(int argc, char **argv);
+int cli_cmd_demo(int argc, char **argv);
 
 #endif

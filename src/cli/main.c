@@ -22,6 +22,10 @@ static const struct command commands[] = {
 	{"verify-package", cli_cmd_verify_package,
 	 "check a sealed folder: altered, missing, extra files, signature"},
 	{"scan", cli_cmd_scan, "triage evidence into a case against lists"},
+	{"verify", cli_cmd_verify,
+	 "re-read evidence: changed, missing, new files"},
+	{"export", cli_cmd_export, "export a case's hits as a VICS 2.0 case"},
+	{"report", cli_cmd_report, "write a self-contained HTML triage report"},
 	{"hits", cli_cmd_hits,
 	 "every hit in a case with provenance (jsonl, csv)"},
 	{"list", cli_cmd_list,
@@ -30,6 +34,7 @@ static const struct command commands[] = {
 	{"match", cli_cmd_match, "match files or hashes against known lists"},
 	{"ingest", cli_cmd_ingest,
 	 "record chat exports (Telegram, WhatsApp, Discord) in a case"},
+	{"demo", cli_cmd_demo, "generate a benign synthetic demo operation"},
 };
 
 void cli_error(const char *fmt, ...)

@@ -33,6 +33,7 @@ void nsw_net_options_default(nsw_net_options *opt)
 	opt->copost_window = NSW_NET_COPOST_WINDOW;
 	opt->max_vertices = NSW_NET_VERTICES_MAX;
 	opt->max_edges = NSW_NET_EDGES_MAX;
+	opt->threads = NSW_NET_THREADS;
 }
 
 /* ---- interning ------------------------------------------------------- */
@@ -376,6 +377,12 @@ int nsw_net_analyze(nsw_network *net, const nsw_net_options *opt)
 		net->opt.max_vertices = NSW_NET_VERTICES_MAX;
 	if (net->opt.max_edges == 0 || net->opt.max_edges > NSW_NET_EDGES_MAX)
 		net->opt.max_edges = NSW_NET_EDGES_MAX;
+	if (net->opt.threads == 0)
+		net->opt.threads = NSW_NET_THREADS;
+	if (net->opt.threads > NSW_NET_THREADS_MAX)
+		return nsw_error_set(NSW_EINVAL,
+				     "network: %u threads; at most %u",
+				     net->opt.threads, NSW_NET_THREADS_MAX);
 	if (net->opt.copost_full_max < 2)
 		net->opt.copost_full_max = 2;
 	/* Refuse early, before any work, when the vertices alone are over. */

@@ -188,37 +188,92 @@ static int edge_arrays(nsw_net__edges *out, uint32_t **src, uint32_t **dst,
 	return 0;
 }
 
+/* The projection as CSR adjacency (each edge in both lists). */
+static int adjacency(uint32_t **start_out, uint32_t **adj_out,
+		     const nsw_network *net)
+{
+	uint32_t na = net->account_keys.count, i;
+	uint32_t *start = nsw__calloc((size_t)na + 2, sizeof(*start));
+	uint32_t *adj =
+		nsw__reallocarray(NULL, 2 * net->n_und + 1, sizeof(*adj));
+	size_t e;
+
+	*start_out = start;
+	*adj_out = adj;
+	if (start == NULL || adj == NULL)
+		return NSW_ENOMEM;
+	for (e = 0; e < net->n_und; e++) {
+		start[net->und[e].a + 2]++;
+		start[net->und[e].b + 2]++;
+	}
+	for (i = 2; i < na + 2; i++)
+		start[i] += start[i - 1];
+	for (e = 0; e < net->n_und; e++) {
+		adj[start[net->und[e].a + 1]++] = net->und[e].b;
+		adj[start[net->und[e].b + 1]++] = net->und[e].a;
+	}
+	return 0;
+}
+
 static int run_graph(nsw_network *net)
 {
 	uint32_t na = net->account_keys.count, i;
 	uint32_t *fs = NULL, *fd = NULL, *us = NULL, *ud = NULL;
-	double *fw = NULL, *uw = NULL, *pr = NULL, *bt = NULL;
+	uint32_t *start = NULL, *adj = NULL;
+	double *fw = NULL, *uw = NULL, *pr = NULL, *bt = NULL, t;
 	int32_t *cm = NULL;
 	nsw_net__graph_in in;
 	nsw_net__graph_out out;
-	int rc = NSW_ENOMEM;
+	nsw_net__betweenness job;
+	int rc = NSW_ENOMEM, job_started = 0, rc2;
 
 	memset(&in, 0, sizeof(in));
 	memset(&out, 0, sizeof(out));
+	memset(&job, 0, sizeof(job));
 	pr = nsw__calloc(na ? na : 1, sizeof(*pr));
 	bt = nsw__calloc(na ? na : 1, sizeof(*bt));
 	cm = nsw__calloc(na ? na : 1, sizeof(*cm));
 	if (!pr || !bt || !cm ||
 	    edge_arrays(&in.flow, &fs, &fd, &fw, net->flow, net->n_flow) ||
-	    edge_arrays(&in.und, &us, &ud, &uw, net->und, net->n_und)) {
+	    edge_arrays(&in.und, &us, &ud, &uw, net->und, net->n_und) ||
+	    adjacency(&start, &adj, net)) {
 		rc = nsw_error_set(NSW_ENOMEM, "network: no memory for the "
 					       "account graph");
 		goto done;
 	}
 	in.n_vertices = na;
-	in.betweenness_samples = net->opt.betweenness_samples;
 	in.seed = net->opt.seed;
 	in.max_vertices = net->opt.max_vertices;
 	in.max_edges = net->opt.max_edges;
 	out.pagerank = pr;
-	out.betweenness = bt;
 	out.community = cm;
+	/* Refuse over the limits before starting any work. */
+	if ((uint64_t)na > in.max_vertices ||
+	    (uint64_t)net->n_flow > in.max_edges ||
+	    (uint64_t)net->n_und > in.max_edges) {
+		rc = nsw_net__graph_compute(&out, &in); /* sets the message */
+		goto done;
+	}
+
+	/* Betweenness on worker threads while igraph runs here. */
+	t = nsw_net__now();
+	job.n = na;
+	job.start = start;
+	job.adj = adj;
+	job.samples = net->opt.betweenness_samples;
+	job.seed = net->opt.seed;
+	job.threads = net->opt.threads;
+	rc = nsw_net__betweenness_start(&job);
+	if (rc != 0)
+		goto done;
+	job_started = 1;
 	rc = nsw_net__graph_compute(&out, &in);
+	rc2 = nsw_net__betweenness_finish(bt, &job);
+	job_started = 0;
+	net->stats.seconds_betweenness = job.seconds;
+	net->stats.seconds_graph = nsw_net__now() - t;
+	if (rc == 0)
+		rc = rc2;
 	if (rc != 0)
 		goto done;
 	for (i = 0; i < na; i++) {
@@ -228,11 +283,14 @@ static int run_graph(nsw_network *net)
 	}
 	net->modularity = out.modularity;
 	net->n_communities = out.n_communities;
-	net->stats.betweenness_sources = out.sources_used;
+	net->stats.betweenness_sources = job.n_sources;
 	net->stats.seconds_pagerank = out.seconds_pagerank;
-	net->stats.seconds_betweenness = out.seconds_betweenness;
 	net->stats.seconds_communities = out.seconds_communities;
 done:
+	if (job_started)
+		nsw_net__betweenness_finish(NULL, &job);
+	nsw__free(start);
+	nsw__free(adj);
 	nsw__free(fs);
 	nsw__free(fd);
 	nsw__free(fw);

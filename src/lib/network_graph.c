@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The account-graph algorithms over igraph 0.10: PageRank, sampled
- * betweenness, Louvain communities. The only file that includes igraph.h;
- * igraph's aborting error handler is replaced for the duration of each call
- * by one that records the failure, and igraph codes become NSW_E* here.
+ * The account-graph algorithms over igraph 0.10: PageRank and Leiden
+ * communities (betweenness is network_betweenness.c, on threads; igraph's
+ * exact betweenness serves as the tests' oracle). The only file that includes
+ * igraph.h; igraph's aborting error handler is replaced for the duration of
+ * each call by one that records the failure, and igraph codes become NSW_E*
+ * here.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -109,16 +111,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* splitmix64: a small, seedable generator for the betweenness sample. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Build an igraph graph from an edge list (caller destroys on success). */
 static igraph_error_t build_graph(igraph_t *g, const nsw_net__edges *e,
 				  uint32_t n_vertices, int directed)
@@ -171,80 +163,6 @@ done:
 	if (built)
 		igraph_destroy(&g);
 	return translate(rc, "PageRank");
-}
-
-/*
- * Betweenness on the undirected, unweighted projection. Exact when the
- * graph has at most `samples` vertices; otherwise Brandes-Pich source
- * sampling: k distinct sources drawn uniformly (partial Fisher-Yates with
- * the seed), igraph_betweenness_subset from those sources to all targets,
- * scaled by n / k, which is an unbiased estimate of the exact value.
- */
-static int run_betweenness(double *betweenness, uint32_t *sources_used,
-			   const igraph_t *g, const nsw_net__graph_in *in)
-{
-	igraph_vector_t res;
-	igraph_vector_int_t sources;
-	igraph_error_t rc;
-	int have_res = 0, have_sources = 0;
-	uint32_t n = in->n_vertices, k = in->betweenness_samples, i;
-	uint32_t *perm = NULL;
-	uint64_t state = in->seed;
-	double scale = 1.0;
-	int ret = 0;
-
-	rc = igraph_vector_init(&res, 0);
-	if (rc != IGRAPH_SUCCESS)
-		goto done;
-	have_res = 1;
-	if (k == 0 || n <= k) {
-		*sources_used = n;
-		rc = igraph_betweenness(g, &res, igraph_vss_all(), 0, NULL);
-		if (rc != IGRAPH_SUCCESS)
-			goto done;
-	} else {
-		perm = nsw__reallocarray(NULL, n, sizeof(*perm));
-		if (perm == NULL) {
-			ret = nsw_error_set(NSW_ENOMEM,
-					    "network: no memory for the "
-					    "betweenness sample (%u vertices)",
-					    n);
-			goto done;
-		}
-		for (i = 0; i < n; i++)
-			perm[i] = i;
-		rc = igraph_vector_int_init(&sources, k);
-		if (rc != IGRAPH_SUCCESS)
-			goto done;
-		have_sources = 1;
-		for (i = 0; i < k; i++) {
-			uint32_t j = i + (uint32_t)(next_random(&state) %
-						    (uint64_t)(n - i));
-			uint32_t t = perm[i];
-
-			perm[i] = perm[j];
-			perm[j] = t;
-			VECTOR(sources)[i] = perm[i];
-		}
-		*sources_used = k;
-		rc = igraph_betweenness_subset(g, &res, igraph_vss_all(), 0,
-					       igraph_vss_vector(&sources),
-					       igraph_vss_all(), NULL);
-		if (rc != IGRAPH_SUCCESS)
-			goto done;
-		scale = (double)n / (double)k;
-	}
-	for (i = 0; i < n; i++)
-		betweenness[i] = VECTOR(res)[i] * scale;
-done:
-	nsw__free(perm);
-	if (have_sources)
-		igraph_vector_int_destroy(&sources);
-	if (have_res)
-		igraph_vector_destroy(&res);
-	if (ret != 0)
-		return ret;
-	return translate(rc, "betweenness");
 }
 
 /*
@@ -336,7 +254,6 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 			(unsigned long long)in->max_edges);
 	out->modularity = 0;
 	out->n_communities = 0;
-	out->sources_used = 0;
 	if (in->n_vertices == 0)
 		return 0;
 
@@ -354,11 +271,6 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 		goto done;
 	}
 	built = 1;
-	ret = run_betweenness(out->betweenness, &out->sources_used, &und, in);
-	out->seconds_betweenness = now() - t;
-	if (ret != 0)
-		goto done;
-	t = now();
 	ret = run_communities(out, &und, in);
 	out->seconds_communities = now() - t;
 done:
@@ -391,4 +303,37 @@ int nsw_net__graph_provoke_error(void)
 	ret = translate(rc, "add_edges");
 	leave_igraph(old);
 	return ret;
+}
+
+int nsw_net__graph_betweenness_exact(double *out, const nsw_net__edges *und,
+				     uint32_t n_vertices)
+{
+	handlers old;
+	igraph_t g;
+	igraph_vector_t res;
+	igraph_error_t rc;
+	uint32_t i;
+	int built = 0, have_res = 0;
+
+	old = enter_igraph();
+	rc = build_graph(&g, und, n_vertices, 0);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	built = 1;
+	rc = igraph_vector_init(&res, 0);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	have_res = 1;
+	rc = igraph_betweenness(&g, &res, igraph_vss_all(), 0, NULL);
+	if (rc != IGRAPH_SUCCESS)
+		goto done;
+	for (i = 0; i < n_vertices; i++)
+		out[i] = VECTOR(res)[i];
+done:
+	if (have_res)
+		igraph_vector_destroy(&res);
+	if (built)
+		igraph_destroy(&g);
+	leave_igraph(old);
+	return translate(rc, "betweenness");
 }

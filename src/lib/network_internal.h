@@ -97,6 +97,30 @@ int nsw_net__compute_tables(nsw_network *net);
  * then message id, then index. */
 int nsw_net__by_time(const void *pa, const void *pb, void *ctx);
 
+/* network_betweenness.c: sampled Brandes on worker threads. */
+typedef struct nsw_net__betweenness {
+	/* in: the undirected graph as CSR (each edge in both lists) */
+	uint32_t n;
+	const uint32_t *start; /* n + 1 */
+	const uint32_t *adj;
+	uint32_t samples; /* 0 or >= n: exact */
+	uint64_t seed;
+	uint32_t threads;
+	/* state */
+	uint32_t *sources;
+	uint32_t n_sources;
+	void *workers;
+	double started_at, seconds; /* seconds: until the last worker ended */
+} nsw_net__betweenness;
+
+/* Draw the sources and start the workers; nsw_net__betweenness_finish
+ * must follow (also after a failure elsewhere) when this returned 0. */
+int nsw_net__betweenness_start(nsw_net__betweenness *job);
+
+/* Wait for the workers; out (n, may be NULL to just clean up) receives
+ * the estimate. 0 or NSW_ENOMEM. */
+int nsw_net__betweenness_finish(double *out, nsw_net__betweenness *job);
+
 /* network_edges.c: the account graph and its centralities/communities. */
 int nsw_net__compute_edges(nsw_network *net);
 

@@ -238,13 +238,20 @@ static const char schema_v2[] =
 	" last_seen_utc TEXT,"
 	" remote_addr TEXT);";
 
-/*
- * v3: chat ingest (docs/ingest.md). Additive columns; UNIQUE indexes so
- * re-ingesting an export adds nothing twice; the problems table.
- * membership_events is rebuilt (rows copied) because v2 required an
- * account id and Telegram names members by display name only.
- */
+/* v3: the 8 dihedral PDQ variants of image files (8 x 32 bytes), so a
+ * later scan with new lists can match recorded files without re-reading
+ * the evidence, rotated and mirrored copies included. */
 static const char schema_v3[] =
+	"ALTER TABLE files ADD COLUMN pdq_dihedral BLOB;";
+
+/*
+ * v4: chat ingest (was v3 on branch chatstore, before main took v3)
+ * (docs/ingest.md). Additive columns; UNIQUE indexes so re-ingesting an export
+ * adds nothing twice; the problems table. membership_events is rebuilt (rows
+ * copied) because v2 required an account id and Telegram names members by
+ * display name only.
+ */
+static const char schema_v4[] =
 	"ALTER TABLE chats ADD COLUMN platform_type TEXT;"
 	"ALTER TABLE chats ADD COLUMN parent_native_id TEXT;"
 	"ALTER TABLE chats ADD COLUMN parent_title TEXT;"
@@ -317,7 +324,7 @@ static const char schema_v3[] =
 	" UNIQUE(evidence_id, file, line, message));";
 
 /*
- * v4: the network analysis (docs/analyze.md): one row per netsweep analyze
+ * v5: the network analysis (docs/analyze.md): one row per netsweep analyze
  * run and its results. Ids in these tables (media, messages, accounts,
  * chats) carry no REFERENCES: a run is written in one transaction from
  * rows it just read, and a constraint check per spread row would double
@@ -464,13 +471,10 @@ static const char schema_analysis[] =
 	" WHERE file_id IS NOT NULL;";
 
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
-	schema_v1,
-	schema_v2,
-	schema_v3,
-	schema_analysis,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_analysis,
 };
 
-static int apply_step(nsw_case *c, int version)
+static int apply_step(nsw_case *c, int version, int audited)
 {
 	char detail[96];
 	int rc;
@@ -479,9 +483,10 @@ static int apply_step(nsw_case *c, int version)
 	if (rc != NSW_OK)
 		return nsw_error_prefix(rc, "schema step %d", version);
 	rc = nsw_sqldb_set_user_version(c->db, version);
-	/* Step 1 creates the audit table; the case does not exist yet, so
-	 * its first entry is case.init (written by nsw_case_create). */
-	if (rc == NSW_OK && version > 1) {
+	/* Step 1 creates the audit table. A new case is built without
+	 * audit entries (its first entry is case.init); an existing case
+	 * records each step it is migrated through. */
+	if (rc == NSW_OK && audited && version > 1) {
 		snprintf(detail, sizeof(detail), "{\"from\":%d,\"to\":%d}",
 			 version - 1, version);
 		rc = nsw_store__audit_append(c, "schema.migrate", detail);
@@ -489,7 +494,7 @@ static int apply_step(nsw_case *c, int version)
 	return rc;
 }
 
-int nsw_store__migrate(nsw_case *c, int target, int *from)
+int nsw_store__migrate(nsw_case *c, int target, int *from, int audited)
 {
 	int version = 0, rc;
 
@@ -511,7 +516,7 @@ int nsw_store__migrate(nsw_case *c, int target, int *from)
 		rc = nsw_sqldb_begin_immediate(c->db);
 		if (rc != NSW_OK)
 			return rc;
-		rc = apply_step(c, version + 1);
+		rc = apply_step(c, version + 1, audited);
 		if (rc == NSW_OK)
 			rc = nsw_sqldb_commit(c->db);
 		if (rc != NSW_OK) {

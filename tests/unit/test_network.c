@@ -10,7 +10,9 @@
 
 #include "support.h"
 #include "netsweep/network.h"
+#include "alloc.h"
 #include "network_graph.h"
+#include "network_internal.h"
 
 /* This cmocka has no assert_double_equal. */
 #define assert_near(a, b, eps) \
@@ -647,6 +649,32 @@ static void random_network_matches_oracle(void **state)
 		assert_true(ac->betweenness >= 0);
 	}
 
+	/* Betweenness: 120 accounts <= the default sample, so our Brandes is
+	 * exact and must agree with igraph's exact betweenness. */
+	{
+		static uint32_t src[R_ACC * R_ACC], dst[R_ACC * R_ACC];
+		static double w[R_ACC * R_ACC], want[R_ACC];
+		nsw_net__edges und = {src, dst, w, net->n_und};
+		double top = 0;
+
+		assert_true(net->n_und <= R_ACC * R_ACC);
+		for (k = 0; k < net->n_und; k++) {
+			src[k] = net->und[k].a;
+			dst[k] = net->und[k].b;
+			w[k] = 1;
+		}
+		assert_int_equal(
+			nsw_net__graph_betweenness_exact(want, &und, R_ACC), 0);
+		for (k = 0; k < R_ACC; k++) {
+			assert_near(nsw_net_account(net, k)->betweenness,
+				    want[k], 1e-6 * (1 + want[k]));
+			top = want[k] > top ? want[k] : top;
+		}
+		assert_true(top > 0);
+		assert_int_equal(nsw_net_get_stats(net)->betweenness_sources,
+				 R_ACC);
+	}
+
 	/* Chats: active accounts and bridged chats. */
 	for (i = 0; i < R_CHAT; i++) {
 		const nsw_net_chat_info *ch = nsw_net_chat(net, i);
@@ -674,6 +702,33 @@ static void random_network_matches_oracle(void **state)
 				    ch->bridges[k].shared_accounts);
 	}
 	nsw_net_free(net);
+}
+
+/* Every allocation of the analysis failing in turn gives NSW_ENOMEM (or
+ * success once past the last), never a crash or a leak (ASan build). */
+static void analysis_survives_allocation_failures(void **state)
+{
+	unsigned long n;
+	int ok = 0;
+
+	(void)state;
+	for (n = 1; n < 400 && !ok; n++) {
+		nsw_network *net = build_small();
+		int rc;
+
+		nsw__alloc_fail_after(n, 1);
+		rc = nsw_net_analyze(net, NULL);
+		nsw__alloc_fail_after(0, 0);
+		if (rc == 0) {
+			ok = 1;
+			assert_int_equal(nsw_net_suspect_count(net), 5);
+		} else {
+			assert_int_equal(rc, NSW_ENOMEM);
+			assert_null(nsw_net_account(net, 0));
+		}
+		nsw_net_free(net);
+	}
+	assert_true(ok);
 }
 
 /* ---- export ------------------------------------------------------------ */
@@ -845,6 +900,7 @@ int main(void)
 		cmocka_unit_test(communities_split_two_clusters),
 		cmocka_unit_test(betweenness_sample_estimates_exact),
 		cmocka_unit_test(random_network_matches_oracle),
+		cmocka_unit_test(analysis_survives_allocation_failures),
 		cmocka_unit_test(graphml_parses_with_expected_counts),
 		cmocka_unit_test(gexf_parses_with_expected_counts),
 		cmocka_unit_test(export_refuses_unanalysed_network),
