@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "chat_pipe.h"
 #include "error.h"
 #include "limits.h"
 #include "netsweep/chat.h"
@@ -535,8 +536,8 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	sink.membership = on_membership;
 	sink.problem = on_problem;
 	sink.note = on_note;
-	result->parse_rc =
-		nsw_ingest_file(&result->stats, path, &opt->parse, &sink);
+	result->parse_rc = nsw_chat__ingest_piped(&result->stats, path,
+						  &opt->parse, &sink);
 	if (g.store_rc != NSW_OK) {
 		rc = g.store_rc;
 		result->parse_rc = 0;
