@@ -522,6 +522,13 @@
  */
 #define NSW_CHAT_SQL_CACHE_KIB 262144
 
+/*
+ * Parsed events waiting between the parser thread and the store (bytes of
+ * copied events): a few thousand messages keep both cores busy; 32 MiB
+ * also holds a burst of maximal 1 MiB texts without stalling.
+ */
+#define NSW_CHAT_PIPE_BYTES ((size_t)32 << 20)
+
 /* ---- End of chat store ------------------------------------------------ */
 /* ---- Image encoding and the demo (demo.h) ----------------------------- */
 
