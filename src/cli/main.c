@@ -34,9 +34,19 @@ static const struct command commands[] = {
 	 "known-hash lists: import, add, compact, info, "
 	 "export"},
 	{"match", cli_cmd_match, "match files or hashes against known lists"},
+	{"ingest", cli_cmd_ingest,
+	 "record chat exports (Telegram, WhatsApp, Discord) in a case"},
 	{"demo", cli_cmd_demo, "generate a benign synthetic demo operation"},
 	{"serve", cli_cmd_serve, "the analyst workspace: JSON API and web UI"},
 	{"user", cli_cmd_user, "add users of the workspace (roles)"},
+	{"analyze", cli_cmd_analyze,
+	 "compute and store the distribution network of a case"},
+	{"suspects", cli_cmd_suspects,
+	 "ranked suspects with score terms and evidence"},
+	{"chats", cli_cmd_chats,
+	 "chats by known-material share, active accounts, bridges"},
+	{"item", cli_cmd_item, "the spread of one item across chats"},
+	{"graph", cli_cmd_graph, "export the network as GraphML or GEXF"},
 };
 
 void cli_error(const char *fmt, ...)
@@ -76,7 +86,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: netsweep <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
+		fprintf(out, "  %-15s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(out, "\nnetsweep <command> --help for a command's options.\n");
 }
