@@ -223,7 +223,12 @@ GUARD(g_attrib, SRV_R_CASE, srv_h_attribution)
 GUARD(g_audit, SRV_R_AUDITOR | SRV_R_REVIEWER, srv_h_audit)
 GUARD(g_audit_verify, SRV_R_AUDITOR | SRV_R_REVIEWER, srv_h_audit_verify)
 GUARD(g_reveal, SRV_R_REVIEWER, srv_h_reveal)
-GUARD(g_pending, SRV_R_CASE, b_pending)
+GUARD(g_suspects, SRV_R_CASE, srv_h_suspects)
+GUARD(g_suspect, SRV_R_CASE, srv_h_suspect)
+GUARD(g_chats, SRV_R_CASE, srv_h_chats)
+GUARD(g_chat_messages, SRV_R_CASE, srv_h_chat_messages)
+GUARD(g_spread, SRV_R_CASE, srv_h_spread)
+GUARD(g_graph, SRV_R_CASE, srv_h_graph)
 GUARD(g_pending_export, SRV_R_CASE, b_pending)
 
 /* Static UI: "/" is index.html, "/ui/<name>" the embedded files. */
@@ -254,11 +259,13 @@ static const srv_route routes[] = {
 	{"GET", "/api/attribution", g_attrib},
 	{"GET", "/api/audit", g_audit},
 	{"GET", "/api/audit/verify", g_audit_verify},
-	{"GET", "/api/chats", g_pending},
-	{"GET", "/api/accounts", g_pending},
-	{"GET", "/api/suspects", g_pending},
-	{"GET", "/api/items/:sha256/spread", g_pending},
-	{"GET", "/api/graph", g_pending},
+	{"GET", "/api/accounts", g_attrib},
+	{"GET", "/api/suspects", g_suspects},
+	{"GET", "/api/suspects/:account", g_suspect},
+	{"GET", "/api/chats", g_chats},
+	{"GET", "/api/chats/:id/messages", g_chat_messages},
+	{"GET", "/api/items/:hash/spread", g_spread},
+	{"GET", "/api/graph", g_graph},
 	{"POST", "/api/referrals/:country", g_pending_export},
 	{"GET", "/", h_ui},
 	{"GET", "/ui/*", h_ui},

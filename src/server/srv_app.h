@@ -54,6 +54,12 @@ int srv_h_attribution(srv_ctx *x);
 int srv_h_audit(srv_ctx *x);
 int srv_h_audit_verify(srv_ctx *x);
 int srv_h_reveal(srv_ctx *x);
+int srv_h_suspects(srv_ctx *x);
+int srv_h_suspect(srv_ctx *x);
+int srv_h_chats(srv_ctx *x);
+int srv_h_chat_messages(srv_ctx *x);
+int srv_h_spread(srv_ctx *x);
+int srv_h_graph(srv_ctx *x);
 
 /* Write an audit entry as the session's user (the case's actor is set
  * to the user for the call). */
