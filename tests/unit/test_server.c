@@ -340,7 +340,7 @@ static void state_changes_need_the_csrf_token_and_same_origin(void **state)
 {
 	struct fx *fx = *state;
 	struct who w;
-	char hdr[600];
+	char hdr[1200];
 
 	assert_int_equal(login(fx, &w, "rev", PW), 200);
 	/* No token, wrong token, right token but a foreign Origin. */
@@ -396,7 +396,7 @@ static void roles_are_enforced_on_every_route(void **state)
 {
 	struct fx *fx = *state;
 	struct who ana, rev, aud;
-	char hdr[600];
+	char hdr[1200];
 
 	assert_int_equal(login(fx, &ana, "ana", PW), 200);
 	assert_int_equal(login(fx, &rev, "rev", PW), 200);
