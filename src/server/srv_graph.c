@@ -107,6 +107,26 @@ static int collect(void *ctx, const nsw_suspect_row *r)
 	return g->failed;
 }
 
+/* Chat titles replace the native ids where the metrics know them. */
+static int retitle(void *ctx, const nsw_chat_metrics_row *r)
+{
+	struct graph *g = ctx;
+
+	for (size_t i = 0; i < g->nc; i++) {
+		char *t;
+
+		if (g->chats[i].id != r->chat_id || r->title == NULL ||
+		    *r->title == '\0')
+			continue;
+		t = strdup(r->title);
+		if (t == NULL)
+			return 1;
+		free(g->chats[i].label);
+		g->chats[i].label = t;
+	}
+	return 0;
+}
+
 static void graph_free(struct graph *g)
 {
 	for (size_t i = 0; i < g->ns; i++) {
@@ -163,6 +183,7 @@ int srv_h_graph(srv_ctx *x)
 			     : srv_reply_error(x->res, 500, "internal error");
 		goto done;
 	}
+	(void)nsw_case_chat_metrics_foreach(x->app->c, 0, retitle, &g);
 	total = g.ns + g.nc;
 	queue = calloc(total + 1, sizeof(*queue));
 	seen = calloc(total + 1, 1);

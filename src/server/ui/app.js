@@ -99,7 +99,7 @@ async function hits() {
     ['List', r => r.list],
     ['Category', r => r.category || ''],
     ['Match', r => r.algo + (r.algo === 'pdq' ? ' d=' + r.distance : '')],
-    ['SHA-256', r => r.sha256 || '', 'mono'],
+    ['SHA-256', r => r.sha256 ? el('a', { href: '#/item/' + r.sha256, class: 'mono' }, r.sha256) : '', 'mono'],
   ], j.hits));
 }
 
@@ -112,13 +112,7 @@ async function fileView(id) {
   v.append(el('h2', {}, 'Spread over time'));
   const spread = el('div', { id: 'spread' });
   v.append(spread);
-  if (f.sha256) {
-    api('GET', '/api/items/' + f.sha256 + '/spread').then(async r => {
-      const j = await r.json();
-      if (!r.ok) { spread.append(el('p', { class: 'notice' }, j.error)); return; }
-      spread.append(table([['Time', r => r.time_utc], ['Chat', r => r.chat], ['Account', r => r.account]], j.posts || []));
-    }).catch(() => {});
-  }
+  if (f.sha256) spreadInto(spread, f.sha256).catch(() => {});
   v.append(el('h2', {}, 'Preview'));
   const box = el('div', { id: 'preview-box' }, el('p', { class: 'notice' }, 'Media is hidden. A reviewer can reveal a small, blurred, greyscale preview; the reveal is written to the audit log.'));
   v.append(box);
@@ -137,13 +131,185 @@ async function fileView(id) {
   }
 }
 
-async function pending(title, path) {
-  const v = clear();
-  v.append(el('h1', {}, title));
-  const r = await api('GET', path);
+async function spreadInto(box, hash) {
+  const r = await api('GET', '/api/items/' + encodeURIComponent(hash) + '/spread');
   const j = await r.json();
-  if (!r.ok) { v.append(el('p', { class: 'notice', id: 'pending' }, j.error)); return null; }
-  return j;
+  if (!r.ok) { box.append(el('p', { class: 'notice' }, j.error)); return; }
+  for (const it of j.items) {
+    box.append(el('p', {}, (it.known ? 'Known (' + it.list + ' ' + it.category + ')' : 'Not on a list') +
+      ': ' + it.posts.length + ' posts, ' + it.chats + ' chats, ' + it.resharers + ' re-sharers, matched by ' + it.matched_by));
+    box.append(timeline(it.posts));
+    box.append(table([['#', r => r.seq], ['Time', r => r.time_utc], ['Chat', r => el('a', { href: '#/chat/' + r.chat_id }, r.chat || '')],
+      ['Account', r => r.account_id ? el('a', { href: '#/suspect/' + r.account_id }, r.account || '') : ''], ['Kind', r => r.kind], ['Copy', r => r.copy, 'mono']], it.posts));
+  }
+}
+
+// Posts over time: one dot per post, one row per chat (SVG).
+function timeline(posts) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const chats = [...new Set(posts.map(p => p.chat_id))];
+  const t = posts.map(p => Date.parse(p.time_utc) || 0);
+  const t0 = Math.min(...t), t1 = Math.max(...t) || 1;
+  const W = 800, H = 20 + chats.length * 18;
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('width', W); svg.setAttribute('height', H); svg.setAttribute('id', 'timeline');
+  posts.forEach((p, i) => {
+    const c = document.createElementNS(NS, 'circle');
+    c.setAttribute('cx', 10 + (W - 20) * ((t[i] - t0) / Math.max(1, t1 - t0)));
+    c.setAttribute('cy', 14 + chats.indexOf(p.chat_id) * 18);
+    c.setAttribute('r', i === 0 ? 6 : 4);
+    c.setAttribute('fill', i === 0 ? '#b00020' : '#1f5fa8');
+    const tt = document.createElementNS(NS, 'title');
+    tt.textContent = p.time_utc + ' ' + (p.chat || '') + ' ' + (p.account || '');
+    c.append(tt);
+    svg.append(c);
+  });
+  return svg;
+}
+
+function termsBar(terms) {
+  return el('span', {}, terms.filter(t => t.contribution > 0).sort((a, b) => b.contribution - a.contribution)
+    .map(t => t.name + ' ' + t.contribution.toFixed(1)).join(' + '));
+}
+
+async function suspects() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const j = await json('GET', '/api/suspects?' + q.toString());
+  const v = clear();
+  v.append(el('h1', {}, 'Suspects (' + j.count + ')'));
+  const form = el('form', { id: 'suspect-filter' },
+    el('label', {}, 'Country ', el('input', { id: 'f-country', size: '3', value: q.get('country') || '' })), ' ',
+    el('label', {}, 'Category ', el('input', { id: 'f-category', size: '10', value: q.get('category') || '' })), ' ',
+    el('button', { type: 'submit' }, 'Filter'));
+  form.addEventListener('submit', e => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    const c = document.getElementById('f-country').value.trim().toUpperCase();
+    const k = document.getElementById('f-category').value.trim();
+    if (c) p.set('country', c);
+    if (k) p.set('category', k);
+    location.hash = '#/suspects?' + p.toString();
+  });
+  v.append(form);
+  v.append(table([
+    ['Rank', r => r.rank],
+    ['Account', r => el('a', { href: '#/suspect/' + r.account_id, class: 'suspect-link' }, r.names || r.native_id)],
+    ['Platform', r => r.platform],
+    ['Country', r => r.country],
+    ['Score', r => r.score.toFixed(2)],
+    ['Evidence behind the score', r => termsBar(r.terms)],
+    ['Known items', r => r.known_items],
+    ['Community', r => r.community],
+  ], j.suspects));
+}
+
+async function suspect(id) {
+  const s = await json('GET', '/api/suspects/' + encodeURIComponent(id));
+  const v = clear();
+  v.append(el('h1', { id: 'suspect-title' }, '#' + s.rank + ' ' + (s.names || s.native_id)));
+  v.append(el('p', {}, s.platform + ':' + s.native_id + '  phones: ' + (s.phones || '-') + '  country: ' + (s.country || '-') + '  community ' + s.community),
+    el('p', {}, el('a', { href: '#/network?suspect=' + s.account_id, id: 'open-network' }, 'Open the network around this suspect')));
+  v.append(el('h2', {}, 'Score ' + s.score.toFixed(2) + ': terms'));
+  v.append(table([['Term', r => r.name], ['Raw', r => r.raw], ['Value', r => r.value.toFixed(3)], ['Weight', r => r.weight], ['Contribution', r => r.contribution.toFixed(3)]], s.terms));
+  v.append(el('h2', {}, 'Evidence (' + s.evidence.length + ' of ' + s.evidence_total + ')'));
+  v.append(table([['Why', r => r.why], ['Time', r => r.time_utc], ['Chat', r => el('a', { href: '#/chat/' + r.chat_id }, r.chat)],
+    ['Item', r => el('a', { href: '#/item/' + r.item, class: 'mono' }, r.item.slice(0, 16) + '...')], ['List', r => r.list], ['Category', r => r.category]], s.evidence));
+}
+
+async function chats() {
+  const j = await json('GET', '/api/chats');
+  const v = clear();
+  v.append(el('h1', {}, 'Chats'));
+  v.append(table([['Chat', r => el('a', { href: '#/chat/' + r.chat_id }, r.title || r.native_id)], ['Platform', r => r.platform],
+    ['Messages', r => r.messages], ['Posts', r => r.posts], ['Known share', r => (100 * r.known_share).toFixed(1) + '%'],
+    ['Active accounts', r => r.active_accounts], ['Bridged chats', r => r.bridged_chats],
+    ['Network', r => el('a', { href: '#/network?chat=' + r.chat_id }, 'graph')]], j.chats));
+}
+
+async function chat(id) {
+  const j = await json('GET', '/api/chats/' + encodeURIComponent(id) + '/messages?limit=500');
+  const v = clear();
+  v.append(el('h1', {}, 'Chat ' + id + ' (' + j.total + ' messages)'));
+  v.append(el('p', { class: 'notice' }, 'Media are listed by id only and never shown.'));
+  v.append(table([['Time', r => r.time_utc], ['Sender', r => r.sender_account_id ? el('a', { href: '#/suspect/' + r.sender_account_id }, r.sender || '') : (r.sender || '')],
+    ['Forwarded from', r => r.forwarded_from || ''], ['Text', r => r.text || r.service_action || ''], ['Media', r => r.media_id ? 'media #' + r.media_id : '']], j.messages));
+}
+
+async function item(hash) {
+  const v = clear();
+  v.append(el('h1', {}, 'Item'), el('p', { class: 'mono' }, hash));
+  const box = el('div', { id: 'spread' });
+  v.append(box);
+  await spreadInto(box, hash);
+}
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+// The network view: a small force layout on a canvas. Suspects are
+// circles sized by score and coloured by community; chats are squares.
+async function network() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const v = clear();
+  v.append(el('h1', {}, 'Network'));
+  if (!q.get('suspect') && !q.get('chat')) {
+    const s = await json('GET', '/api/suspects?limit=1');
+    if (!s.suspects.length) { v.append(el('p', { class: 'notice' }, 'No suspects.')); return; }
+    q.set('suspect', s.suspects[0].account_id);
+  }
+  if (!q.get('n')) q.set('n', '60');
+  const g = await json('GET', '/api/graph?' + q.toString());
+  const W = 900, H = 600;
+  const cv = el('canvas', { id: 'network', width: W, height: H });
+  const info = el('p', { id: 'network-info' }, g.nodes.length + ' nodes, ' + g.edges.length + ' edges. Click a suspect to open it.');
+  v.append(info, cv);
+  const idx = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const maxScore = Math.max(1, ...g.nodes.filter(n => n.type === 'suspect').map(n => n.score));
+  let seed = 1;
+  const rnd = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  const P = g.nodes.map(n => ({ x: W / 2 + (rnd() - .5) * W * .8, y: H / 2 + (rnd() - .5) * H * .8, vx: 0, vy: 0,
+    r: n.type === 'suspect' ? 5 + 15 * Math.sqrt(n.score / maxScore) : 6 }));
+  const E = g.edges.map(e => [idx.get(e.source), idx.get(e.target)]).filter(e => e[0] !== undefined && e[1] !== undefined);
+  for (let it = 0; it < 300; it++) {
+    for (let i = 0; i < P.length; i++) for (let j = i + 1; j < P.length; j++) {
+      const dx = P[i].x - P[j].x, dy = P[i].y - P[j].y, d2 = dx * dx + dy * dy + .01, f = 2000 / d2;
+      P[i].vx += dx * f / Math.sqrt(d2); P[i].vy += dy * f / Math.sqrt(d2);
+      P[j].vx -= dx * f / Math.sqrt(d2); P[j].vy -= dy * f / Math.sqrt(d2);
+    }
+    for (const [a, b] of E) {
+      const dx = P[b].x - P[a].x, dy = P[b].y - P[a].y, d = Math.sqrt(dx * dx + dy * dy) + .01, f = (d - 80) * .02;
+      P[a].vx += dx / d * f; P[a].vy += dy / d * f; P[b].vx -= dx / d * f; P[b].vy -= dy / d * f;
+    }
+    for (const p of P) {
+      p.vx += (W / 2 - p.x) * .002; p.vy += (H / 2 - p.y) * .002;
+      p.x = Math.min(W - 20, Math.max(20, p.x + Math.max(-10, Math.min(10, p.vx))));
+      p.y = Math.min(H - 20, Math.max(20, p.y + Math.max(-10, Math.min(10, p.vy))));
+      p.vx *= .6; p.vy *= .6;
+    }
+  }
+  const ctx = cv.getContext('2d');
+  ctx.strokeStyle = '#bbb';
+  for (const [a, b] of E) { ctx.beginPath(); ctx.moveTo(P[a].x, P[a].y); ctx.lineTo(P[b].x, P[b].y); ctx.stroke(); }
+  g.nodes.forEach((n, i) => {
+    const p = P[i];
+    ctx.fillStyle = n.type === 'suspect' ? PALETTE[Math.abs(n.community) % PALETTE.length] : '#444';
+    ctx.beginPath();
+    if (n.type === 'suspect') ctx.arc(p.x, p.y, p.r, 0, 2 * Math.PI); else ctx.rect(p.x - 5, p.y - 5, 10, 10);
+    ctx.fill();
+    if (n.focus) { ctx.strokeStyle = '#000'; ctx.lineWidth = 3; ctx.stroke(); ctx.lineWidth = 1; ctx.strokeStyle = '#bbb'; }
+    ctx.fillStyle = '#222'; ctx.font = '11px sans-serif';
+    ctx.fillText(n.label.slice(0, 24), p.x + p.r + 2, p.y + 3);
+  });
+  cv.addEventListener('click', ev => {
+    const b = cv.getBoundingClientRect();
+    const x = ev.clientX - b.left, y = ev.clientY - b.top;
+    g.nodes.forEach((n, i) => {
+      const p = P[i];
+      if ((p.x - x) ** 2 + (p.y - y) ** 2 <= (p.r + 3) ** 2)
+        location.hash = n.type === 'suspect' ? '#/suspect/' + n.account_id : '#/chat/' + n.chat_id;
+    });
+  });
+  v.append(table([['Node', r => r.type === 'suspect' ? el('a', { href: '#/suspect/' + r.account_id }, r.label) : el('a', { href: '#/chat/' + r.chat_id }, r.label)],
+    ['Type', r => r.type], ['Score', r => r.type === 'suspect' ? r.score.toFixed(2) : ''], ['Community', r => r.type === 'suspect' ? r.community : ''], ['Country', r => r.country || '']], g.nodes));
 }
 
 async function countries() {
@@ -191,9 +357,12 @@ async function route() {
     else if (h.startsWith('#/file/')) await fileView(h.slice(7));
     else if (h.startsWith('#/countries')) await countries();
     else if (h.startsWith('#/audit')) await audit();
-    else if (h.startsWith('#/suspects')) await pending('Suspects', '/api/suspects');
-    else if (h.startsWith('#/chats')) await pending('Chats', '/api/chats');
-    else if (h.startsWith('#/network')) await pending('Network', '/api/graph');
+    else if (h.startsWith('#/suspects')) await suspects();
+    else if (h.startsWith('#/suspect/')) await suspect(h.slice(10));
+    else if (h.startsWith('#/chats')) await chats();
+    else if (h.startsWith('#/chat/')) await chat(h.slice(7));
+    else if (h.startsWith('#/item/')) await item(h.slice(7));
+    else if (h.startsWith('#/network')) await network();
     else await overview();
   } catch (e) { if (me) fail(e); }
 }
