@@ -11,6 +11,7 @@ libjansson-dev libyajl-dev libarchive-dev libmaxminddb-dev libexpat1-dev
 libhpdf-dev
 libcmocka-dev libmaxmind-db-writer-perl
 hashdeep libjpeg-turbo-progs
+chromium nodejs wrk
 "
 missing=""
 for p in $PACKAGES; do

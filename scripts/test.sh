@@ -14,6 +14,13 @@ bash scripts/check-format.sh || fail=1
 step "banned functions"
 bash scripts/check-banned.sh || fail=1
 
+step "e2e dependencies (npm ci in tests/e2e)"
+if command -v npm >/dev/null; then
+	(cd tests/e2e && npm ci --no-audit --no-fund) || fail=1
+else
+	echo "npm not installed: the e2e browser test will skip"
+fi
+
 step "gcc -Werror build + ctest"
 cmake -S . -B build-ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNSW_WERROR=ON \
 	-DCMAKE_C_COMPILER=gcc >/dev/null &&
