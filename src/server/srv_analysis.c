@@ -252,8 +252,7 @@ static int chat_cb(void *ctx, const nsw_chat_metrics_row *r)
 {
 	srv_out *o = ctx;
 
-	if (o->p[o->len - 1] != '[')
-		srv_out_raw(o, ",");
+	srv_out_sep(o);
 	srv_out_printf(
 		o, "{\"chat_id\":%lld,\"platform\":", (long long)r->chat_id);
 	srv_out_str(o, r->platform);
@@ -380,8 +379,7 @@ static int spread_cb(void *ctx, const nsw_item_spread *s)
 {
 	srv_out *o = ctx;
 
-	if (o->p[o->len - 1] != '[')
-		srv_out_raw(o, ",");
+	srv_out_sep(o);
 	srv_out_printf(o, "{\"item\":%u,\"key\":", s->item);
 	srv_out_str(o, s->key);
 	srv_out_raw(o, ",\"matched_by\":");

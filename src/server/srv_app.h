@@ -96,6 +96,8 @@ void srv_out_printf(srv_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A JSON string literal (NULL: null); invalid UTF-8 bytes become U+FFFD. */
 void srv_out_str(srv_out *o, const char *s);
+/* A comma unless the last byte opened an array. */
+void srv_out_sep(srv_out *o);
 void srv_out_hex(srv_out *o, const uint8_t *b, size_t n);
 /* Reply with the buffer (or 500/413 when it failed); frees it. */
 int srv_out_reply(srv_out *o, srv_response *res, int status);

@@ -44,8 +44,7 @@ static int group_json(void *ctx, const nsw_case_group *g)
 {
 	srv_out *o = ctx;
 
-	if (o->len && o->p[o->len - 1] != '[')
-		srv_out_raw(o, ",");
+	srv_out_sep(o);
 	srv_out_raw(o, "{\"key\":");
 	srv_out_str(o, g->key);
 	if (g->key2) {
@@ -131,8 +130,7 @@ static int evidence_json(void *ctx, const nsw_evidence *ev)
 {
 	srv_out *o = ctx;
 
-	if (o->p[o->len - 1] != '[')
-		srv_out_raw(o, ",");
+	srv_out_sep(o);
 	srv_out_printf(o, "{\"id\":%lld,\"label\":", (long long)ev->id);
 	srv_out_str(o, ev->label);
 	srv_out_raw(o, ",\"kind\":");

@@ -138,6 +138,12 @@ void srv_out_str(srv_out *o, const char *s)
 	put(o, "\"", 1);
 }
 
+void srv_out_sep(srv_out *o)
+{
+	if (!o->failed && o->len && o->p[o->len - 1] != '[')
+		put(o, ",", 1);
+}
+
 void srv_out_hex(srv_out *o, const uint8_t *b, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
