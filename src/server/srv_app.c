@@ -198,12 +198,12 @@ static int b_logout(srv_ctx *x)
 	return rc ? rc : srv_reply_json(x->res, 200, "{\"ok\":true}");
 }
 
-/* Analysis routes whose library API is not on main yet. */
+/* Referral export: its library API (netsweep refer) is not on main yet. */
 static int b_pending(srv_ctx *x)
 {
 	return srv_reply_error(x->res, 501,
-			       "not available yet: run netsweep analyze with a "
-			       "build that has it");
+			       "referral export is not available in this "
+			       "build yet");
 }
 
 #define GUARD(name, roles, body)                                        \
@@ -229,7 +229,7 @@ GUARD(g_chats, SRV_R_CASE, srv_h_chats)
 GUARD(g_chat_messages, SRV_R_CASE, srv_h_chat_messages)
 GUARD(g_spread, SRV_R_CASE, srv_h_spread)
 GUARD(g_graph, SRV_R_CASE, srv_h_graph)
-GUARD(g_pending_export, SRV_R_CASE, b_pending)
+GUARD(g_referral, SRV_R_CASE, b_pending)
 
 /* Static UI: "/" is index.html, "/ui/<name>" the embedded files. */
 static int h_ui(void *app, const srv_request *req, srv_response *res)
@@ -266,7 +266,7 @@ static const srv_route routes[] = {
 	{"GET", "/api/chats/:id/messages", g_chat_messages},
 	{"GET", "/api/items/:hash/spread", g_spread},
 	{"GET", "/api/graph", g_graph},
-	{"POST", "/api/referrals/:country", g_pending_export},
+	{"POST", "/api/referrals/:country", g_referral},
 	{"GET", "/", h_ui},
 	{"GET", "/ui/*", h_ui},
 };

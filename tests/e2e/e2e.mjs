@@ -82,7 +82,9 @@ try {
   check((await page.$$('img')).length === 0, 'no image shown before the reveal');
   await page.click('#reveal');
   await page.waitForSelector('img#preview');
-  await page.waitForFunction(() => document.getElementById('preview').complete);
+  // (waitForFunction polls with eval, which the page's CSP forbids.)
+  for (let i = 0; i < 100 && !(await page.$eval('img#preview', i => i.complete && i.naturalWidth > 0)); i++)
+    await page.waitForTimeout(50);
   const px = await page.$eval('img#preview', img => {
     const c = document.createElement('canvas');
     c.width = img.naturalWidth; c.height = img.naturalHeight;
@@ -108,7 +110,7 @@ try {
   await page.click('table a');
   await page.waitForSelector('#export');
   await page.click('#export');
-  await page.waitForFunction(() => document.getElementById('export-result').textContent.length > 0);
+  await page.waitForSelector('#export-result:not(:empty)');
   const exp = await page.textContent('#export-result');
   const referralAvailable = !exp.includes('not available');
   if (referralAvailable) check(exp.includes('written'), 'referral exported for ' + cc + ': ' + exp);
@@ -140,7 +142,8 @@ try {
   await page.goto(base + '/#/countries');
   await page.waitForSelector('#view-error');
   check(true, 'auditor sees an error on the country view');
-  check(consoleErrors.filter(e => !e.includes('status of 40')).length === 0, 'no script errors: ' + consoleErrors.join(' | '));
+  const scriptErrors = consoleErrors.filter(e => !e.startsWith('Failed to load resource'));
+  check(scriptErrors.length === 0, 'no script errors' + (scriptErrors.length ? ': ' + scriptErrors.join(' | ') : ''));
 } catch (e) {
   console.log('FAIL ' + (e && e.stack || e));
   failures++;

@@ -21,7 +21,8 @@ cleanup() {
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-CASE=$("$HERE/make_case.sh" "$N" "$WORK" "$PW") || { echo "FAIL: building the case"; exit 1; }
+CASE=$("$HERE/make_case.sh" "$N" "$WORK" "$PW" 2>"$WORK/make_case.err") ||
+	{ echo "FAIL: building the case"; cat "$WORK/make_case.err"; exit 1; }
 "$N" serve --case "$CASE" --listen 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SRV=$!
 PORT=
