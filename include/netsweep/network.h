@@ -177,6 +177,10 @@ typedef struct nsw_net_account_info {
 	uint32_t new_seeded_reshared; /**< unlisted items it posted first
 					 that another account re-shared */
 	uint32_t chats_active;
+	/** The chats it was active in (chats_active of them), in order of
+	 *  its first activity there; chat_posts[i] is its posts in chats[i]. */
+	const uint32_t *chats;
+	const uint32_t *chat_posts;
 	/** Re-share/forward graph: out = distinct accounts it re-shared or
 	 *  forwarded from; in = distinct accounts that did so from it. */
 	uint32_t out_degree, in_degree;
@@ -228,6 +232,8 @@ typedef struct nsw_net_chat_info {
 	uint32_t known_items;
 	double known_share; /**< known_posts / posts (0 when empty) */
 	uint32_t active_accounts;
+	/** The active accounts, in order of first activity in the chat. */
+	const uint32_t *accounts;
 	/** The chats sharing the most active accounts with it (most first,
 	 *  at most NSW_NET_BRIDGES_PER_CHAT in limits.h); bridged_chats is
 	 *  how many chats share at least one. */
