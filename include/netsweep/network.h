@@ -315,6 +315,9 @@ typedef struct nsw_net_stats {
 	double seconds_communities;
 	/** PageRank, betweenness and communities together (wall). */
 	double seconds_graph;
+	/** CPU seconds of the threads that ran each (wall time overstates
+	 *  cost on a loaded machine; betweenness sums its workers). */
+	double cpu_pagerank, cpu_betweenness, cpu_communities;
 	double seconds_suspects;
 } nsw_net_stats;
 
