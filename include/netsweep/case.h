@@ -22,7 +22,7 @@ extern "C" {
 typedef struct nsw_case nsw_case;
 
 /** The schema version this library writes (PRAGMA user_version). */
-#define NSW_CASE_SCHEMA_VERSION 2
+#define NSW_CASE_SCHEMA_VERSION 5
 
 /** Open flags. */
 #define NSW_CASE_READONLY 1u /**< no writes, no migration */
@@ -151,6 +151,22 @@ NSW_EXTERN int nsw_case_evidence_set_manifest(nsw_case *c, int64_t id,
 					      const char *algo,
 					      const uint8_t *root, size_t len);
 
+/** Algorithm name stored with manifest roots computed by
+ * nsw_case_evidence_manifest(). */
+#define NSW_MANIFEST_ALGO "sha256-manifest-1"
+
+/**
+ * The manifest root of an evidence item as the case records it now:
+ * SHA-256 over one line per recorded file, in path byte order:
+ *   hex(path) ' ' status ' ' size ' ' (hex(sha256) or '-') '\n'
+ * (size -1 when unknown). Scans store it (audited) when they finish;
+ * verify recomputes it to detect edits of the files table.
+ * @param files if non-NULL, the number of lines
+ * @return 0, NSW_EIO, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_case_evidence_manifest(nsw_case *c, int64_t evidence_id,
+					  uint8_t root[32], int64_t *files);
+
 /** Each evidence item in id order; non-zero from `fn` stops. */
 NSW_EXTERN int nsw_case_evidence_foreach(
 	nsw_case *c, int (*fn)(void *ctx, const nsw_evidence *ev), void *ctx);
@@ -200,7 +216,11 @@ typedef struct nsw_case_file {
 	uint8_t sha1[NSW_SHA1_BYTES];
 	uint8_t sha256[NSW_SHA256_BYTES];
 	nsw_pdq_hash pdq;
-	int pdq_quality;	/**< 0..100, -1 without PDQ */
+	int pdq_quality; /**< 0..100, -1 without PDQ */
+	/** The 8 dihedral variants (nsw_pdq_dihedral order) when
+	 * has_pdq_dihedral; lets later scans match without re-reading. */
+	int has_pdq_dihedral;
+	nsw_pdq_hash pdq_dihedral[NSW_PDQ_DIHEDRAL_COUNT];
 	const char *media_type; /**< from content ("image/jpeg"), NULL */
 	nsw_file_status status;
 	const char *error;	    /**< why, for non-ok statuses; NULL */
@@ -294,7 +314,8 @@ typedef struct nsw_hit_filter {
 	int include_allow;	/**< 1: also hits on allow lists */
 } nsw_hit_filter;
 
-/** Each hit, ordered by evidence, path (bytewise), then as recorded.
+/** Each hit, ordered by evidence, path (bytewise), match lists before
+ * allow lists, list, then as recorded.
  * Non-zero from `fn` stops. */
 NSW_EXTERN int
 nsw_case_hits_foreach(nsw_case *c, const nsw_hit_filter *f,
@@ -389,6 +410,27 @@ NSW_EXTERN int nsw_case_problems_foreach(nsw_case *c, int64_t evidence_id,
 					 int (*fn)(void *ctx,
 						   const nsw_case_file *f),
 					 void *ctx);
+
+/* ---- Outputs --------------------------------------------------------- */
+
+/**
+ * Write the reported hits (match lists, not suppressed) as a VICS 2.0 case
+ * (#Cases, US profile context): one Media per MD5 with its MediaFiles
+ * (FileName, FilePath "LABEL/path", Written, Accessed, SourceID). Hashes
+ * and metadata only. Written atomically; audited ("export.vics") with the
+ * output's SHA-256. The case must be open read-write.
+ * @return 0, NSW_EINVAL, NSW_EIO, NSW_ELIMIT, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_case_export_vics(nsw_case *c, const char *path);
+
+/**
+ * Write a self-contained HTML triage report: evidence items with manifest
+ * roots, counts, lists, hits by category with paths and digests, problems.
+ * It never embeds or links media. Written atomically; audited
+ * ("report.html") with its SHA-256. The case must be open read-write.
+ * @return 0, NSW_EINVAL, NSW_EIO, NSW_ELIMIT, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_case_report_html(nsw_case *c, const char *path);
 
 #ifdef __cplusplus
 }

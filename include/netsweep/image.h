@@ -85,6 +85,34 @@ NSW_EXTERN int nsw_image_decode(nsw_image **out, const uint8_t *data,
 /** Free an image; NULL is a no-op. */
 NSW_EXTERN void nsw_image_free(nsw_image *image);
 
+/* ---- Encoding (generated benign images: demo, tests, benchmarks) ---- */
+
+/**
+ * Encode an 8-bit grey (channels 1) or RGB (channels 3) image as a
+ * baseline JPEG with libjpeg-turbo's defaults at `quality`.
+ * @param out      owned encoded bytes; free with nsw_image_encoded_free();
+ *                 NULL on failure
+ * @param len      its length in bytes
+ * @param img      borrowed
+ * @param quality  1..100
+ * @return 0, NSW_EINVAL (NULL, empty image, channels not 1 or 3, quality
+ *         out of range), NSW_ELIMIT (dimensions or output over limits.h),
+ *         NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_image_encode_jpeg(uint8_t **out, size_t *len,
+				     const nsw_image *img, int quality);
+
+/**
+ * Encode an 8-bit grey or RGB image as a non-interlaced 8-bit PNG.
+ * @param out  owned; free with nsw_image_encoded_free(); NULL on failure
+ * @return as nsw_image_encode_jpeg() (no quality)
+ */
+NSW_EXTERN int nsw_image_encode_png(uint8_t **out, size_t *len,
+				    const nsw_image *img);
+
+/** Free bytes from nsw_image_encode_*(); NULL is a no-op. */
+NSW_EXTERN void nsw_image_encoded_free(uint8_t *data);
+
 #ifdef __cplusplus
 }
 #endif

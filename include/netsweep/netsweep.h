@@ -3,8 +3,11 @@
 #ifndef NETSWEEP_H
 #define NETSWEEP_H
 
+#include "netsweep/attrib.h"
 #include "netsweep/case.h"
+#include "netsweep/chat.h"
 #include "netsweep/common.h"
+#include "netsweep/demo.h"
 #include "netsweep/digest.h"
 #include "netsweep/geoip.h"
 #include "netsweep/hasher.h"
@@ -15,6 +18,7 @@
 #include "netsweep/list.h"
 #include "netsweep/match.h"
 #include "netsweep/network.h"
+#include "netsweep/analyze.h"
 #include "netsweep/package.h"
 #include "netsweep/nswl.h"
 #include "netsweep/pdq.h"

@@ -63,7 +63,8 @@ NSW_EXTERN void nsw_list_builder_stats(const nsw_list_builder *b,
 /**
  * Write the list to `path` atomically (temp file in the same directory,
  * then rename). For a delta builder, `path` is the base list's path and the
- * segment goes to the next free "<path>.dNNN".
+ * segment goes to the next free "<path>.dNNN". A builder writes once:
+ * afterwards _add and _write return NSW_EINVAL (free it).
  * @param written if non-NULL, receives the path written (owned, free())
  * @return 0, NSW_EIO, NSW_ENOMEM, NSW_ELIMIT
  */
@@ -88,7 +89,9 @@ NSW_EXTERN int nsw_list_open(nsw_list **out, const char *path);
 
 /**
  * Open one segment held in memory (no deltas). For fuzzing and tests.
- * @param data borrowed; must stay valid and unchanged until close
+ * @param data borrowed; must stay valid and unchanged until close, and be
+ *             8-byte aligned as malloc'd or mapped memory is (else
+ *             NSW_EFORMAT "misaligned")
  * @param what names the buffer in error messages
  */
 NSW_EXTERN int nsw_list_open_buffer(nsw_list **out, const uint8_t *data,

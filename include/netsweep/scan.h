@@ -12,6 +12,8 @@
 #ifndef NETSWEEP_SCAN_H
 #define NETSWEEP_SCAN_H
 
+#include <signal.h>
+
 #include "netsweep/case.h"
 #include "netsweep/common.h"
 #include "netsweep/hasher.h"
@@ -90,6 +92,10 @@ typedef struct nsw_scan_options {
 	/** Progress callback on the calling thread, or NULL. */
 	void (*progress)(void *ctx, const nsw_scan_progress *p);
 	void *progress_ctx;
+	/** When non-NULL and set non-zero (e.g. by a SIGINT handler), the scan
+	 * commits what it has recorded, marks the run "stopped" and returns 0
+	 * with result->stopped set. Running it again resumes. */
+	const volatile sig_atomic_t *cancel;
 	/** Tests only: after this many files are committed, raise SIGKILL
 	 * (simulates kill -9 at a known point). 0: never. */
 	int64_t test_kill_after;
@@ -100,7 +106,10 @@ typedef struct nsw_scan_result {
 	int64_t run_id;
 	int64_t evidence_id;
 	int resumed;	       /**< continued an unfinished run */
+	int stopped;	       /**< cancelled: the run is resumable */
 	int64_t files_skipped; /**< already recorded, not read again */
+	int64_t rematched;     /**< recorded by earlier runs, matched again
+				  from their stored digests */
 	int64_t files;	       /**< recorded now */
 	int64_t bytes;	       /**< bytes hashed now */
 	int64_t errors;	       /**< recorded now unreadable or vanished */
@@ -152,6 +161,52 @@ nsw_scan_lists_matcher(const nsw_scan_lists *l);
 
 /** Close the lists. NULL is a no-op. */
 NSW_EXTERN void nsw_scan_lists_free(nsw_scan_lists *l);
+
+/* ---- Verifying evidence against the case ------------------------------ */
+
+/** A difference between the evidence now and what the case recorded. */
+typedef enum {
+	NSW_VERIFY_CHANGED = 0,	   /**< content, size or kind differs */
+	NSW_VERIFY_MISSING = 1,	   /**< recorded, no longer there */
+	NSW_VERIFY_NEW = 2,	   /**< there now, never recorded */
+	NSW_VERIFY_UNREADABLE = 3, /**< recorded readable, cannot read now */
+	NSW_VERIFY_MANIFEST = 4,   /**< the case's file table no longer
+				      matches the stored manifest root */
+} nsw_verify_kind;
+
+/** "changed", "missing", "new", "unreadable", "manifest". */
+NSW_EXTERN const char *nsw_verify_kind_name(nsw_verify_kind kind);
+
+/** One difference; strings borrowed for the callback. */
+typedef struct nsw_verify_diff {
+	nsw_verify_kind kind;
+	const char *evidence_label;
+	const char *path;   /**< display form, relative to the evidence */
+	const char *detail; /**< what differs */
+} nsw_verify_diff;
+
+/** Totals of a verification. */
+typedef struct nsw_verify_result {
+	int64_t evidence; /**< items verified */
+	int64_t checked;  /**< recorded files compared */
+	int64_t changed;
+	int64_t missing;
+	int64_t added;
+	int64_t unreadable;
+	int64_t manifest_mismatch; /**< items whose manifest root differs */
+} nsw_verify_result;
+
+/**
+ * Re-read the evidence of one item (`label`) or of all, read-only, and
+ * report every difference from the case to `fn`; then append an audited
+ * "evidence.verify" entry with the totals.
+ * @return 0 when the check ran (differences are in `out`), NSW_ENOTFOUND
+ *         (no such label, evidence path gone), NSW_EIO, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_scan_verify(const char *case_path, const char *label,
+			       void (*fn)(void *ctx,
+					  const nsw_verify_diff *diff),
+			       void *ctx, nsw_verify_result *out);
 
 /** Content-sniffed media type of a file's first bytes ("image/jpeg",
  * "application/pdf", ...), or NULL when unknown. Static strings. */

@@ -25,13 +25,24 @@ int cli_parse_uint(const char *text, unsigned long min, unsigned long max,
 		   unsigned long *out);
 
 int cli_cmd_hash(int argc, char **argv);
+int cli_cmd_attribute(int argc, char **argv);
 int cli_cmd_keygen(int argc, char **argv);
 int cli_cmd_seal(int argc, char **argv);
 int cli_cmd_verify_package(int argc, char **argv);
 int cli_cmd_case(int argc, char **argv);
 int cli_cmd_hits(int argc, char **argv);
 int cli_cmd_scan(int argc, char **argv);
+int cli_cmd_verify(int argc, char **argv);
+int cli_cmd_export(int argc, char **argv);
+int cli_cmd_report(int argc, char **argv);
 int cli_cmd_list(int argc, char **argv);
 int cli_cmd_match(int argc, char **argv);
+int cli_cmd_analyze(int argc, char **argv);
+int cli_cmd_suspects(int argc, char **argv);
+int cli_cmd_chats(int argc, char **argv);
+int cli_cmd_item(int argc, char **argv);
+int cli_cmd_graph(int argc, char **argv);
+int cli_cmd_ingest(int argc, char **argv);
+int cli_cmd_demo(int argc, char **argv);
 
 #endif

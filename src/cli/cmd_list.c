@@ -224,73 +224,92 @@ static int cmd_compact(int argc, char **argv)
 /* ---- info -----------------------------------------------------------------
  */
 
-struct category_count {
-	const char *scheme, *code;
+struct string_pair_count {
+	const char *a, *b;
 	uint64_t count;
 };
 
-static int category_cmp(const void *a, const void *b)
+static int pair_cmp(const void *x, const void *y)
 {
-	const struct category_count *x = a, *y = b;
-	int c = strcmp(x->scheme, y->scheme);
+	const struct string_pair_count *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
 
-	return c ? c : strcmp(x->code, y->code);
+	return c ? c : strcmp(p->b, q->b);
 }
 
-/* Histogram of (scheme, code) over every entry: O(entries). */
-static int print_categories(const nsw_list *l, uint64_t entries)
+/* Count one (a, b) pair in a small table (linear: lists have few distinct
+ * categories and source files). 1 when the table is full. */
+static int count_pair(struct string_pair_count **tab, size_t *n, size_t *cap,
+		      const char *a, const char *b)
 {
-	struct category_count *cats = NULL;
-	size_t n = 0, cap = 0;
+	size_t i;
+
+	/* Interned strings: pointer equality usually settles it. */
+	for (i = 0; i < *n; i++)
+		if (((*tab)[i].a == a || !strcmp((*tab)[i].a, a)) &&
+		    ((*tab)[i].b == b || !strcmp((*tab)[i].b, b)))
+			break;
+	if (i == *n) {
+		if (*n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 16;
+			void *p;
+
+			if (ncap > 4096)
+				return 1;
+			p = realloc(*tab, ncap * sizeof(**tab));
+			if (p == NULL)
+				return 1;
+			*tab = p;
+			*cap = ncap;
+		}
+		(*tab)[i].a = a;
+		(*tab)[i].b = b;
+		(*tab)[i].count = 0;
+		(*n)++;
+	}
+	(*tab)[i].count++;
+	return 0;
+}
+
+/* Histograms of categories (scheme, code) and of source files over every
+ * entry: O(entries), done here and not at open. */
+static int print_histograms(const nsw_list *l, uint64_t entries)
+{
+	struct string_pair_count *cats = NULL, *srcs = NULL;
+	size_t nc = 0, cc = 0, ns = 0, cs = 0;
+	int cats_full = 0, srcs_full = 0;
 
 	for (uint64_t id = 0; id < entries; id++) {
 		nsw_list_entry e;
-		const char *s, *c;
-		size_t i;
 
 		if (nsw_list_entry_get(l, id, &e) != 0) {
 			free(cats);
+			free(srcs);
 			return cli_fail("list info");
 		}
-		s = e.category_scheme ? e.category_scheme : "-";
-		c = e.category_code ? e.category_code : "-";
-		/* Interned strings: pointer equality is string equality. */
-		for (i = 0; i < n; i++)
-			if ((cats[i].scheme == s ||
-			     !strcmp(cats[i].scheme, s)) &&
-			    (cats[i].code == c || !strcmp(cats[i].code, c)))
-				break;
-		if (i == n) {
-			if (n == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				void *p;
-
-				if (ncap > 4096) {
-					printf("categories: more than 4096 "
-					       "distinct\n");
-					free(cats);
-					return 0;
-				}
-				p = realloc(cats, ncap * sizeof(*cats));
-				if (p == NULL) {
-					free(cats);
-					return CLI_EXIT_ERROR;
-				}
-				cats = p;
-				cap = ncap;
-			}
-			cats[n].scheme = s;
-			cats[n].code = c;
-			cats[n].count = 0;
-			n++;
-		}
-		cats[i].count++;
+		if (!cats_full)
+			cats_full = count_pair(
+				&cats, &nc, &cc,
+				e.category_scheme ? e.category_scheme : "-",
+				e.category_code ? e.category_code : "-");
+		if (!srcs_full)
+			srcs_full = count_pair(
+				&srcs, &ns, &cs,
+				e.source_file ? e.source_file : "-", "");
 	}
-	qsort(cats, n, sizeof(*cats), category_cmp);
-	for (size_t i = 0; i < n; i++)
-		printf("category %s:%s: %" PRIu64 "\n", cats[i].scheme,
-		       cats[i].code, cats[i].count);
+	qsort(cats, nc, sizeof(*cats), pair_cmp);
+	qsort(srcs, ns, sizeof(*srcs), pair_cmp);
+	for (size_t i = 0; i < nc; i++)
+		printf("category %s:%s: %" PRIu64 "\n", cats[i].a, cats[i].b,
+		       cats[i].count);
+	if (cats_full)
+		printf("category: more than 4096 distinct, not all shown\n");
+	for (size_t i = 0; i < ns; i++)
+		printf("source %s: %" PRIu64 "\n", srcs[i].a, srcs[i].count);
+	if (srcs_full)
+		printf("source: more than 4096 files, not all shown\n");
 	free(cats);
+	free(srcs);
 	return 0;
 }
 
@@ -337,7 +356,7 @@ static int cmd_info(int argc, char **argv)
 		printf("%s: %" PRIu64 "\n", nsw_algo_name((nsw_algo)a),
 		       info.count[a]);
 	printf("pdq index bytes: %zu\n", nsw_list_pdq_index_bytes(l));
-	rc = print_categories(l, info.entries);
+	rc = print_histograms(l, info.entries);
 	if (rc == 0) {
 		if (!verify) {
 			printf("checksum: not verified (--verify)\n");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* netsweep scan: triage evidence into a case against known-hash lists. */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,15 @@
 #include "cli.h"
 
 #define SCAN_ERRORS_SHOWN 20
+
+/* Set by SIGINT/SIGTERM: the scan commits what it has and stops. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
 
 static void scan_usage(FILE *out)
 {
@@ -307,6 +317,15 @@ int cli_cmd_scan(int argc, char **argv)
 		rc = cli_fail("scan");
 		goto done;
 	}
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	po.json = a.json_progress;
 	po.tty = !a.quiet && isatty(STDERR_FILENO);
 	for (size_t i = 0; i < a.nevidence; i++) {
@@ -327,10 +346,21 @@ int cli_cmd_scan(int argc, char **argv)
 			o.progress = on_progress;
 			o.progress_ctx = &po;
 		}
+		o.cancel = &interrupted;
 		if (nsw_scan_run(a.case_path, &o, &r) != NSW_OK) {
 			if (po.drew)
 				fputc('\n', stderr);
 			rc = cli_fail("scan");
+			goto done;
+		}
+		if (r.stopped) {
+			if (po.drew)
+				fputc('\n', stderr);
+			cli_error("scan: interrupted after recording %" PRId64
+				  " files; run the same command again to "
+				  "resume",
+				  r.files);
+			rc = CLI_EXIT_ERROR;
 			goto done;
 		}
 		if (print_summary(a.case_path, label, &r) != NSW_OK) {

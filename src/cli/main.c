@@ -17,17 +17,34 @@ struct command {
 static const struct command commands[] = {
 	{"hash", cli_cmd_hash, "hash media: MD5, SHA-1, SHA-256, PDQ"},
 	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
+	{"attribute", cli_cmd_attribute,
+	 "attribute accounts to countries: phones, IP logs, analyst"},
 	{"keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing"},
 	{"seal", cli_cmd_seal, "write a signed SHA-256 manifest for a folder"},
 	{"verify-package", cli_cmd_verify_package,
 	 "check a sealed folder: altered, missing, extra files, signature"},
 	{"scan", cli_cmd_scan, "triage evidence into a case against lists"},
+	{"verify", cli_cmd_verify,
+	 "re-read evidence: changed, missing, new files"},
+	{"export", cli_cmd_export, "export a case's hits as a VICS 2.0 case"},
+	{"report", cli_cmd_report, "write a self-contained HTML triage report"},
 	{"hits", cli_cmd_hits,
 	 "every hit in a case with provenance (jsonl, csv)"},
 	{"list", cli_cmd_list,
 	 "known-hash lists: import, add, compact, info, "
 	 "export"},
 	{"match", cli_cmd_match, "match files or hashes against known lists"},
+	{"ingest", cli_cmd_ingest,
+	 "record chat exports (Telegram, WhatsApp, Discord) in a case"},
+	{"demo", cli_cmd_demo, "generate a benign synthetic demo operation"},
+	{"analyze", cli_cmd_analyze,
+	 "compute and store the distribution network of a case"},
+	{"suspects", cli_cmd_suspects,
+	 "ranked suspects with score terms and evidence"},
+	{"chats", cli_cmd_chats,
+	 "chats by known-material share, active accounts, bridges"},
+	{"item", cli_cmd_item, "the spread of one item across chats"},
+	{"graph", cli_cmd_graph, "export the network as GraphML or GEXF"},
 };
 
 void cli_error(const char *fmt, ...)
@@ -67,7 +84,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: netsweep <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
+		fprintf(out, "  %-15s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(out, "\nnetsweep <command> --help for a command's options.\n");
 }

@@ -194,3 +194,10 @@ void nsw_image_free(nsw_image *image)
 	nsw__free(image->pixels);
 	nsw__free(image);
 }
+
+/* ---- Encoding: the buffers image_jpeg.c and image_png.c return ---- */
+
+void nsw_image_encoded_free(uint8_t *data)
+{
+	nsw__free(data);
+}

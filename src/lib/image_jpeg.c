@@ -328,3 +328,142 @@ int nsw_image__decode_jpeg(const uint8_t *data, size_t len, const char *name,
 	nsw__free(job);
 	return rc;
 }
+
+/* ---------------------------------------------------------------------- */
+/* JPEG encoding (for generated benign images: the demo, tests, benches).  */
+/* ---------------------------------------------------------------------- */
+
+/* A libjpeg destination that grows an nsw__ buffer up to a cap. */
+struct jpeg_sink_buf {
+	struct jpeg_destination_mgr pub; /* first: libjpeg casts cinfo->dest */
+	uint8_t *data;
+	size_t cap;
+};
+
+static void dest_init(j_compress_ptr cinfo)
+{
+	struct jpeg_sink_buf *d = (struct jpeg_sink_buf *)cinfo->dest;
+
+	d->pub.next_output_byte = d->data;
+	d->pub.free_in_buffer = d->cap;
+}
+
+static boolean dest_empty(j_compress_ptr cinfo)
+{
+	struct jpeg_sink_buf *d = (struct jpeg_sink_buf *)cinfo->dest;
+	struct jpeg_guard *guard = (struct jpeg_guard *)cinfo->err;
+	size_t used = d->cap;
+	size_t cap = d->cap * 2;
+	uint8_t *grown = NULL;
+
+	if (cap > NSW_IMAGE_ENCODE_MAX) {
+		snprintf(guard->message, sizeof(guard->message),
+			 "encoded JPEG over %zu bytes",
+			 (size_t)NSW_IMAGE_ENCODE_MAX);
+		guard_escape((j_common_ptr)cinfo, NSW_ELIMIT);
+	}
+	grown = nsw__realloc(d->data, cap);
+	if (grown == NULL) {
+		snprintf(guard->message, sizeof(guard->message),
+			 "out of memory");
+		guard_escape((j_common_ptr)cinfo, NSW_ENOMEM);
+	}
+	d->data = grown;
+	d->cap = cap;
+	d->pub.next_output_byte = d->data + used;
+	d->pub.free_in_buffer = cap - used;
+	return TRUE;
+}
+
+static void dest_term(j_compress_ptr cinfo)
+{
+	(void)cinfo; /* the length is taken from free_in_buffer after */
+}
+
+/* Everything one encode owns, so longjmp clobbers no local. */
+struct jpeg_enc_job {
+	struct jpeg_compress_struct cinfo;
+	struct jpeg_guard guard;
+	struct jpeg_sink_buf dest;
+	int created;
+};
+
+static int run_encode(struct jpeg_enc_job *job, const nsw_image *img,
+		      int quality)
+{
+	struct jpeg_compress_struct *c = &job->cinfo;
+	size_t stride = (size_t)img->width * img->channels;
+
+	if (setjmp(job->guard.escape))
+		return job->guard.code;
+	jpeg_create_compress(c);
+	job->created = 1;
+	c->dest = &job->dest.pub;
+	c->image_width = img->width;
+	c->image_height = img->height;
+	c->input_components = (int)img->channels;
+	c->in_color_space = img->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+	jpeg_set_defaults(c);
+	jpeg_set_quality(c, quality, TRUE);
+	jpeg_start_compress(c, TRUE);
+	while (c->next_scanline < c->image_height) {
+		JSAMPROW row =
+			(JSAMPROW)(img->pixels + stride * c->next_scanline);
+
+		jpeg_write_scanlines(c, &row, 1);
+	}
+	jpeg_finish_compress(c);
+	return 0;
+}
+
+int nsw_image_encode_jpeg(uint8_t **out, size_t *len, const nsw_image *img,
+			  int quality)
+{
+	struct jpeg_enc_job *job = NULL;
+	int rc = 0;
+
+	if (out != NULL)
+		*out = NULL;
+	if (len != NULL)
+		*len = 0;
+	if (out == NULL || len == NULL || img == NULL || img->pixels == NULL ||
+	    img->width == 0 || img->height == 0 ||
+	    (img->channels != 1 && img->channels != 3) || quality < 1 ||
+	    quality > 100)
+		return nsw_error_set(NSW_EINVAL, "jpeg encode: bad arguments");
+	if (img->width > NSW_IMAGE_DIM_MAX || img->height > NSW_IMAGE_DIM_MAX)
+		return nsw_error_set(NSW_ELIMIT,
+				     "jpeg encode: %ux%u over the size limit",
+				     img->width, img->height);
+	job = nsw__calloc(1, sizeof(*job));
+	if (job == NULL)
+		return nsw_error_set(NSW_ENOMEM, "jpeg encode: out of memory");
+	job->dest.cap = 16384;
+	job->dest.data = nsw__malloc(job->dest.cap);
+	if (job->dest.data == NULL) {
+		rc = nsw_error_set(NSW_ENOMEM, "jpeg encode: out of memory");
+		goto done;
+	}
+	job->dest.pub.init_destination = dest_init;
+	job->dest.pub.empty_output_buffer = dest_empty;
+	job->dest.pub.term_destination = dest_term;
+	job->cinfo.err = jpeg_std_error(&job->guard.pub);
+	job->guard.pub.error_exit = on_error_exit;
+	job->guard.pub.emit_message = on_emit_message;
+	rc = run_encode(job, img, quality);
+	if (rc < 0) {
+		rc = nsw_error_set(rc, "jpeg encode: %s", job->guard.message);
+		goto done;
+	}
+	*len = job->dest.cap - job->dest.pub.free_in_buffer;
+	*out = job->dest.data;
+	job->dest.data = NULL;
+done:
+	if (job != NULL) {
+		if (job->created)
+			jpeg_destroy_compress(&job->cinfo);
+		nsw__free(job->dest.data);
+		nsw__free(job);
+	}
+	return rc;
+}

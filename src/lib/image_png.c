@@ -230,3 +230,134 @@ int nsw_image__decode_png(const uint8_t *data, size_t len, const char *name,
 	nsw__free(job);
 	return rc;
 }
+
+/* ---------------------------------------------------------------------- */
+/* PNG encoding (for generated benign images: the demo, tests, benches).   */
+/* ---------------------------------------------------------------------- */
+
+/* Everything one encode owns; libpng's callbacks reach it by pointer. */
+struct png_enc_job {
+	png_structp png;
+	png_infop info;
+	uint8_t *data; /* nsw__ buffer, grows to NSW_IMAGE_ENCODE_MAX */
+	size_t len, cap;
+	int code; /* NSW_E* when a callback failed */
+	char message[256];
+};
+
+static void enc_on_write(png_structp png, png_bytep in, size_t n)
+{
+	struct png_enc_job *job = png_get_io_ptr(png);
+	size_t cap = job->cap;
+	uint8_t *grown = NULL;
+
+	if (n > NSW_IMAGE_ENCODE_MAX - job->len) {
+		job->code = NSW_ELIMIT;
+		png_error(png, "encoded PNG over the size limit");
+	}
+	if (job->len + n > cap) {
+		if (cap == 0)
+			cap = 16384;
+		while (cap < job->len + n)
+			cap *= 2;
+		if (cap > NSW_IMAGE_ENCODE_MAX)
+			cap = NSW_IMAGE_ENCODE_MAX;
+		grown = nsw__realloc(job->data, cap);
+		if (grown == NULL) {
+			job->code = NSW_ENOMEM;
+			png_error(png, "out of memory");
+		}
+		job->data = grown;
+		job->cap = cap;
+	}
+	memcpy(job->data + job->len, in, n);
+	job->len += n;
+}
+
+static void enc_on_flush(png_structp png)
+{
+	(void)png;
+}
+
+static void enc_on_error(png_structp png, png_const_charp msg)
+{
+	struct png_enc_job *job = png_get_error_ptr(png);
+
+	snprintf(job->message, sizeof(job->message), "%s", msg);
+	png_longjmp(png, 1);
+}
+
+static png_voidp enc_on_malloc(png_structp png, png_alloc_size_t size)
+{
+	struct png_enc_job *job = png_get_mem_ptr(png);
+	void *p = nsw__malloc(size);
+
+	if (p == NULL)
+		job->code = NSW_ENOMEM;
+	return p;
+}
+
+/* The one function with a setjmp for encoding. */
+static int run_encode(struct png_enc_job *job, const nsw_image *img)
+{
+	size_t stride = (size_t)img->width * img->channels;
+	uint32_t y;
+
+	if (setjmp(png_jmpbuf(job->png)))
+		return job->code != 0 ? job->code : NSW_ERROR;
+	png_set_write_fn(job->png, job, enc_on_write, enc_on_flush);
+	png_set_IHDR(job->png, job->info, img->width, img->height, 8,
+		     img->channels == 1 ? PNG_COLOR_TYPE_GRAY
+					: PNG_COLOR_TYPE_RGB,
+		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+		     PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(job->png, job->info);
+	for (y = 0; y < img->height; y++)
+		png_write_row(job->png, img->pixels + stride * y);
+	png_write_end(job->png, job->info);
+	return 0;
+}
+
+int nsw_image_encode_png(uint8_t **out, size_t *len, const nsw_image *img)
+{
+	struct png_enc_job *job = NULL;
+	int rc = 0;
+
+	if (out != NULL)
+		*out = NULL;
+	if (len != NULL)
+		*len = 0;
+	if (out == NULL || len == NULL || img == NULL || img->pixels == NULL ||
+	    img->width == 0 || img->height == 0 ||
+	    (img->channels != 1 && img->channels != 3))
+		return nsw_error_set(NSW_EINVAL, "png encode: bad arguments");
+	if (img->width > NSW_IMAGE_DIM_MAX || img->height > NSW_IMAGE_DIM_MAX)
+		return nsw_error_set(NSW_ELIMIT,
+				     "png encode: %ux%u over the size limit",
+				     img->width, img->height);
+	job = nsw__calloc(1, sizeof(*job));
+	if (job == NULL)
+		return nsw_error_set(NSW_ENOMEM, "png encode: out of memory");
+	job->png = png_create_write_struct_2(PNG_LIBPNG_VER_STRING, job,
+					     enc_on_error, on_warning, job,
+					     enc_on_malloc, on_free);
+	if (job->png != NULL)
+		job->info = png_create_info_struct(job->png);
+	if (job->png == NULL || job->info == NULL) {
+		rc = nsw_error_set(NSW_ENOMEM, "png encode: out of memory");
+		goto done;
+	}
+	rc = run_encode(job, img);
+	if (rc < 0) {
+		rc = nsw_error_set(rc, "png encode: %s", job->message);
+		goto done;
+	}
+	*out = job->data;
+	*len = job->len;
+	job->data = NULL;
+done:
+	png_destroy_write_struct(&job->png, &job->info);
+	nsw__free(job->data);
+	nsw__free(job);
+	return rc;
+}

@@ -554,8 +554,9 @@ static size_t digit_run(const uint8_t *d, size_t n)
 /* A CSV header naming a hash column ("FilePath,Hash", "pdq,quality"). */
 static int hash_csv_header(const uint8_t *d, size_t n)
 {
-	static const char *const names[] = {"hash",    "pdq",	 "pdq_hash",
-					    "pdqhash", "signal", "indicator"};
+	static const char *const names[] = {
+		"hash", "pdq",	"pdq_hash", "pdqhash", "signal", "indicator",
+		"md5",	"sha1", "sha-1",    "sha256",  "sha-256"};
 	size_t i = 0;
 
 	while (i < n) {

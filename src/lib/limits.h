@@ -480,4 +480,83 @@
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
 
+
+/* ---- Case network analysis (store_network*.c) ------------------------- */
+
+/*
+ * Strings and rows gathered for one record handed to a callback (one
+ * suspect with its evidence, one item with its spread). A suspect keeps at
+ * most NSW_NET_EVIDENCE_MAX evidence rows of ~8 strings; an item's spread
+ * is one row per appearance: 4M rows (~1 GiB of strings at worst) is far
+ * past the most-shared item of a large case, and bounds a hostile one.
+ */
+#define NSW_ANALYZE_QUERY_ROWS_MAX ((size_t)4 << 20)
+#define NSW_ANALYZE_QUERY_STRINGS_MAX ((size_t)32 << 20)
+
+/* An account's names of one kind, "; "-joined: 64 KiB is hundreds of
+ * names; more is an account that renames itself to flood the report. */
+#define NSW_ANALYZE_NAMES_MAX ((size_t)64 << 10)
+
+/* ---- End of case network analysis ------------------------------------- */
+/* ---- Chat store and chat ingest (store_chat*.c, chat_ingest.c) -------- */
+
+/*
+ * Ids remembered in memory while ingesting (accounts, names, chats) so
+ * each message costs no lookup query: ~100 bytes each, so 2M entries (20x
+ * the 100k accounts of a large case) cost about 200 MiB at most; past it
+ * the cache is written out and emptied, never refused.
+ */
+#define NSW_CHAT_CACHE_MAX ((size_t)2 << 20)
+
+/*
+ * Messages per ingest transaction: large enough that fsyncs do not
+ * dominate (1M messages: 50 commits), small enough that a crash loses
+ * little and the WAL stays in the tens of MiB.
+ */
+#define NSW_CHAT_BATCH_MESSAGES 20000
+
+/*
+ * SQLite page cache for the ingest connection (KiB). The message indexes
+ * of 1M messages take ~100 MiB; 256 MiB keeps them in memory during a bulk
+ * load, inside the 1 GiB budget of the issue.
+ */
+#define NSW_CHAT_SQL_CACHE_KIB 262144
+
+/*
+ * Parsed events waiting between the parser thread and the store (bytes of
+ * copied events): a few thousand messages keep both cores busy; 32 MiB
+ * also holds a burst of maximal 1 MiB texts without stalling.
+ */
+#define NSW_CHAT_PIPE_BYTES ((size_t)32 << 20)
+
+/* ---- End of chat store ------------------------------------------------ */
+/* ---- Image encoding and the demo (demo.h) ----------------------------- */
+
+/*
+ * Largest encoded image we produce in memory: generated demo and test
+ * images are at most a few megapixels; the decode-side file limit bounds
+ * what we could read back anyway.
+ */
+#define NSW_IMAGE_ENCODE_MAX NSW_IMAGE_FILE_MAX
+
+/*
+ * One generated demo text file (the Telegram result.json is the largest:
+ * about 400 bytes a message, so the large scale's 80k messages take
+ * ~35 MiB). 1 GiB bounds a mistake, not a plan.
+ */
+#define NSW_DEMO_TEXT_MAX ((size_t)1 << 30)
+
+/* ---- Attribution (store_attrib.c) ---------------------------------------- */
+
+/* One IP-log line: account, address, timestamp are each short; 4 KiB is
+ * generous and bounds a hostile line. */
+#define NSW_IPLOG_LINE_MAX 4096
+
+/*
+ * IP-log rows held for aggregation (~80 bytes each): provider returns run
+ * to thousands of logins per account; 5M rows (~400 MB) covers a large
+ * operation's returns. Split bigger logs.
+ */
+#define NSW_IPLOG_ROWS_MAX ((size_t)5000000)
+
 #endif

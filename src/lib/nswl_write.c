@@ -41,9 +41,11 @@ struct nsw_list_builder {
 	nsw_buf strings;
 	uint32_t *str_slots; /* open addressing: string offset + 1 */
 	size_t str_cap, str_count;
-	uint32_t *dup_slots; /* open addressing: entry index + 1 */
+	uint64_t *dup_slots; /* open addressing: identity hash (high 32
+				bits) << 32 | entry index + 1; 0 empty */
 	size_t dup_cap;
 	nsw_list_build_stats stats;
+	int written; /* write() renumbers rows: the builder is then spent */
 };
 
 static inline void put32(uint8_t *p, uint32_t v)
@@ -303,22 +305,26 @@ static int stored_equal(const nsw_list_builder *b, size_t i, size_t j)
 	return 1;
 }
 
+/* The table keeps 32 bits of each identity hash: positions come from them
+ * (also when growing, without touching the entries) and most probes are
+ * settled without reading an entry. */
 static int dup_rehash(nsw_list_builder *b)
 {
 	size_t ncap = b->dup_cap ? b->dup_cap * 2 : 4096;
-	uint32_t *slots = nsw__calloc(ncap, sizeof(uint32_t));
+	uint64_t *slots = nsw__calloc(ncap, sizeof(uint64_t));
 
 	if (slots == NULL)
 		return nsw_error_set(NSW_ENOMEM, "list: out of memory");
 	for (size_t i = 0; i < b->dup_cap; i++) {
+		uint64_t v = b->dup_slots[i];
 		size_t j;
 
-		if (b->dup_slots[i] == 0)
+		if (v == 0)
 			continue;
-		j = stored_identity(b, b->dup_slots[i] - 1) & (ncap - 1);
+		j = (size_t)(v >> 32) & (ncap - 1);
 		while (slots[j] != 0)
 			j = (j + 1) & (ncap - 1);
-		slots[j] = b->dup_slots[i];
+		slots[j] = v;
 	}
 	nsw__free(b->dup_slots);
 	b->dup_slots = slots;
@@ -331,6 +337,7 @@ static int dup_rehash(nsw_list_builder *b)
 static int check_duplicate(nsw_list_builder *b, int *dup)
 {
 	size_t last = b->nentries - 1, j;
+	uint64_t h;
 	int rc;
 
 	*dup = 0;
@@ -339,15 +346,21 @@ static int check_duplicate(nsw_list_builder *b, int *dup)
 		if (rc != NSW_OK)
 			return rc;
 	}
-	j = stored_identity(b, last) & (b->dup_cap - 1);
+	h = stored_identity(b, last);
+	h ^= h >> 29; /* fold the low bits in: FNV's low bits mix poorly */
+	h &= 0xffffffff00000000ull;
+	j = (size_t)(h >> 32) & (b->dup_cap - 1);
 	while (b->dup_slots[j] != 0) {
-		if (stored_equal(b, b->dup_slots[j] - 1, last)) {
+		uint64_t v = b->dup_slots[j];
+
+		if ((v & 0xffffffff00000000ull) == h &&
+		    stored_equal(b, (size_t)(v & 0xffffffffu) - 1, last)) {
 			*dup = 1;
 			return NSW_OK;
 		}
 		j = (j + 1) & (b->dup_cap - 1);
 	}
-	b->dup_slots[j] = (uint32_t)(last + 1);
+	b->dup_slots[j] = h | (uint64_t)(last + 1);
 	return NSW_OK;
 }
 
@@ -420,6 +433,9 @@ int nsw_list_builder_add(nsw_list_builder *b, const nsw_list_entry *e)
 
 	if (b == NULL || e == NULL)
 		return nsw_error_set(NSW_EINVAL, "list builder: NULL argument");
+	if (b->written)
+		return nsw_error_set(NSW_EINVAL,
+				     "list builder: already written");
 	if ((e->has & 0xfu) == 0 || (e->has & ~0xfu) != 0)
 		return nsw_error_set(NSW_EINVAL,
 				     "list builder: entry %s:%llu has no hash",
@@ -769,6 +785,10 @@ int nsw_list_builder_write(nsw_list_builder *b, const char *path,
 		return nsw_error_set(NSW_EINVAL, "list: NULL argument");
 	if (strlen(path) + 16 > NSW_PATH_MAX)
 		return nsw_error_set(NSW_ELIMIT, "list: path too long");
+	if (b->written)
+		return nsw_error_set(NSW_EINVAL,
+				     "list builder: already written");
+	b->written = 1;
 	if (b->base == NULL) {
 		rc = write_segment(b, path, random_uid(), 0);
 		if (rc == NSW_OK && written) {

@@ -40,7 +40,8 @@ struct scan {
 	int64_t files_total, bytes_total;
 	int64_t skipped, skipped_bytes;
 	int workers_left;
-	int fatal; /* first fatal error code from a thread */
+	int fatal;    /* first fatal error code from a thread */
+	int stopping; /* cancelled by the caller: not an error */
 	char fatal_message[NSW_ERROR_MESSAGE_MAX];
 	/* Walker-only state. */
 	nsw_case *reader;
@@ -77,6 +78,16 @@ static int is_fatal(struct scan *s)
 	f = s->fatal;
 	pthread_mutex_unlock(&s->lock);
 	return f;
+}
+
+static int stop_requested(struct scan *s)
+{
+	int stop;
+
+	pthread_mutex_lock(&s->lock);
+	stop = s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return stop;
 }
 
 int nsw_scan_matches_add(nsw_scan_matches *m, const nsw_scan_match *match)
@@ -136,7 +147,7 @@ static int count_entry(void *ctx, const nsw_walk_entry *e)
 	s->count_files++;
 	if (e->kind == NSW_WALK_FILE)
 		s->count_bytes += (int64_t)e->size;
-	return is_fatal(s) ? NSW_ERROR : 0;
+	return is_fatal(s) || stop_requested(s) ? NSW_ERROR : 0;
 }
 
 static int walk_entry(void *ctx, const nsw_walk_entry *e)
@@ -192,7 +203,7 @@ static int walk_entry(void *ctx, const nsw_walk_entry *e)
 static void *walker_main(void *arg)
 {
 	struct scan *s = arg;
-	int rc;
+	int rc, stopping;
 
 	rc = nsw_case_open(&s->reader, s->case_path, NSW_CASE_READONLY);
 	/* Count first (metadata only) so progress can show a total. */
@@ -205,7 +216,8 @@ static void *walker_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		rc = nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT, walk_entry, s);
 	}
-	if (rc != NSW_OK && !is_fatal(s))
+	stopping = stop_requested(s);
+	if (rc != NSW_OK && !stopping && !is_fatal(s))
 		set_fatal(s, rc, nsw_error_last());
 	nsw_case_close(s->reader);
 	s->reader = NULL;
@@ -393,11 +405,12 @@ struct writer {
 	nsw_scan_result *result;
 	int64_t in_batch;
 	int64_t committed; /* files committed by this invocation */
+	int cancelled;
 	double started, last_commit, last_progress;
 };
 
 static int record_hits(struct writer *w, const nsw_scan_job *job,
-		       int64_t file_id)
+		       int64_t file_id, int count)
 {
 	const nsw_scan_options *opt = w->s->opt;
 	int64_t allow_id = 0;
@@ -436,7 +449,7 @@ static int record_hits(struct writer *w, const nsw_scan_job *job,
 		hit.suppressed = !allow && allow_id != 0;
 		hit.suppressed_by_list = hit.suppressed ? allow_id : 0;
 		rc = nsw_case_hit_add(w->c, &hit, NULL);
-		if (rc == NSW_OK && !allow && !hit.suppressed)
+		if (rc == NSW_OK && count && !allow && !hit.suppressed)
 			w->result->hits++;
 	}
 	return rc;
@@ -469,6 +482,11 @@ static int record(struct writer *w, nsw_scan_job *job)
 		if (f.has & NSW_CASE_HAS_PDQ) {
 			f.pdq = h->pdq.hash;
 			f.pdq_quality = h->pdq.quality;
+			if (h->pdq.has_dihedral) {
+				f.has_pdq_dihedral = 1;
+				memcpy(f.pdq_dihedral, h->pdq.dihedral,
+				       sizeof(f.pdq_dihedral));
+			}
 		}
 	}
 	f.media_type = job->media_type;
@@ -488,7 +506,91 @@ static int record(struct writer *w, nsw_scan_job *job)
 		w->result->errors++;
 	else if (job->status != NSW_FILE_OK)
 		w->result->skipped++;
-	return record_hits(w, job, id);
+	return record_hits(w, job, id, 1);
+}
+
+/* ---- Re-matching files recorded by earlier runs ------------------------ */
+
+struct rematch {
+	struct writer *w;
+	void *mstate;
+	nsw_scan_job job; /* only .matches is used */
+	int64_t files;
+};
+
+static int rematch_file(void *ctx, const nsw_case_file *f)
+{
+	struct rematch *r = ctx;
+	const nsw_scan_matcher *m = r->w->s->opt->matcher;
+	nsw_file_hash h;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	h.size = f->size >= 0 ? (uint64_t)f->size : 0;
+	/* NSW_CASE_HAS_* and NSW_ALGO_BIT are both 1 << algo. */
+	h.has = f->has;
+	h.digests.has = f->has & NSW_DIGESTS_ALL;
+	memcpy(h.digests.md5, f->md5, sizeof(h.digests.md5));
+	memcpy(h.digests.sha1, f->sha1, sizeof(h.digests.sha1));
+	memcpy(h.digests.sha256, f->sha256, sizeof(h.digests.sha256));
+	if (f->has & NSW_CASE_HAS_PDQ) {
+		h.pdq.hash = f->pdq;
+		h.pdq.quality = f->pdq_quality;
+		if (f->has_pdq_dihedral) {
+			memcpy(h.pdq.dihedral, f->pdq_dihedral,
+			       sizeof(h.pdq.dihedral));
+			h.pdq.has_dihedral = 1;
+		}
+	}
+	r->job.matches.n = 0;
+	rc = m->match(m->ctx, r->mstate, &h, &r->job.matches);
+	if (rc == NSW_OK && r->job.matches.n > 0)
+		rc = record_hits(r->w, &r->job, f->id, 0);
+	r->files++;
+	return rc;
+}
+
+/*
+ * A scan that is not the first over this evidence skips recorded paths;
+ * match those files' stored digests (and PDQ variants) against this run's
+ * lists instead, so new lists find them without re-reading the evidence.
+ * Hits already recorded are kept once (UNIQUE), so this is idempotent.
+ */
+static int rematch_recorded(struct writer *w)
+{
+	const nsw_scan_matcher *m = w->s->opt->matcher;
+	struct rematch r;
+	char detail[128];
+	int rc;
+
+	if (m == NULL)
+		return NSW_OK;
+	memset(&r, 0, sizeof(r));
+	r.w = w;
+	rc = m->thread_init != NULL ? m->thread_init(m->ctx, &r.mstate)
+				    : NSW_OK;
+	rc = rc ? rc : nsw_case_begin(w->c);
+	if (rc == NSW_OK) {
+		rc = nsw_store__files_foreach_ok(w->c, w->s->evidence_id,
+						 w->s->run_id, rematch_file,
+						 &r);
+		if (rc == NSW_OK && r.files > 0) {
+			snprintf(detail, sizeof(detail),
+				 "{\"run\":%lld,\"files\":%lld}",
+				 (long long)w->s->run_id, (long long)r.files);
+			rc = nsw_case_audit_append(w->c, "scan.rematch",
+						   detail);
+		}
+		if (rc == NSW_OK)
+			rc = nsw_case_commit(w->c);
+		else
+			nsw_case_rollback(w->c);
+	}
+	if (m->thread_free != NULL && r.mstate != NULL)
+		m->thread_free(m->ctx, r.mstate);
+	nsw__free(r.job.matches.v);
+	w->result->rematched = r.files;
+	return rc;
 }
 
 static void report_progress(struct writer *w, int final)
@@ -544,6 +646,17 @@ static int write_results(struct writer *w)
 	int rc = NSW_OK, timed_out = 0;
 
 	for (;;) {
+		if (opt->cancel != NULL && *opt->cancel) {
+			/* Keep what is recorded; stop the other threads. */
+			rc = commit_batch(w);
+			w->cancelled = 1;
+			pthread_mutex_lock(&w->s->lock);
+			w->s->stopping = 1;
+			pthread_mutex_unlock(&w->s->lock);
+			nsw_scan_queue__cancel(&w->s->todo);
+			nsw_scan_queue__cancel(&w->s->done);
+			return rc;
+		}
 		job = nsw_scan_queue__pop_wait(&w->s->done, 250, &timed_out);
 		if (job == NULL && !timed_out)
 			break; /* all workers done, or cancelled */
@@ -703,6 +816,19 @@ done:
 	return rc;
 }
 
+/* The evidence's manifest root as recorded now (audited when it changes),
+ * for `netsweep verify`. */
+static int store_manifest(nsw_case *c, int64_t evidence_id)
+{
+	uint8_t root[32];
+	int rc = nsw_case_evidence_manifest(c, evidence_id, root, NULL);
+
+	return rc ? rc
+		  : nsw_case_evidence_set_manifest(c, evidence_id,
+						   NSW_MANIFEST_ALGO, root,
+						   sizeof(root));
+}
+
 static int online_cores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -783,7 +909,9 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 		threads = NSW_SCAN_THREADS_MAX;
 	s.algos = NSW_DIGESTS_ALL |
 		  (opt->no_pdq ? 0 : NSW_ALGO_BIT(NSW_ALGO_PDQ));
-	s.dihedral = !opt->no_pdq && opt->matcher != NULL;
+	/* Variants are kept in the case, so later lists match rotated and
+	 * mirrored copies without re-reading the evidence. */
+	s.dihedral = !opt->no_pdq;
 	if (pthread_mutex_init(&s.lock, NULL) != 0)
 		return nsw_error_set(NSW_ENOMEM, "scan: cannot make a mutex");
 	s.list_ids = nsw__calloc(opt->nlists + 1, sizeof(*s.list_ids));
@@ -807,16 +935,24 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 	w.c = c;
 	w.result = result;
 	w.started = w.last_commit = w.last_progress = now_seconds();
-	rc = run_pipeline(&s, &w, threads);
+	rc = rematch_recorded(&w);
+	rc = rc ? rc : run_pipeline(&s, &w, threads);
 	if (rc != NSW_OK) {
 		nsw_case_rollback(c);
 		/* The run stays "running": the same command resumes it. */
 		goto done;
 	}
 	result->files_skipped = s.skipped;
+	result->stopped = w.cancelled;
 	rc = nsw_case_scan_set_totals(c, s.run_id, s.files_total,
 				      s.bytes_total);
-	rc = rc ? rc : nsw_case_scan_finish(c, s.run_id, NSW_SCAN_DONE);
+	if (w.cancelled) {
+		rc = rc ? rc
+			: nsw_case_scan_finish(c, s.run_id, NSW_SCAN_STOPPED);
+	} else {
+		rc = rc ? rc : nsw_case_scan_finish(c, s.run_id, NSW_SCAN_DONE);
+		rc = rc ? rc : store_manifest(c, s.evidence_id);
+	}
 	result->seconds = now_seconds() - w.started;
 	report_progress(&w, 1);
 done:

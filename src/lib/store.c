@@ -264,11 +264,9 @@ int nsw_case_create(nsw_case **out, const char *path, const char *name,
 		goto done;
 	}
 	rc = new_uuid(&c->uuid);
-	/* Step 1 gives the tables; case.init becomes audit entry 1; later
-	 * steps follow as audited migrations. */
-	rc = rc ? rc : nsw_store__migrate(c, 1, &from);
+	/* The whole schema, then case.init as audit entry 1. */
+	rc = rc ? rc : nsw_store__migrate(c, NSW_CASE_SCHEMA_VERSION, &from, 0);
 	rc = rc ? rc : nsw_store__in_tx(c, insert_meta, NULL);
-	rc = rc ? rc : nsw_store__migrate(c, NSW_CASE_SCHEMA_VERSION, &from);
 	if (rc != NSW_OK)
 		goto done;
 	fill_meta(c, NSW_CASE_SCHEMA_VERSION);
@@ -370,7 +368,7 @@ int nsw_case_open(nsw_case **out, const char *path, unsigned flags)
 		rc = rc ? rc : load_meta(c);
 		rc = rc ? rc
 			: nsw_store__migrate(c, NSW_CASE_SCHEMA_VERSION,
-					     &version);
+					     &version, 1);
 		version = NSW_CASE_SCHEMA_VERSION;
 	} else if (version < NSW_CASE_SCHEMA_VERSION) {
 		rc = nsw_error_set(NSW_EUNSUPPORTED,

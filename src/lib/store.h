@@ -3,6 +3,7 @@
 #ifndef NSW_LIB_STORE_H
 #define NSW_LIB_STORE_H
 
+#include "buf.h"
 #include "netsweep/case.h"
 #include "sqldb.h"
 
@@ -25,11 +26,12 @@ struct nsw_case {
 
 /*
  * Migrate the schema from its current user_version up to `target` (at most
- * NSW_CASE_SCHEMA_VERSION), one transaction per step, each step audited
- * once the audit table exists. `*from` gets the version found. Tests use a
- * lower target to make old-format files.
+ * NSW_CASE_SCHEMA_VERSION), one transaction per step; with `audited`,
+ * each step from 2 on appends a schema.migrate entry (not for new cases).
+ * `*from` gets the version found. Tests use a lower target to make old-format
+ * files.
  */
-int nsw_store__migrate(nsw_case *c, int target, int *from);
+int nsw_store__migrate(nsw_case *c, int target, int *from, int audited);
 
 /* "2026-11-29T03:04:05.678Z" for now, in `out` (>= 32 bytes). */
 void nsw_store__now_utc(char out[32]);
@@ -44,8 +46,20 @@ int nsw_store__audit_append(nsw_case *c, const char *action,
 char *nsw_store__init_detail(const nsw_case *c);
 
 /* Append `s` as a JSON string literal (quoted, escaped). 0 or NSW_E*. */
-struct nsw_buf;
 int nsw_store__json_str(struct nsw_buf *b, const char *s);
+
+/* Printable form of path bytes (invalid UTF-8 and control bytes as \xNN,
+ * backslash as \\); *not_utf8 set when any byte was invalid UTF-8.
+ * 0 or non-zero when `out` is full or out of memory. */
+int nsw_store__display_path(struct nsw_buf *out, const uint8_t *p, size_t n,
+			    int *not_utf8);
+
+/* Each digested file of an evidence item not recorded by run `not_run`
+ * (the files a new scan's lists have not seen yet), in id order. */
+int nsw_store__files_foreach_ok(nsw_case *c, int64_t evidence_id,
+				int64_t not_run,
+				int (*fn)(void *ctx, const nsw_case_file *f),
+				void *ctx);
 
 /* Finalize the cached statements (before close). */
 void nsw_store__files_close(nsw_case *c);

@@ -41,7 +41,8 @@ void nsw_store__files_close(nsw_case *c)
 /* Printable, valid-UTF-8 form of path bytes; *not_utf8 when any byte was
  * not valid UTF-8. Control bytes and invalid bytes become \xNN and the
  * backslash \\, so the form is unambiguous. */
-static int display_path(nsw_buf *out, const uint8_t *p, size_t n, int *not_utf8)
+int nsw_store__display_path(nsw_buf *out, const uint8_t *p, size_t n,
+			    int *not_utf8)
 {
 	static const char hex[] = "0123456789abcdef";
 	int rc = 0;
@@ -153,7 +154,8 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 	if (rc != NSW_OK)
 		return rc;
 	nsw_buf_init(&disp, 4 * NSW_PATH_MAX + 1);
-	if (display_path(&disp, f->path, f->path_len, &not_utf8) != 0) {
+	if (nsw_store__display_path(&disp, f->path, f->path_len, &not_utf8) !=
+	    0) {
 		rc = nsw_error_set(NSW_ENOMEM, "file: out of memory");
 		goto done;
 	}
@@ -163,8 +165,9 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 		"INSERT INTO files(evidence_id, scan_run_id, path, "
 		"display_path, name_not_utf8, size, mtime_ns, ctime_ns, "
 		"atime_ns, md5, sha1, sha256, pdq, pdq_quality, media_type, "
-		"status, error, link_target, recorded_utc) VALUES(?1,?2,?3,"
-		"?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19) "
+		"status, error, link_target, recorded_utc, pdq_dihedral) "
+		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+		"?16,?17,?18,?19,?20) "
 		"ON CONFLICT(evidence_id, path) DO NOTHING");
 	if (rc != NSW_OK)
 		goto done;
@@ -197,6 +200,9 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 		rc = nsw_sqldb_bind_blob(st, 18, f->link_target,
 					 f->link_target_len);
 	rc = rc ? rc : nsw_sqldb_bind_text(st, 19, now);
+	if (rc == NSW_OK && f->has_pdq_dihedral && (f->has & NSW_CASE_HAS_PDQ))
+		rc = nsw_sqldb_bind_blob(st, 20, f->pdq_dihedral,
+					 sizeof(f->pdq_dihedral));
 	rc = rc ? rc : nsw_sqldb_run(st);
 	nsw_sqldb_reset(st);
 	if (rc != NSW_OK)
@@ -226,8 +232,8 @@ done:
 	"f.id, f.evidence_id, f.scan_run_id, f.path, f.display_path, "  \
 	"f.name_not_utf8, f.size, f.mtime_ns, f.ctime_ns, f.atime_ns, " \
 	"f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.media_type, " \
-	"f.status, f.error, f.link_target"
-#define FILE_NCOLUMNS 19
+	"f.status, f.error, f.link_target, f.pdq_dihedral"
+#define FILE_NCOLUMNS 20
 
 static int64_t column_time(nsw_sqlstmt *st, int col)
 {
@@ -252,6 +258,9 @@ static void column_digest(nsw_sqlstmt *st, int col, nsw_algo a, uint8_t *d,
  * the next step. */
 static void read_file_row(nsw_sqlstmt *st, int k, nsw_case_file *f)
 {
+	const void *dih;
+	size_t dih_len = 0;
+
 	memset(f, 0, sizeof(*f));
 	f->id = nsw_sqldb_column_int64(st, k + 0);
 	f->evidence_id = nsw_sqldb_column_int64(st, k + 1);
@@ -276,6 +285,11 @@ static void read_file_row(nsw_sqlstmt *st, int k, nsw_case_file *f)
 	f->status = status_from_name(nsw_sqldb_column_text(st, k + 16, NULL));
 	f->error = nsw_sqldb_column_text(st, k + 17, NULL);
 	f->link_target = nsw_sqldb_column_blob(st, k + 18, &f->link_target_len);
+	dih = nsw_sqldb_column_blob(st, k + 19, &dih_len);
+	if (dih != NULL && dih_len == sizeof(f->pdq_dihedral)) {
+		memcpy(f->pdq_dihedral, dih, dih_len);
+		f->has_pdq_dihedral = 1;
+	}
 }
 
 /* Copy a borrowed string or byte run into owned scratch storage. */
@@ -439,7 +453,7 @@ int nsw_case_hits_foreach(nsw_case *c, const nsw_hit_filter *filter,
 		"JOIN evidence e ON e.id = f.evidence_id "
 		"WHERE (?1 = 0 OR f.evidence_id = ?1) "
 		"AND (?2 OR h.suppressed = 0) AND (?3 OR l.role = 'match') "
-		"ORDER BY f.evidence_id, f.path, h.id");
+		"ORDER BY f.evidence_id, f.path, l.role DESC, h.list_id, h.id");
 	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, filter->evidence_id);
 	rc = rc ? rc
 		: nsw_sqldb_bind_int64(st, 2,
@@ -498,6 +512,30 @@ int nsw_case_problems_foreach(nsw_case *c, int64_t evidence_id,
 			       "f.evidence_id = ?1) ORDER BY f.evidence_id, "
 			       "f.path");
 	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, evidence_id);
+	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
+		read_file_row(st, 0, &file);
+		rc = fn(ctx, &file);
+	}
+	nsw_sqldb_finalize(st);
+	return rc;
+}
+
+int nsw_store__files_foreach_ok(nsw_case *c, int64_t evidence_id,
+				int64_t not_run,
+				int (*fn)(void *ctx, const nsw_case_file *f),
+				void *ctx)
+{
+	nsw_sqlstmt *st = NULL;
+	nsw_case_file file;
+	int rc;
+
+	rc = nsw_sqldb_prepare(c->db, &st,
+			       "SELECT " FILE_COLUMNS " FROM files f "
+			       "WHERE f.evidence_id = ?1 AND f.status = 'ok' "
+			       "AND (f.scan_run_id IS NULL OR "
+			       "f.scan_run_id <> ?2) ORDER BY f.id");
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, evidence_id);
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 2, not_run);
 	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
 		read_file_row(st, 0, &file);
 		rc = fn(ctx, &file);

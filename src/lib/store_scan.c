@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "error.h"
 #include "limits.h"
+#include "netsweep/digest.h"
 #include "store.h"
 
 static const char *state_name(nsw_scan_state s)
@@ -362,5 +363,77 @@ int nsw_case_summary_foreach(nsw_case *c, int64_t evidence_id,
 		rc = fn(ctx, &g);
 	}
 	nsw_sqldb_finalize(st);
+	return rc;
+}
+
+int nsw_case_evidence_manifest(nsw_case *c, int64_t evidence_id,
+			       uint8_t root[32], int64_t *files)
+{
+	static const char hex[] = "0123456789abcdef";
+	nsw_sqlstmt *st = NULL;
+	nsw_digest *d = NULL;
+	nsw_digests sum;
+	nsw_buf line;
+	int64_t n = 0;
+	int rc;
+
+	if (files != NULL)
+		*files = 0;
+	if (c == NULL || root == NULL)
+		return nsw_error_set(NSW_EINVAL, "manifest: NULL argument");
+	nsw_buf_init(&line, 2 * NSW_PATH_MAX + 256);
+	rc = nsw_digest_new(&d, NSW_ALGO_BIT(NSW_ALGO_SHA256));
+	rc = rc ? rc
+		: nsw_sqldb_prepare(c->db, &st,
+				    "SELECT path, status, coalesce(size, -1), "
+				    "sha256 FROM files WHERE evidence_id=?1 "
+				    "ORDER BY path");
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, evidence_id);
+	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
+		size_t plen = 0, slen = 0;
+		const uint8_t *path = nsw_sqldb_column_blob(st, 0, &plen);
+		const char *status = nsw_sqldb_column_text(st, 1, NULL);
+		const uint8_t *sha = nsw_sqldb_column_blob(st, 3, &slen);
+
+		nsw_buf_reset(&line);
+		rc = NSW_OK;
+		for (size_t i = 0; rc == 0 && i < plen; i++) {
+			char pair[2] = {hex[path[i] >> 4], hex[path[i] & 15]};
+
+			rc = nsw_buf_put(&line, pair, 2);
+		}
+		rc = rc ? rc
+			: nsw_buf_printf(
+				  &line, " %s %lld ",
+				  status != NULL ? status : "",
+				  (long long)nsw_sqldb_column_int64(st, 2));
+		if (rc == 0 && sha != NULL && slen == NSW_SHA256_BYTES) {
+			for (size_t i = 0; rc == 0 && i < slen; i++) {
+				char pair[2] = {hex[sha[i] >> 4],
+						hex[sha[i] & 15]};
+
+				rc = nsw_buf_put(&line, pair, 2);
+			}
+		} else if (rc == 0) {
+			rc = nsw_buf_putc(&line, '-');
+		}
+		rc = rc ? rc : nsw_buf_putc(&line, '\n');
+		if (rc != 0) {
+			rc = nsw_error_set(NSW_ELIMIT, "manifest: line too "
+						       "long");
+			break;
+		}
+		rc = nsw_digest_update(d, line.ptr, line.len);
+		n++;
+	}
+	rc = rc ? rc : nsw_digest_final(d, &sum);
+	if (rc == NSW_OK) {
+		memcpy(root, sum.sha256, 32);
+		if (files != NULL)
+			*files = n;
+	}
+	nsw_sqldb_finalize(st);
+	nsw_digest_free(d);
+	nsw_buf_dispose(&line);
 	return rc;
 }

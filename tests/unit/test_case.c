@@ -154,8 +154,13 @@ static void open_refuses_newer_schema(void **state)
 			 SQLITE_OK);
 	assert_int_equal(nsw_case_open(&c, f->path, 0), NSW_EUNSUPPORTED);
 	assert_null(c);
-	assert_int_equal(raw_exec(f->path, "PRAGMA user_version=2;"),
-			 SQLITE_OK);
+	{
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;",
+			 NSW_CASE_SCHEMA_VERSION);
+		assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+	}
 	assert_int_equal(nsw_case_open(&f->c, f->path, 0), 0);
 }
 
@@ -191,6 +196,21 @@ static void migrates_from_version_1_and_audits_it(void **state)
 	assert_int_equal(nsw_case_create(&c, p, "Old", "A"), 0);
 	nsw_case_close(c);
 	c = NULL;
+	assert_int_equal(raw_exec(p, "DROP TABLE analysis_runs;"
+				     "DROP TABLE analysis_items;"
+				     "DROP TABLE analysis_item_media;"
+				     "DROP TABLE analysis_item_links;"
+				     "DROP TABLE analysis_spread;"
+				     "DROP TABLE analysis_accounts;"
+				     "DROP TABLE analysis_account_categories;"
+				     "DROP TABLE analysis_chats;"
+				     "DROP TABLE analysis_chat_bridges;"
+				     "DROP TABLE analysis_suspects;"
+				     "DROP TABLE analysis_suspect_terms;"
+				     "DROP TABLE analysis_suspect_evidence;"
+				     "DROP TABLE analysis_suspect_lists;"
+				     "DROP TABLE ingest_problems;"),
+			 SQLITE_OK);
 	assert_int_equal(raw_exec(p, "DROP TABLE sessions; DROP TABLE users;"
 				     "DROP TABLE attributions;"
 				     "DROP TABLE membership_events;"
@@ -199,25 +219,22 @@ static void migrates_from_version_1_and_audits_it(void **state)
 				     "DROP TABLE account_names;"
 				     "DROP TABLE accounts;"
 				     "DROP TABLE platforms;"
-				     "DROP TRIGGER audit_log_no_delete;"
-				     "DELETE FROM audit_log WHERE seq > 1;"
+				     "ALTER TABLE files DROP COLUMN "
+				     "pdq_dihedral;"
 				     "PRAGMA user_version=1;"),
 			 SQLITE_OK);
 	/* Read-only cannot migrate. */
 	assert_int_equal(nsw_case_open(&c, p, NSW_CASE_READONLY),
 			 NSW_EUNSUPPORTED);
-	assert_int_equal(raw_exec(p, "CREATE TRIGGER audit_log_no_delete "
-				     "BEFORE DELETE ON audit_log BEGIN SELECT "
-				     "RAISE(ABORT, 'the audit log is "
-				     "append-only'); END;"),
-			 SQLITE_OK);
 	assert_int_equal(nsw_case_open(&c, p, 0), 0);
 	assert_int_equal(nsw_case_get_meta(c)->schema_version,
 			 NSW_CASE_SCHEMA_VERSION);
 	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
-	assert_int_equal(acts.n, 2);
+	/* case.init, then one schema.migrate per step from v1 */
+	assert_int_equal(acts.n, NSW_CASE_SCHEMA_VERSION);
 	assert_string_equal(acts.list[0], "case.init");
-	assert_string_equal(acts.list[1], "schema.migrate");
+	for (int i = 1; i < NSW_CASE_SCHEMA_VERSION; i++)
+		assert_string_equal(acts.list[i], "schema.migrate");
 	assert_int_equal(nsw_case_audit_verify(c, &chk), 0);
 	assert_true(chk.ok);
 	/* Old data still works after the migration. */
@@ -232,7 +249,7 @@ static void migrates_from_version_1_and_audits_it(void **state)
 	/* The internal migrator refuses to go past what it knows. */
 	assert_int_equal(nsw_case_open(&c, p, 0), 0);
 	assert_int_equal(
-		nsw_store__migrate(c, NSW_CASE_SCHEMA_VERSION + 1, &from),
+		nsw_store__migrate(c, NSW_CASE_SCHEMA_VERSION + 1, &from, 1),
 		NSW_EINVAL);
 	nsw_case_close(c);
 	free(p);
@@ -248,9 +265,9 @@ static void audit_chain_verifies(void **state)
 	assert_int_equal(nsw_case_audit_verify(f->c, &chk), 0);
 	assert_true(chk.ok);
 	assert_int_equal(chk.first_bad, 0);
-	/* case.init, schema.migrate, evidence.add, note, note */
-	assert_int_equal(chk.entries, 5);
-	assert_int_equal(chk.head_seq, 5);
+	/* case.init, evidence.add, note, note */
+	assert_int_equal(chk.entries, 4);
+	assert_int_equal(chk.head_seq, 4);
 }
 
 static void audit_log_refuses_update_and_delete(void **state)
@@ -654,7 +671,7 @@ static void rollback_discards_a_batch_and_its_audit_entries(void **state)
 	nsw_case_rollback(f->c);
 	assert_int_equal(nsw_case_get_totals(f->c, 0, &t), 0);
 	assert_int_equal(t.files, 0);
-	assert_int_equal(t.audit_entries, 3);
+	assert_int_equal(t.audit_entries, 2);
 
 	assert_int_equal(nsw_case_begin(f->c), 0);
 	assert_int_equal(nsw_case_file_add(f->c, &cf, &id, NULL), 0);
@@ -665,7 +682,7 @@ static void rollback_discards_a_batch_and_its_audit_entries(void **state)
 	assert_int_equal(nsw_case_commit(f->c), NSW_EINVAL);
 	assert_int_equal(nsw_case_get_totals(f->c, 0, &t), 0);
 	assert_int_equal(t.files, 2);
-	assert_int_equal(t.audit_entries, 4);
+	assert_int_equal(t.audit_entries, 3);
 	assert_int_equal(nsw_case_audit_verify(f->c, &chk), 0);
 	assert_true(chk.ok);
 }
@@ -704,11 +721,11 @@ static void scan_run_resumes_unfinished_run_with_same_args(void **state)
 			 NSW_EINVAL);
 	assert_int_equal(nsw_case_audit_foreach(f->c, collect_action, &acts),
 			 0);
-	assert_string_equal(acts.list[3], "scan.start");
-	assert_string_equal(acts.list[4], "scan.resume");
-	assert_string_equal(acts.list[5], "scan.start");
-	assert_string_equal(acts.list[6], "scan.finish");
-	assert_string_equal(acts.list[7], "scan.start");
+	assert_string_equal(acts.list[2], "scan.start");
+	assert_string_equal(acts.list[3], "scan.resume");
+	assert_string_equal(acts.list[4], "scan.start");
+	assert_string_equal(acts.list[5], "scan.finish");
+	assert_string_equal(acts.list[6], "scan.start");
 }
 
 static void survives_allocation_failures(void **state)

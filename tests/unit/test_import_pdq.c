@@ -207,6 +207,46 @@ static void rejects_bad_csv_rows(void **state)
 	got_free(&g);
 }
 
+/* Interpol ICSE baseline export shape (FORMATS.md 1.7), with invented
+ * benign values: ';' CSV, identification flags as Yes/No, series. */
+static void reads_icse_style_csv(void **state)
+{
+	const char *text =
+		"MD5;SHA1;PhotoDNA;Image ID;Is distributed;Victim identified;"
+		"Offender identified;Series name;Number of submissions;File "
+		"Available;Media Type;Baseline\n"
+		"0cef8332881a74ac9ae0e6f4c4323569;2ec7cd699f82e0435b15b9ebf0999"
+		"805155f8f90;AAAA;12345;Yes;Yes;No;Bluebird;3;No;Image;1\n"
+		"c44b7688a7d948229a58c2684db19de2;;;12346;No;;;;1;No;Video;\n";
+	got g = {0};
+	nsw_list_format f;
+
+	(void)state;
+	assert_int_equal(
+		nsw_list_detect_buffer(&f, (const uint8_t *)text, strlen(text)),
+		0);
+	assert_int_equal(f, NSW_LIST_FORMAT_PDQ);
+	assert_int_equal(got_import_text(&g, text, NSW_LIST_FORMAT_AUTO, 1), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.v[0].e.has, NSW_HAS_MD5 | NSW_HAS_SHA1);
+	assert_string_equal(got_hex(g.v[0].e.sha1, 20),
+			    "2ec7cd699f82e0435b15b9ebf0999805155f8f90");
+	assert_string_equal(g.v[0].e.source_id, "12345");
+	assert_string_equal(g.v[0].e.series, "Bluebird");
+	assert_null(g.v[0].e.name);
+	assert_int_equal(g.v[0].e.victim_identified, 1);
+	assert_int_equal(g.v[0].e.offender_identified, 0);
+	assert_string_equal(g.v[0].e.attributes,
+			    "{\"PhotoDNA\":\"AAAA\",\"Is distributed\":\"Yes\","
+			    "\"Number of submissions\":\"3\",\"File "
+			    "Available\":\"No\",\"Media Type\":\"Image\","
+			    "\"Baseline\":\"1\"}");
+	assert_int_equal(g.v[1].e.has, NSW_HAS_MD5);
+	assert_int_equal(g.v[1].e.victim_identified, NSW_FLAG_UNKNOWN);
+	assert_null(g.v[1].e.series);
+	got_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +255,7 @@ int main(void)
 		cmocka_unit_test(excludes_signals_that_are_not_hashes),
 		cmocka_unit_test(rejects_bad_lines_with_their_line_number),
 		cmocka_unit_test(rejects_bad_csv_rows),
+		cmocka_unit_test(reads_icse_style_csv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,11 +3,15 @@
  * (best one reported), quality gate, allow-list suppression, stable order
  * across threads, and PDQ recall over list files against brute force. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
+#include "imgsynth.h"
+#include "netsweep/hasher.h"
 #include "netsweep/match.h"
+#include "netsweep/synth.h"
 #include "pdq_index.h"
 
 static uint64_t rng_state = 0xfeedfacecafebeefull;
@@ -458,6 +462,117 @@ static void same_results_whatever_the_thread_count(void **state)
 	nsw_matcher_free(m);
 }
 
+static char *write_png(const char *dir, const char *name, const nsw_image *img)
+{
+	uint8_t *png = NULL;
+	size_t len = 0;
+	char *path = ts_path(dir, name);
+
+	assert_int_equal(img->channels, 3);
+	assert_int_equal(ts_encode_png(&png, &len, img->pixels, img->width,
+				       img->height, 3, 8, 0, 0),
+			 0);
+	assert_int_equal(ts_write_file(path, png, len), 0);
+	free(png);
+	return path;
+}
+
+/* A rotated copy of a listed picture is found through a dihedral variant:
+ * through the library (hasher + matcher) and through `netsweep match`. */
+static void rotated_file_matches_through_a_dihedral_variant(void **state)
+{
+	fixture *f = *state;
+	nsw_image *img = NULL, *rot = NULL;
+	nsw_hasher *h = NULL;
+	nsw_file_hash fh;
+	nsw_list_builder *b = NULL;
+	nsw_list *l = NULL;
+	nsw_matcher *m = NULL;
+	nsw_match_ctx *ctx = NULL;
+	nsw_match_query q;
+	nsw_match_result r;
+	nsw_list_entry e;
+	char *orig_path, *rot_path, *list_path;
+	uint32_t plain;
+
+	assert_int_equal(nsw_synth_scene(&img, 320, 240, 77), NSW_OK);
+	assert_int_equal(nsw_synth_rotate(&rot, img, 1), NSW_OK);
+	orig_path = write_png(f->dir, "orig.png", img);
+	rot_path = write_png(f->dir, "rotated.png", rot);
+	list_path = ts_path(f->dir, "images.nswl");
+	assert_int_equal(
+		nsw_hasher_new(&h, NSW_DIGESTS_ALL | NSW_ALGO_BIT(NSW_ALGO_PDQ),
+			       1),
+		NSW_OK);
+	assert_int_equal(nsw_hasher_file(h, &fh, orig_path), NSW_OK);
+	assert_true(fh.has & NSW_ALGO_BIT(NSW_ALGO_PDQ));
+	memset(&e, 0, sizeof(e));
+	e.has = NSW_HAS_PDQ;
+	e.pdq = fh.pdq.hash;
+	e.pdq_quality = fh.pdq.quality;
+	e.size = -1;
+	e.name = "orig.png";
+	assert_int_equal(nsw_list_builder_new(&b, "images", "1"), NSW_OK);
+	assert_int_equal(nsw_list_builder_add(b, &e), NSW_OK);
+	assert_int_equal(nsw_list_builder_write(b, list_path, NULL), NSW_OK);
+	nsw_list_builder_free(b);
+	assert_int_equal(nsw_list_open(&l, list_path), NSW_OK);
+
+	assert_int_equal(nsw_hasher_file(h, &fh, rot_path), NSW_OK);
+	assert_true(fh.pdq.has_dihedral);
+	memset(&q, 0, sizeof(q));
+	q.label = rot_path;
+	q.has = NSW_HAS_PDQ;
+	q.pdq_quality = fh.pdq.quality;
+	q.npdq = NSW_PDQ_DIHEDRAL_COUNT;
+	for (int k = 0; k < NSW_PDQ_DIHEDRAL_COUNT; k++)
+		q.pdq[k] = fh.pdq.dihedral[k];
+	q.pdq[0] = fh.pdq.hash;
+	plain = nsw_pdq__distance(q.pdq[0].bytes, e.pdq.bytes);
+	assert_true(plain > 31);
+	assert_int_equal(nsw_matcher_new(&m, NULL), NSW_OK);
+	assert_int_equal(nsw_matcher_add_list(m, l, 0, -1), NSW_OK);
+	assert_int_equal(nsw_match_ctx_new(&ctx), NSW_OK);
+	assert_int_equal(nsw_matcher_match(m, ctx, &q, &r), NSW_OK);
+	assert_int_equal(r.count, 1);
+	assert_true(r.records[0].variant == NSW_PDQ_ROT90 ||
+		    r.records[0].variant == NSW_PDQ_ROT270);
+	assert_true(r.records[0].distance < plain);
+	assert_true(r.records[0].distance <= 31);
+	/* The command line does the same from the file. */
+	if (getenv("NSW_BIN") != NULL) {
+		char cmd[8192];
+		char out[8192] = {0};
+		FILE *p;
+		size_t n;
+
+		snprintf(cmd, sizeof(cmd),
+			 "'%s' match --list '%s' --format csv '%s' '%s'",
+			 getenv("NSW_BIN"), list_path, orig_path, rot_path);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		n = fread(out, 1, sizeof(out) - 1, p);
+		out[n] = '\0';
+		assert_int_equal(pclose(p), 0);
+		assert_non_null(strstr(out, "orig.png,pdq,"));
+		assert_non_null(strstr(out, ",0,original,alert,images,1,0,"));
+		assert_non_null(strstr(out, "rotated.png,pdq,"));
+		assert_non_null(
+			strstr(out, r.records[0].variant == NSW_PDQ_ROT90
+					    ? ",rot90,alert,"
+					    : ",rot270,alert,"));
+	}
+	nsw_match_ctx_free(ctx);
+	nsw_matcher_free(m);
+	nsw_list_close(l);
+	nsw_hasher_free(h);
+	nsw_image_free(img);
+	nsw_image_free(rot);
+	free(orig_path);
+	free(rot_path);
+	free(list_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +582,8 @@ int main(void)
 		cmocka_unit_test(per_list_threshold_and_quality_gate),
 		cmocka_unit_test(dihedral_variant_reports_best_distance),
 		cmocka_unit_test(same_results_whatever_the_thread_count),
+		cmocka_unit_test(
+			rotated_file_matches_through_a_dihedral_variant),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

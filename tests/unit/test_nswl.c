@@ -234,6 +234,9 @@ static void duplicates_are_counted_not_stored(void **state)
 	assert_int_equal(st.kept, 2);
 	assert_int_equal(st.duplicate, 1);
 	assert_int_equal(nsw_list_builder_write(b, f->path, NULL), NSW_OK);
+	/* a builder writes once */
+	assert_int_equal(nsw_list_builder_write(b, f->path, NULL), NSW_EINVAL);
+	assert_int_equal(nsw_list_builder_add(b, &e), NSW_EINVAL);
 	nsw_list_builder_free(b);
 	assert_int_equal(nsw_list_open(&l, f->path), NSW_OK);
 	rng_state = 7;

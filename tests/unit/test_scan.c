@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h> /* tests only: tamper with the case behind netsweep */
+
 #include "imgsynth.h"
 #include "support.h"
 
@@ -514,6 +516,108 @@ static void killed_scan_resumes_without_loss_or_duplicates(void **state)
 	free_tree(&t);
 }
 
+struct diffs {
+	int n;
+	char rows[16][128];
+};
+
+static void collect_diff(void *ctx, const nsw_verify_diff *d)
+{
+	struct diffs *x = ctx;
+
+	if (x->n < 16)
+		snprintf(x->rows[x->n], sizeof(x->rows[0]), "%s %s",
+			 nsw_verify_kind_name(d->kind), d->path);
+	x->n++;
+}
+
+static int has_row(const struct diffs *x, const char *row)
+{
+	for (int i = 0; i < x->n && i < 16; i++)
+		if (strcmp(x->rows[i], row) == 0)
+			return 1;
+	return 0;
+}
+
+static void verify_detects_modified_deleted_and_added_files(void **state)
+{
+	struct tree t;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	nsw_verify_result vr;
+	struct diffs d = {0};
+	char *p;
+	sqlite3 *db = NULL;
+
+	(void)state;
+	make_tree(&t, 4);
+	base_options(&o, &t, NULL);
+	o.nlists = 0;
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	/* Untouched: nothing to report. */
+	assert_int_equal(
+		nsw_scan_verify(t.case_path, "disk-1", collect_diff, &d, &vr),
+		0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(vr.checked, 8);
+	/* Same size, other bytes; a deletion; an addition. */
+	put(t.ev, "known.txt", "KNOWN bad content");
+	p = ts_path(t.ev, "many/f001.txt");
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	put(t.ev, "sub/new.txt", "added after the scan");
+	assert_int_equal(
+		nsw_scan_verify(t.case_path, NULL, collect_diff, &d, &vr), 0);
+	assert_int_equal(d.n, 3);
+	assert_true(has_row(&d, "changed known.txt"));
+	assert_true(has_row(&d, "missing many/f001.txt"));
+	assert_true(has_row(&d, "new sub/new.txt"));
+	assert_int_equal(vr.changed, 1);
+	assert_int_equal(vr.missing, 1);
+	assert_int_equal(vr.added, 1);
+	assert_int_equal(vr.manifest_mismatch, 0);
+	/* Editing the case's record of a file breaks the manifest root. */
+	assert_int_equal(sqlite3_open(t.case_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE files SET size=1 WHERE "
+				      "path=CAST('photo.jpg' AS BLOB);",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(
+		nsw_scan_verify(t.case_path, "disk-1", collect_diff, &d, &vr),
+		0);
+	assert_int_equal(vr.manifest_mismatch, 1);
+	assert_true(has_row(&d, "manifest "));
+	assert_true(has_row(&d, "changed photo.jpg"));
+	assert_int_equal(nsw_scan_verify(t.case_path, "nope", NULL, NULL, &vr),
+			 NSW_ENOTFOUND);
+	free_tree(&t);
+}
+
+static void cancelled_scan_stops_cleanly_and_resumes(void **state)
+{
+	struct tree t;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	volatile sig_atomic_t cancel = 1;
+
+	(void)state;
+	make_tree(&t, 10);
+	base_options(&o, &t, NULL);
+	o.nlists = 0;
+	o.cancel = &cancel;
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	assert_int_equal(r.stopped, 1);
+	cancel = 0;
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	assert_int_equal(r.stopped, 0);
+	assert_int_equal(r.resumed, 1);
+	assert_int_equal(r.files + r.files_skipped, 14);
+	free_tree(&t);
+}
+
 static void sniffs_media_types_from_content(void **state)
 {
 	static const struct {
@@ -559,6 +663,9 @@ int main(void)
 			matcher_failure_fails_the_scan_and_records_nothing_wrong),
 		cmocka_unit_test(
 			killed_scan_resumes_without_loss_or_duplicates),
+		cmocka_unit_test(
+			verify_detects_modified_deleted_and_added_files),
+		cmocka_unit_test(cancelled_scan_stops_cleanly_and_resumes),
 		cmocka_unit_test(sniffs_media_types_from_content),
 	};
 

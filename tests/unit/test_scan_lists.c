@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "imgsynth.h"
 #include "support.h"
@@ -77,6 +78,38 @@ static int collect(void *ctx, const nsw_hit_row *r)
 	h->dihedral[h->n] = r->hit.dihedral;
 	h->n++;
 	return 0;
+}
+
+/* The eight hits the planted tree must give, in report order. */
+static void check_planted_hits(const struct hits *hh)
+{
+	const struct hits *h = hh;
+
+	assert_int_equal(h->n, 8);
+	/* Ordered by path: apps/both.bin, apps/tool.dll, exact.jpg... */
+	assert_string_equal(h->rows[0], "apps/both.bin bad-test md5 1 "
+					"vics-default:2 suppressed");
+	assert_string_equal(h->rows[1], "apps/both.bin nsrl-test md5 1 "
+					"known-software:-");
+	assert_string_equal(h->rows[2], "apps/tool.dll nsrl-test md5 0 "
+					"known-software:-");
+	assert_string_equal(h->rows[3], "exact.jpg bad-test md5 0 "
+					"vics-default:1");
+	assert_string_equal(h->rows[4], "exact.jpg bad-test pdq 0 "
+					"vics-default:1");
+	assert_int_equal(h->pdq_distance[4], 0);
+	assert_int_equal(h->dihedral[4], NSW_PDQ_ORIGINAL);
+	assert_string_equal(h->rows[5], "reencoded.jpg bad-test pdq 0 "
+					"vics-default:1");
+	assert_true(h->pdq_distance[5] <= NSW_MATCH_DEFAULT_THRESHOLD);
+	assert_string_equal(h->rows[6], "resized.jpg bad-test pdq 0 "
+					"vics-default:1");
+	assert_true(h->pdq_distance[6] <= NSW_MATCH_DEFAULT_THRESHOLD);
+	assert_string_equal(h->rows[7], "rotated.jpg bad-test pdq 0 "
+					"vics-default:1");
+	/* Only a dihedral variant of the rotated file matches the list. */
+	assert_true(h->dihedral[7] == NSW_PDQ_ROT90 ||
+		    h->dihedral[7] == NSW_PDQ_ROT270);
 }
 
 static void scan_finds_exactly_the_planted_hits(void **state)
@@ -177,31 +210,41 @@ static void scan_finds_exactly_the_planted_hits(void **state)
 
 	assert_int_equal(nsw_case_open(&c, case_path, NSW_CASE_READONLY), 0);
 	assert_int_equal(nsw_case_hits_foreach(c, &all, collect, &h), 0);
-	assert_int_equal(h.n, 8);
-	/* Ordered by path: apps/both.bin, apps/tool.dll, exact.jpg... */
-	assert_string_equal(h.rows[0], "apps/both.bin bad-test md5 1 "
-				       "vics-default:2 suppressed");
-	assert_string_equal(h.rows[1], "apps/both.bin nsrl-test md5 1 "
-				       "known-software:-");
-	assert_string_equal(h.rows[2], "apps/tool.dll nsrl-test md5 0 "
-				       "known-software:-");
-	assert_string_equal(h.rows[3], "exact.jpg bad-test md5 0 "
-				       "vics-default:1");
-	assert_string_equal(h.rows[4], "exact.jpg bad-test pdq 0 "
-				       "vics-default:1");
-	assert_int_equal(h.pdq_distance[4], 0);
-	assert_int_equal(h.dihedral[4], NSW_PDQ_ORIGINAL);
-	assert_string_equal(h.rows[5], "reencoded.jpg bad-test pdq 0 "
-				       "vics-default:1");
-	assert_true(h.pdq_distance[5] <= NSW_MATCH_DEFAULT_THRESHOLD);
-	assert_string_equal(h.rows[6], "resized.jpg bad-test pdq 0 "
-				       "vics-default:1");
-	assert_true(h.pdq_distance[6] <= NSW_MATCH_DEFAULT_THRESHOLD);
-	assert_string_equal(h.rows[7], "rotated.jpg bad-test pdq 0 "
-				       "vics-default:1");
-	/* Only a dihedral variant of the rotated file matches the list. */
-	assert_true(h.dihedral[7] == NSW_PDQ_ROT90 ||
-		    h.dihedral[7] == NSW_PDQ_ROT270);
+	check_planted_hits(&h);
+	nsw_case_close(c);
+
+	/* A second case: first scanned with the NSRL list alone, then with
+	 * both. The second run reads nothing again but matches the recorded
+	 * digests and PDQ variants: the same eight hits, rotation included. */
+	unlink(case_path);
+	{
+		nsw_case *nc = NULL;
+		nsw_scan_lists *only = NULL;
+
+		assert_int_equal(nsw_case_create(&nc, case_path, "T2", "E"), 0);
+		nsw_case_close(nc);
+		assert_int_equal(nsw_scan_lists_open(&only, NULL, 0,
+						     allow_paths, 1, NULL),
+				 0);
+		o.lists = nsw_scan_lists_cases(only, &nlists);
+		o.nlists = nlists;
+		o.matcher = nsw_scan_lists_matcher(only);
+		assert_int_equal(nsw_scan_run(case_path, &o, &r), 0);
+		assert_int_equal(r.files, 7);
+		nsw_scan_lists_free(only);
+	}
+	o.lists = nsw_scan_lists_cases(lists, &nlists);
+	o.nlists = nlists;
+	o.matcher = nsw_scan_lists_matcher(lists);
+	assert_int_equal(nsw_scan_run(case_path, &o, &r), 0);
+	assert_int_equal(r.resumed, 0);
+	assert_int_equal(r.files, 0);
+	assert_int_equal(r.files_skipped, 7);
+	assert_int_equal(r.rematched, 7);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(nsw_case_open(&c, case_path, NSW_CASE_READONLY), 0);
+	assert_int_equal(nsw_case_hits_foreach(c, &all, collect, &h), 0);
+	check_planted_hits(&h);
 	nsw_case_close(c);
 
 	nsw_scan_lists_free(lists);

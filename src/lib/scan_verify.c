@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * netsweep verify: re-read an evidence item read-only and report files
+ * changed, missing or new since the scan, and whether the case's file table
+ * still matches the manifest root stored (and audited) when the scan ended.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "limits.h"
+#include "netsweep/scan.h"
+#include "netsweep/walk.h"
+#include "store.h"
+
+const char *nsw_verify_kind_name(nsw_verify_kind kind)
+{
+	switch (kind) {
+	case NSW_VERIFY_CHANGED:
+		return "changed";
+	case NSW_VERIFY_MISSING:
+		return "missing";
+	case NSW_VERIFY_NEW:
+		return "new";
+	case NSW_VERIFY_UNREADABLE:
+		return "unreadable";
+	case NSW_VERIFY_MANIFEST:
+		return "manifest";
+	}
+	return "?";
+}
+
+struct item {
+	int64_t id;
+	char *label;
+	char *root;
+	int has_manifest;
+	uint8_t manifest[32];
+};
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+	const char *only; /* label filter, or NULL */
+};
+
+static int collect_item(void *ctx, const nsw_evidence *ev)
+{
+	struct items *it = ctx;
+	struct item *x;
+
+	if (it->only != NULL && strcmp(it->only, ev->label) != 0)
+		return 0;
+	if (it->n == it->cap) {
+		size_t cap = it->cap ? it->cap * 2 : 4;
+		struct item *v = nsw__reallocarray(it->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return nsw_error_set(NSW_ENOMEM,
+					     "verify: out of memory");
+		it->v = v;
+		it->cap = cap;
+	}
+	x = &it->v[it->n];
+	memset(x, 0, sizeof(*x));
+	x->id = ev->id;
+	x->label = nsw__strdup(ev->label);
+	x->root = nsw__strdup(ev->source_path != NULL ? ev->source_path : "");
+	it->n++;
+	if (x->label == NULL || x->root == NULL)
+		return nsw_error_set(NSW_ENOMEM, "verify: out of memory");
+	if (ev->manifest_root != NULL && ev->manifest_root_len == 32 &&
+	    ev->manifest_algo != NULL &&
+	    strcmp(ev->manifest_algo, NSW_MANIFEST_ALGO) == 0) {
+		x->has_manifest = 1;
+		memcpy(x->manifest, ev->manifest_root, 32);
+	}
+	return 0;
+}
+
+struct verify {
+	nsw_case *c;
+	const struct item *item;
+	size_t root_len;
+	nsw_hasher *hasher;
+	nsw_sqlstmt *find;
+	uint8_t *seen; /* bitmap over file ids */
+	int64_t max_id;
+	void (*fn)(void *ctx, const nsw_verify_diff *diff);
+	void *ctx;
+	nsw_verify_result *out;
+	nsw_buf disp;
+};
+
+static void report(struct verify *v, nsw_verify_kind kind, const char *path,
+		   const char *detail)
+{
+	nsw_verify_diff d = {kind, v->item->label, path, detail};
+
+	switch (kind) {
+	case NSW_VERIFY_CHANGED:
+		v->out->changed++;
+		break;
+	case NSW_VERIFY_MISSING:
+		v->out->missing++;
+		break;
+	case NSW_VERIFY_NEW:
+		v->out->added++;
+		break;
+	case NSW_VERIFY_UNREADABLE:
+		v->out->unreadable++;
+		break;
+	case NSW_VERIFY_MANIFEST:
+		v->out->manifest_mismatch++;
+		break;
+	}
+	if (v->fn != NULL)
+		v->fn(v->ctx, &d);
+}
+
+/* Compare a regular file now with its record. */
+static void check_file(struct verify *v, const char *path, const char *disp,
+		       const char *status, int64_t size, const uint8_t *sha,
+		       size_t sha_len)
+{
+	nsw_file_hash h;
+	char detail[160];
+	int rc, was_ok = strcmp(status, "ok") == 0;
+
+	if (!was_ok && strcmp(status, "error") != 0 &&
+	    strcmp(status, "vanished") != 0) {
+		snprintf(detail, sizeof(detail),
+			 "now a regular file (recorded: %s)", status);
+		report(v, NSW_VERIFY_CHANGED, disp, detail);
+		return;
+	}
+	rc = nsw_hasher_file(v->hasher, &h, path);
+	if (rc != NSW_OK) {
+		if (was_ok)
+			report(v, NSW_VERIFY_UNREADABLE, disp,
+			       nsw_error_last());
+		return;
+	}
+	if (!was_ok) {
+		snprintf(detail, sizeof(detail), "readable now (recorded: %s)",
+			 status);
+		report(v, NSW_VERIFY_CHANGED, disp, detail);
+	} else if ((int64_t)h.size != size) {
+		snprintf(detail, sizeof(detail), "size %lld, recorded %lld",
+			 (long long)h.size, (long long)size);
+		report(v, NSW_VERIFY_CHANGED, disp, detail);
+	} else if (sha == NULL || sha_len != 32 ||
+		   memcmp(sha, h.digests.sha256, 32) != 0) {
+		report(v, NSW_VERIFY_CHANGED, disp,
+		       "content differs (SHA-256)");
+	}
+}
+
+static const char *kind_status(nsw_walk_kind kind)
+{
+	switch (kind) {
+	case NSW_WALK_SYMLINK:
+		return "skipped-symlink";
+	case NSW_WALK_SPECIAL:
+		return "skipped-special";
+	case NSW_WALK_REVISIT:
+		return "skipped-loop";
+	default:
+		return "error";
+	}
+}
+
+static int verify_entry(void *ctx, const nsw_walk_entry *e)
+{
+	struct verify *v = ctx;
+	const uint8_t *rel;
+	size_t off, rel_len;
+	int not_utf8 = 0, rc;
+	int64_t id;
+	const char *status;
+	char detail[160];
+
+	if (e->kind == NSW_WALK_DIR)
+		return 0;
+	if (e->depth == 0)
+		off = e->name_offset;
+	else
+		off = v->root_len + (e->path[v->root_len] == '/' ? 1 : 0);
+	if (off >= e->path_len)
+		return 0;
+	rel = (const uint8_t *)e->path + off;
+	rel_len = e->path_len - off;
+	nsw_buf_reset(&v->disp);
+	if (nsw_store__display_path(&v->disp, rel, rel_len, &not_utf8) != 0)
+		return nsw_error_set(NSW_ENOMEM, "verify: out of memory");
+	nsw_sqldb_reset(v->find);
+	rc = nsw_sqldb_bind_int64(v->find, 1, v->item->id);
+	rc = rc ? rc : nsw_sqldb_bind_blob(v->find, 2, rel, rel_len);
+	rc = rc ? rc : nsw_sqldb_step(v->find);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		report(v, NSW_VERIFY_NEW, v->disp.ptr,
+		       nsw_walk_kind_name(e->kind));
+		return 0;
+	}
+	id = nsw_sqldb_column_int64(v->find, 0);
+	if (id > 0 && id <= v->max_id)
+		v->seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	v->out->checked++;
+	status = nsw_sqldb_column_text(v->find, 1, NULL);
+	if (status == NULL)
+		status = "";
+	if (e->kind == NSW_WALK_FILE) {
+		size_t sha_len = 0;
+		const uint8_t *sha =
+			nsw_sqldb_column_blob(v->find, 3, &sha_len);
+		uint8_t copy[32];
+
+		if (sha != NULL && sha_len == 32)
+			memcpy(copy, sha, 32);
+		check_file(v, e->path, v->disp.ptr, status,
+			   nsw_sqldb_column_int64(v->find, 2),
+			   sha != NULL && sha_len == 32 ? copy : NULL, sha_len);
+		return 0;
+	}
+	if (e->kind == NSW_WALK_ERROR) {
+		if (strcmp(status, "ok") == 0)
+			report(v, NSW_VERIFY_UNREADABLE, v->disp.ptr,
+			       e->message != NULL ? e->message : "");
+		return 0;
+	}
+	if (strcmp(status, kind_status(e->kind)) != 0) {
+		snprintf(detail, sizeof(detail), "now %s (recorded: %s)",
+			 nsw_walk_kind_name(e->kind), status);
+		report(v, NSW_VERIFY_CHANGED, v->disp.ptr, detail);
+	} else if (e->kind == NSW_WALK_SYMLINK) {
+		char target[NSW_PATH_MAX];
+		size_t old_len = 0;
+		const void *old = nsw_sqldb_column_blob(v->find, 4, &old_len);
+		ssize_t n = readlink(e->path, target, sizeof(target));
+
+		if (n < 0 || (size_t)n != old_len ||
+		    (old_len > 0 && memcmp(old, target, old_len) != 0))
+			report(v, NSW_VERIFY_CHANGED, v->disp.ptr,
+			       "link target differs");
+	}
+	return 0;
+}
+
+static int report_missing(struct verify *v)
+{
+	nsw_sqlstmt *st = NULL;
+	int rc;
+
+	rc = nsw_sqldb_prepare(v->c->db, &st,
+			       "SELECT id, display_path FROM files WHERE "
+			       "evidence_id=?1 ORDER BY path");
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, v->item->id);
+	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
+		int64_t id = nsw_sqldb_column_int64(st, 0);
+		const char *disp = nsw_sqldb_column_text(st, 1, NULL);
+
+		rc = NSW_OK;
+		if (id > 0 && id <= v->max_id &&
+		    (v->seen[id / 8] & (1u << (id % 8))))
+			continue;
+		v->out->checked++;
+		report(v, NSW_VERIFY_MISSING, disp != NULL ? disp : "",
+		       "recorded, not found now");
+	}
+	nsw_sqldb_finalize(st);
+	return rc;
+}
+
+static int max_file_id(nsw_case *c, int64_t *out)
+{
+	nsw_sqlstmt *st = NULL;
+	int rc;
+
+	*out = 0;
+	rc = nsw_sqldb_prepare(c->db, &st,
+			       "SELECT coalesce(max(id), 0) FROM files");
+	rc = rc ? rc : nsw_sqldb_step(st);
+	if (rc == 1)
+		*out = nsw_sqldb_column_int64(st, 0);
+	nsw_sqldb_finalize(st);
+	return rc < 0 ? rc : NSW_OK;
+}
+
+static int verify_item(struct verify *v, const struct item *item)
+{
+	uint8_t root[32];
+	struct stat st;
+	int rc;
+
+	v->item = item;
+	v->root_len = strlen(item->root);
+	v->out->evidence++;
+	rc = nsw_case_evidence_manifest(v->c, item->id, root, NULL);
+	if (rc != NSW_OK)
+		return rc;
+	if (item->has_manifest && memcmp(root, item->manifest, 32) != 0)
+		report(v, NSW_VERIFY_MANIFEST, "",
+		       "the case's file records no longer match the manifest "
+		       "root stored when the scan ended");
+	if (stat(item->root, &st) != 0)
+		return nsw_error_set(errno == ENOENT ? NSW_ENOTFOUND : NSW_EIO,
+				     "evidence %s: %s: %s", item->label,
+				     item->root, strerror(errno));
+	memset(v->seen, 0, (size_t)(v->max_id / 8 + 1));
+	rc = nsw_walk(item->root, NSW_WALK_FOLLOW_ROOT, verify_entry, v);
+	nsw_sqldb_reset(v->find); /* end its read before other statements */
+	return rc ? rc : report_missing(v);
+}
+
+static void free_items(struct items *it)
+{
+	for (size_t i = 0; i < it->n; i++) {
+		nsw__free(it->v[i].label);
+		nsw__free(it->v[i].root);
+	}
+	nsw__free(it->v);
+}
+
+int nsw_scan_verify(const char *case_path, const char *label,
+		    void (*fn)(void *ctx, const nsw_verify_diff *diff),
+		    void *ctx, nsw_verify_result *out)
+{
+	struct items items = {NULL, 0, 0, label};
+	struct verify v;
+	char detail[256];
+	int rc;
+
+	if (case_path == NULL || out == NULL)
+		return nsw_error_set(NSW_EINVAL, "verify: bad arguments");
+	memset(out, 0, sizeof(*out));
+	memset(&v, 0, sizeof(v));
+	v.fn = fn;
+	v.ctx = ctx;
+	v.out = out;
+	nsw_buf_init(&v.disp, 4 * NSW_PATH_MAX + 1);
+	rc = nsw_case_open(&v.c, case_path, 0);
+	rc = rc ? rc : nsw_case_evidence_foreach(v.c, collect_item, &items);
+	if (rc == NSW_OK && label != NULL && items.n == 0)
+		rc = nsw_error_set(NSW_ENOTFOUND, "no evidence labelled '%s'",
+				   label);
+	rc = rc ? rc : max_file_id(v.c, &v.max_id);
+	if (rc == NSW_OK) {
+		v.seen = nsw__calloc((size_t)(v.max_id / 8 + 1), 1);
+		if (v.seen == NULL)
+			rc = nsw_error_set(NSW_ENOMEM, "verify: out of memory");
+	}
+	rc = rc ? rc
+		: nsw_hasher_new(&v.hasher, NSW_ALGO_BIT(NSW_ALGO_SHA256), 0);
+	rc = rc ? rc
+		: nsw_sqldb_prepare(v.c->db, &v.find,
+				    "SELECT id, status, coalesce(size, -1), "
+				    "sha256, link_target FROM files WHERE "
+				    "evidence_id=?1 AND path=?2");
+	for (size_t i = 0; rc == NSW_OK && i < items.n; i++)
+		rc = verify_item(&v, &items.v[i]);
+	if (rc == NSW_OK) {
+		snprintf(detail, sizeof(detail),
+			 "{\"evidence\":%lld,\"checked\":%lld,\"changed\":%lld,"
+			 "\"missing\":%lld,\"new\":%lld,\"unreadable\":%lld,"
+			 "\"manifest_mismatch\":%lld}",
+			 (long long)out->evidence, (long long)out->checked,
+			 (long long)out->changed, (long long)out->missing,
+			 (long long)out->added, (long long)out->unreadable,
+			 (long long)out->manifest_mismatch);
+		rc = nsw_case_audit_append(v.c, "evidence.verify", detail);
+	}
+	nsw_sqldb_finalize(v.find);
+	nsw_hasher_free(v.hasher);
+	nsw__free(v.seen);
+	nsw_buf_dispose(&v.disp);
+	nsw_case_close(v.c);
+	free_items(&items);
+	return rc;
+}
