@@ -50,10 +50,11 @@ typedef struct nsw_net_options {
 	uint32_t betweenness_samples;
 	/** Seed for the betweenness sample and community detection. */
 	uint64_t seed;
-	/** Chats with at most this many active accounts link all pairs. */
+	/** Chats with at most this many active accounts link all pairs
+	 *  (0 = NSW_NET_COPOST_FULL_MAX, 16). */
 	uint32_t copost_full_max;
 	/** Larger chats link each account to the next this many (in order
-	 *  of first activity in the chat). */
+	 *  of first activity in the chat; 0 = NSW_NET_COPOST_WINDOW, 4). */
 	uint32_t copost_window;
 	/** Runtime limits: 0 = the compiled maximum; larger values are
 	 *  clamped to it (limits.h). Vertices = accounts; edges = distinct

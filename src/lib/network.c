@@ -391,8 +391,12 @@ int nsw_net_analyze(nsw_network *net, const nsw_net_options *opt)
 		return nsw_error_set(NSW_EINVAL,
 				     "network: %u threads; at most %u",
 				     net->opt.threads, NSW_NET_THREADS_MAX);
+	if (net->opt.copost_full_max == 0)
+		net->opt.copost_full_max = NSW_NET_COPOST_FULL_MAX;
 	if (net->opt.copost_full_max < 2)
 		net->opt.copost_full_max = 2;
+	if (net->opt.copost_window == 0)
+		net->opt.copost_window = NSW_NET_COPOST_WINDOW;
 	/* Refuse early, before any work, when the vertices alone are over. */
 	if ((uint64_t)net->account_keys.count > net->opt.max_vertices)
 		return nsw_error_set(
