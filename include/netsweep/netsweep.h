@@ -23,6 +23,7 @@
 #include "netsweep/package.h"
 #include "netsweep/nswl.h"
 #include "netsweep/pdq.h"
+#include "netsweep/refer.h"
 #include "netsweep/scan.h"
 #include "netsweep/sign.h"
 #include "netsweep/synth.h"
