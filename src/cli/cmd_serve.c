@@ -13,8 +13,12 @@
 
 static const char serve_usage[] =
 	"usage: netsweep serve --case CASE.nsdb [--listen 127.0.0.1:8080]\n"
+	"                      [--referrals DIR] [--sign-key KEY.pem] "
+	"[--agency NAME]\n"
 	"  Serves the analyst workspace on loopback (JSON API under /api, web\n"
-	"  UI at /). Users: netsweep user add. Stop with Ctrl-C.\n";
+	"  UI at /). Users: netsweep user add. Stop with Ctrl-C.\n"
+	"  Referral packages exported from the UI go to DIR/<CC>/ (default:\n"
+	"  referrals/ beside the case), signed with KEY when given.\n";
 
 static const char user_usage[] =
 	"usage: netsweep user add --case CASE.nsdb --name NAME --role "
@@ -34,6 +38,8 @@ static int is_loopback(const char *listen)
 int cli_cmd_serve(int argc, char **argv)
 {
 	const char *path = NULL, *listen = "127.0.0.1:8080";
+	const char *referrals = NULL, *sign_key = NULL, *agency = NULL;
+	char *default_referrals = NULL;
 	const char *err = NULL;
 	srv_daemon *d = NULL;
 	srv_config cfg;
@@ -48,6 +54,12 @@ int cli_cmd_serve(int argc, char **argv)
 			path = argv[++i];
 		} else if (strcmp(argv[i], "--listen") == 0 && more) {
 			listen = argv[++i];
+		} else if (strcmp(argv[i], "--referrals") == 0 && more) {
+			referrals = argv[++i];
+		} else if (strcmp(argv[i], "--sign-key") == 0 && more) {
+			sign_key = argv[++i];
+		} else if (strcmp(argv[i], "--agency") == 0 && more) {
+			agency = argv[++i];
 		} else if (strcmp(argv[i], "--help") == 0) {
 			fputs(serve_usage, stdout);
 			return CLI_EXIT_OK;
@@ -66,6 +78,23 @@ int cli_cmd_serve(int argc, char **argv)
 			  listen);
 	if (srv_app_open(&app, path) != NSW_OK)
 		return cli_fail(path);
+	if (referrals == NULL) {
+		const char *slash = strrchr(path, '/');
+		size_t dl = slash ? (size_t)(slash - path) : 1;
+		size_t n = dl + sizeof("/referrals");
+
+		default_referrals = malloc(n);
+		if (default_referrals == NULL) {
+			srv_app_close(&app);
+			return cli_fail("serve");
+		}
+		snprintf(default_referrals, n, "%.*s/referrals", (int)dl,
+			 slash ? path : ".");
+		referrals = default_referrals;
+	}
+	app.referrals_dir = referrals;
+	app.sign_key = sign_key;
+	app.agency = agency;
 	if (nsw_user_count(app.c) == 0)
 		cli_error("warning: the case has no users yet; add one with "
 			  "netsweep user add --case %s --name NAME --role "
@@ -87,6 +116,7 @@ int cli_cmd_serve(int argc, char **argv)
 		cli_error("cannot listen on %s: %s", listen,
 			  err ? err : "error");
 		srv_app_close(&app);
+		free(default_referrals);
 		return CLI_EXIT_ERROR;
 	}
 	printf("netsweep serve: listening on %s, port %u (Ctrl-C to stop)\n",
@@ -95,6 +125,7 @@ int cli_cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	srv_stop(d);
 	srv_app_close(&app);
+	free(default_referrals);
 	return CLI_EXIT_OK;
 }
 

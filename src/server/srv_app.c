@@ -101,6 +101,11 @@ static int guarded(void *app_v, const srv_request *req, srv_response *res,
 		rc = srv_reply_error(res, 403, "your role may not do this");
 		goto done;
 	}
+	/* Whatever the library audits during the call is the user's act. */
+	if (nsw_case_set_actor(app->c, x.who.username) != NSW_OK) {
+		rc = srv_reply_error(res, 500, "internal error");
+		goto done;
+	}
 	rc = fn(&x);
 done:
 	pthread_mutex_unlock(&app->lock);
@@ -198,14 +203,6 @@ static int b_logout(srv_ctx *x)
 	return rc ? rc : srv_reply_json(x->res, 200, "{\"ok\":true}");
 }
 
-/* Referral export: its library API (netsweep refer) is not on main yet. */
-static int b_pending(srv_ctx *x)
-{
-	return srv_reply_error(x->res, 501,
-			       "referral export is not available in this "
-			       "build yet");
-}
-
 #define GUARD(name, roles, body)                                        \
 	static int name(void *a, const srv_request *q, srv_response *r) \
 	{                                                               \
@@ -229,7 +226,7 @@ GUARD(g_chats, SRV_R_CASE, srv_h_chats)
 GUARD(g_chat_messages, SRV_R_CASE, srv_h_chat_messages)
 GUARD(g_spread, SRV_R_CASE, srv_h_spread)
 GUARD(g_graph, SRV_R_CASE, srv_h_graph)
-GUARD(g_referral, SRV_R_CASE, b_pending)
+GUARD(g_referral, SRV_R_CASE, srv_h_referral)
 
 /* Static UI: "/" is index.html, "/ui/<name>" the embedded files. */
 static int h_ui(void *app, const srv_request *req, srv_response *res)

@@ -25,6 +25,11 @@ typedef struct srv_app {
 	nsw_case *c; /* one connection, used under `lock` */
 	pthread_mutex_t lock;
 	int64_t session_ttl_s;
+	/* Referral packages go to referrals_dir/<CC>/ (NULL: export off);
+	 * signed with sign_key when set. Borrowed. */
+	const char *referrals_dir;
+	const char *sign_key;
+	const char *agency;
 } srv_app;
 
 /* The handler's view of an authenticated request. */
@@ -60,6 +65,7 @@ int srv_h_chats(srv_ctx *x);
 int srv_h_chat_messages(srv_ctx *x);
 int srv_h_spread(srv_ctx *x);
 int srv_h_graph(srv_ctx *x);
+int srv_h_referral(srv_ctx *x);
 
 /* Write an audit entry as the session's user (the case's actor is set
  * to the user for the call). */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "support.h"
 #include "httpc.h"
@@ -22,9 +23,12 @@ struct fx {
 	unsigned port;
 	char cookie[200];
 	char aud_cookie[200];
+	char csrf[80];
+	char *referrals;
 };
 
-static void login(struct fx *fx, const char *user, char *cookie, size_t cap)
+static void login(struct fx *fx, const char *user, char *cookie, size_t cap,
+		  char *csrf)
 {
 	char buf[200];
 	ts_http_reply r;
@@ -41,6 +45,12 @@ static void login(struct fx *fx, const char *user, char *cookie, size_t cap)
 	assert_non_null(sc);
 	snprintf(cookie, cap, "Cookie: %.*s\r\n", (int)strcspn(sc, ";"), sc);
 	free(sc);
+	if (csrf) {
+		const char *p = strstr(r.body, "\"csrf\":\"");
+
+		assert_non_null(p);
+		snprintf(csrf, 80, "%.64s", p + 8);
+	}
 	ts_http_reply_free(&r);
 }
 
@@ -76,8 +86,10 @@ static int setup(void **state)
 	nsw_limits_get(&cfg.limits);
 	assert_int_equal(srv_start(&fx->d, &cfg, &err), 0);
 	fx->port = srv_port(fx->d);
-	login(fx, "analyst", fx->cookie, sizeof(fx->cookie));
-	login(fx, "auditor", fx->aud_cookie, sizeof(fx->aud_cookie));
+	fx->referrals = ts_path(fx->dir, "referrals");
+	fx->app.referrals_dir = fx->referrals;
+	login(fx, "analyst", fx->cookie, sizeof(fx->cookie), fx->csrf);
+	login(fx, "auditor", fx->aud_cookie, sizeof(fx->aud_cookie), NULL);
 	*state = fx;
 	return 0;
 }
@@ -91,6 +103,7 @@ static int teardown(void **state)
 	srv_stop(fx->d);
 	srv_app_close(&fx->app);
 	ts_tmpdir_remove(fx->dir);
+	free(fx->referrals);
 	free(fx);
 	return 0;
 }
@@ -125,7 +138,8 @@ static long long num_after(const char *from, const char *key)
 static void analysis_routes_answer_over_the_demo_case(void **state)
 {
 	struct fx *fx = *state;
-	char path[256], item[65];
+	char path[256], item[65], cc[3], hdr[400];
+	ts_http_reply r;
 	long long account, chat;
 	const char *p;
 	char *b;
@@ -142,6 +156,9 @@ static void analysis_routes_answer_over_the_demo_case(void **state)
 	p = strstr(b, "\"item\":\"");
 	assert_non_null(p);
 	snprintf(item, sizeof(item), "%.64s", p + 8);
+	p = strstr(b, "\"country\":\"");
+	assert_non_null(p);
+	snprintf(cc, sizeof(cc), "%.2s", p + 11);
 	free(b);
 	/* Filtered by a country no account has: none. */
 	b = get(fx, fx->cookie, "/api/suspects?country=AQ", 200);
@@ -191,6 +208,35 @@ static void analysis_routes_answer_over_the_demo_case(void **state)
 	free(b);
 	b = get(fx, fx->cookie, "/api/graph?suspect=1&n=100000", 400);
 	free(b);
+	/* The referral package of the top suspect's country. */
+	snprintf(hdr, sizeof(hdr), "%sX-CSRF-Token: %s\r\n", fx->cookie,
+		 fx->csrf);
+	snprintf(path, sizeof(path), "/api/referrals/%s", cc);
+	assert_int_equal(ts_http(&r, fx->port, "POST", path, hdr, "{}", 2), 0);
+	if (r.status != 200)
+		printf("%s: %d %s\n", path, r.status, r.body);
+	assert_int_equal(r.status, 200);
+	assert_true(num_after(r.body, "suspects") >= 1);
+	assert_null(strstr(r.body, fx->dir)); /* no paths to clients */
+	ts_http_reply_free(&r);
+	{
+		char *pkg = ts_path(fx->referrals, cc);
+		struct stat st;
+
+		assert_int_equal(stat(pkg, &st), 0);
+		assert_true(S_ISDIR(st.st_mode));
+		free(pkg);
+	}
+	assert_int_equal(ts_http(&r, fx->port, "POST", "/api/referrals/de", hdr,
+				 "{}", 2),
+			 0);
+	assert_int_equal(r.status, 400);
+	ts_http_reply_free(&r);
+	assert_int_equal(ts_http(&r, fx->port, "POST", path, hdr,
+				 "{\"handling\":\"H9\"}", 16),
+			 0);
+	assert_int_equal(r.status, 400);
+	ts_http_reply_free(&r);
 	/* Auditors see none of it. */
 	b = get(fx, fx->aud_cookie, "/api/suspects", 403);
 	free(b);
@@ -206,6 +252,8 @@ static void analysis_routes_answer_over_the_demo_case(void **state)
 		strstr(b, "\"actor\":\"analyst\",\"action\":\"view.item\""));
 	assert_non_null(
 		strstr(b, "\"actor\":\"analyst\",\"action\":\"view.graph\""));
+	assert_non_null(strstr(
+		b, "\"actor\":\"analyst\",\"action\":\"refer.package\""));
 	free(b);
 	b = get(fx, fx->aud_cookie, "/api/audit/verify", 200);
 	assert_non_null(strstr(b, "\"ok\":true"));
