@@ -322,6 +322,15 @@ int nsw_auth_login(nsw_case *c, char token[NSW_SESSION_TOKEN_HEX + 1],
 	rc = rc ? rc : nsw_sqldb_bind_text(st, 5, now);
 	rc = rc ? rc : nsw_sqldb_bind_text(st, 6, remote);
 	rc = rc ? rc : nsw_sqldb_run(st);
+	nsw_sqldb_finalize(st);
+	st = NULL;
+	/* Expired sessions are of no use to anyone: drop them. */
+	rc = rc ? rc
+		: nsw_sqldb_prepare(
+			  c->db, &st,
+			  "DELETE FROM sessions WHERE expires_utc <= ?");
+	rc = rc ? rc : nsw_sqldb_bind_text(st, 1, now);
+	rc = rc ? rc : nsw_sqldb_run(st);
 	rc = rc ? rc : audit_as(c, username, "auth.login", detail.ptr);
 	rc = rc ? rc : nsw_sqldb_commit(c->db);
 	if (rc != NSW_OK)
