@@ -18,7 +18,7 @@ extern "C" {
 /* Confidence per basis (docs/attribution.md says why). */
 #define NSW_ATTRIB_CONF_ANALYST 1.0
 #define NSW_ATTRIB_CONF_PHONE 0.6
-#define NSW_ATTRIB_CONF_IP_BASE 0.5 /**< plus 0.1 per login, up to 0.9 */
+#define NSW_ATTRIB_CONF_IP_BASE 0.6 /**< plus 0.1 per login, up to 0.9 */
 
 typedef struct nsw_attrib_stats {
 	uint64_t phones_seen; /**< phone names examined */

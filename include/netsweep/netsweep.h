@@ -5,6 +5,7 @@
 
 #include "netsweep/attrib.h"
 #include "netsweep/case.h"
+#include "netsweep/chat.h"
 #include "netsweep/common.h"
 #include "netsweep/demo.h"
 #include "netsweep/digest.h"
@@ -17,6 +18,7 @@
 #include "netsweep/list.h"
 #include "netsweep/match.h"
 #include "netsweep/network.h"
+#include "netsweep/analyze.h"
 #include "netsweep/package.h"
 #include "netsweep/nswl.h"
 #include "netsweep/pdq.h"

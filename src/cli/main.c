@@ -34,7 +34,17 @@ static const struct command commands[] = {
 	 "known-hash lists: import, add, compact, info, "
 	 "export"},
 	{"match", cli_cmd_match, "match files or hashes against known lists"},
+	{"ingest", cli_cmd_ingest,
+	 "record chat exports (Telegram, WhatsApp, Discord) in a case"},
 	{"demo", cli_cmd_demo, "generate a benign synthetic demo operation"},
+	{"analyze", cli_cmd_analyze,
+	 "compute and store the distribution network of a case"},
+	{"suspects", cli_cmd_suspects,
+	 "ranked suspects with score terms and evidence"},
+	{"chats", cli_cmd_chats,
+	 "chats by known-material share, active accounts, bridges"},
+	{"item", cli_cmd_item, "the spread of one item across chats"},
+	{"graph", cli_cmd_graph, "export the network as GraphML or GEXF"},
 };
 
 void cli_error(const char *fmt, ...)

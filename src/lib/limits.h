@@ -480,6 +480,56 @@
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
 
+
+/* ---- Case network analysis (store_network*.c) ------------------------- */
+
+/*
+ * Strings and rows gathered for one record handed to a callback (one
+ * suspect with its evidence, one item with its spread). A suspect keeps at
+ * most NSW_NET_EVIDENCE_MAX evidence rows of ~8 strings; an item's spread
+ * is one row per appearance: 4M rows (~1 GiB of strings at worst) is far
+ * past the most-shared item of a large case, and bounds a hostile one.
+ */
+#define NSW_ANALYZE_QUERY_ROWS_MAX ((size_t)4 << 20)
+#define NSW_ANALYZE_QUERY_STRINGS_MAX ((size_t)32 << 20)
+
+/* An account's names of one kind, "; "-joined: 64 KiB is hundreds of
+ * names; more is an account that renames itself to flood the report. */
+#define NSW_ANALYZE_NAMES_MAX ((size_t)64 << 10)
+
+/* ---- End of case network analysis ------------------------------------- */
+/* ---- Chat store and chat ingest (store_chat*.c, chat_ingest.c) -------- */
+
+/*
+ * Ids remembered in memory while ingesting (accounts, names, chats) so
+ * each message costs no lookup query: ~100 bytes each, so 2M entries (20x
+ * the 100k accounts of a large case) cost about 200 MiB at most; past it
+ * the cache is written out and emptied, never refused.
+ */
+#define NSW_CHAT_CACHE_MAX ((size_t)2 << 20)
+
+/*
+ * Messages per ingest transaction: large enough that fsyncs do not
+ * dominate (1M messages: 50 commits), small enough that a crash loses
+ * little and the WAL stays in the tens of MiB.
+ */
+#define NSW_CHAT_BATCH_MESSAGES 20000
+
+/*
+ * SQLite page cache for the ingest connection (KiB). The message indexes
+ * of 1M messages take ~100 MiB; 256 MiB keeps them in memory during a bulk
+ * load, inside the 1 GiB budget of the issue.
+ */
+#define NSW_CHAT_SQL_CACHE_KIB 262144
+
+/*
+ * Parsed events waiting between the parser thread and the store (bytes of
+ * copied events): a few thousand messages keep both cores busy; 32 MiB
+ * also holds a burst of maximal 1 MiB texts without stalling.
+ */
+#define NSW_CHAT_PIPE_BYTES ((size_t)32 << 20)
+
+/* ---- End of chat store ------------------------------------------------ */
 /* ---- Image encoding and the demo (demo.h) ----------------------------- */
 
 /*

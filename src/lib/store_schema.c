@@ -244,10 +244,234 @@ static const char schema_v2[] =
 static const char schema_v3[] =
 	"ALTER TABLE files ADD COLUMN pdq_dihedral BLOB;";
 
+/*
+ * v4: chat ingest (was v3 on branch chatstore, before main took v3)
+ * (docs/ingest.md). Additive columns; UNIQUE indexes so re-ingesting an export
+ * adds nothing twice; the problems table. membership_events is rebuilt (rows
+ * copied) because v2 required an account id and Telegram names members by
+ * display name only.
+ */
+static const char schema_v4[] =
+	"ALTER TABLE chats ADD COLUMN platform_type TEXT;"
+	"ALTER TABLE chats ADD COLUMN parent_native_id TEXT;"
+	"ALTER TABLE chats ADD COLUMN parent_title TEXT;"
+	"ALTER TABLE chats ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE chats ADD COLUMN source_ref TEXT;"
+
+	"ALTER TABLE accounts ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;"
+	"CREATE UNIQUE INDEX account_names_once"
+	" ON account_names(account_id, kind, value);"
+
+	"ALTER TABLE messages ADD COLUMN time_unix INTEGER;"
+	"ALTER TABLE messages ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE messages ADD COLUMN sender_name TEXT;"
+	"ALTER TABLE messages ADD COLUMN saved_from TEXT;"
+	"ALTER TABLE messages ADD COLUMN reply_to_native_id TEXT;"
+	"ALTER TABLE messages ADD COLUMN via_bot TEXT;"
+	"ALTER TABLE messages ADD COLUMN service_action TEXT;"
+
+	"ALTER TABLE media ADD COLUMN message_id INTEGER"
+	" REFERENCES messages(id);"
+	"ALTER TABLE media ADD COLUMN position INTEGER;"
+	"ALTER TABLE media ADD COLUMN kind TEXT;"
+	"ALTER TABLE media ADD COLUMN state TEXT;"
+	"ALTER TABLE media ADD COLUMN placeholder TEXT;"
+	"ALTER TABLE media ADD COLUMN thumbnail INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE media ADD COLUMN mime_type TEXT;"
+	"ALTER TABLE media ADD COLUMN error TEXT;"
+	"CREATE UNIQUE INDEX media_once ON media(message_id, position);"
+	"CREATE INDEX media_file ON media(file_id) WHERE file_id IS NOT NULL;"
+
+	"CREATE TABLE membership_events_v3("
+	" id INTEGER PRIMARY KEY,"
+	" chat_id INTEGER NOT NULL REFERENCES chats(id),"
+	" account_id INTEGER REFERENCES accounts(id),"
+	" account_name TEXT,"
+	" event TEXT NOT NULL,"
+	" actor_account_id INTEGER REFERENCES accounts(id),"
+	" actor_name TEXT,"
+	" time_utc TEXT,"
+	" time_unix INTEGER,"
+	" flags INTEGER NOT NULL DEFAULT 0,"
+	" message_native_id TEXT,"
+	" target_index INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT,"
+	" inviter TEXT,"
+	" evidence_id INTEGER REFERENCES evidence(id),"
+	" source_ref TEXT);"
+	"INSERT INTO membership_events_v3(id, chat_id, account_id, event,"
+	" actor_account_id, time_utc, evidence_id, source_ref)"
+	" SELECT id, chat_id, account_id, event, actor_account_id, time_utc,"
+	" evidence_id, source_ref FROM membership_events;"
+	"DROP TABLE membership_events;"
+	"ALTER TABLE membership_events_v3 RENAME TO membership_events;"
+	"CREATE INDEX membership_chat ON membership_events(chat_id, time_utc);"
+	"CREATE INDEX membership_account ON membership_events(account_id)"
+	" WHERE account_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX membership_once ON membership_events(chat_id,"
+	" event, ifnull(message_native_id, ''), ifnull(time_unix, 0),"
+	" target_index, ifnull(account_name, ''));"
+
+	"CREATE TABLE ingest_problems("
+	" id INTEGER PRIMARY KEY,"
+	" evidence_id INTEGER NOT NULL REFERENCES evidence(id),"
+	" file TEXT NOT NULL,"
+	" line INTEGER NOT NULL,"
+	" code INTEGER NOT NULL,"
+	" fatal INTEGER NOT NULL DEFAULT 0,"
+	" message TEXT NOT NULL,"
+	" recorded_utc TEXT NOT NULL,"
+	" UNIQUE(evidence_id, file, line, message));";
+
+/*
+ * v5: the network analysis (docs/analyze.md): one row per netsweep analyze
+ * run and its results. Ids in these tables (media, messages, accounts,
+ * chats) carry no REFERENCES: a run is written in one transaction from
+ * rows it just read, and a constraint check per spread row would double
+ * the cost of storing a million of them.
+ */
+static const char schema_analysis[] =
+	"CREATE TABLE analysis_runs("
+	" id INTEGER PRIMARY KEY,"
+	" created_utc TEXT NOT NULL,"
+	" netsweep_version TEXT NOT NULL,"
+	" params TEXT NOT NULL,"
+	" pdq_threshold INTEGER NOT NULL,"
+	" pdq_min_quality INTEGER NOT NULL,"
+	" no_pdq INTEGER NOT NULL,"
+	" betweenness_samples INTEGER NOT NULL,"
+	" seed INTEGER NOT NULL,"
+	" copost_full_max INTEGER NOT NULL,"
+	" copost_window INTEGER NOT NULL,"
+	" media_refs INTEGER, media_unhashed INTEGER, media_rows INTEGER,"
+	" hit_rows INTEGER, items INTEGER, known_items INTEGER,"
+	" items_joined_by_pdq INTEGER, accounts INTEGER, chats INTEGER,"
+	" appearances INTEGER, suspects INTEGER, communities INTEGER,"
+	" modularity REAL, flow_edges INTEGER, undirected_edges INTEGER,"
+	" betweenness_sources INTEGER,"
+	" seconds_load REAL, seconds_unify REAL, seconds_analyze REAL);"
+
+	"CREATE TABLE analysis_items("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" item INTEGER NOT NULL,"
+	" key TEXT NOT NULL,"
+	" representative_media_id INTEGER NOT NULL,"
+	" known INTEGER NOT NULL,"
+	" list_name TEXT, category_scheme TEXT, category_code TEXT,"
+	" media_copies INTEGER NOT NULL,"
+	" appearances INTEGER NOT NULL,"
+	" first_message_id INTEGER, first_account_id INTEGER,"
+	" first_chat_id INTEGER,"
+	" resharers INTEGER NOT NULL, chats INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, item)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_item_media("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" media_id INTEGER NOT NULL,"
+	" item INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, media_id)) WITHOUT ROWID;"
+	"CREATE INDEX analysis_item_media_item"
+	" ON analysis_item_media(run_id, item);"
+
+	"CREATE TABLE analysis_item_links("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" item INTEGER NOT NULL,"
+	" media_a INTEGER NOT NULL, media_b INTEGER NOT NULL,"
+	" via TEXT NOT NULL CHECK (via IN ('sha256','md5','sha1','pdq')),"
+	" distance INTEGER NOT NULL);"
+	"CREATE INDEX analysis_item_links_item"
+	" ON analysis_item_links(run_id, item);"
+
+	"CREATE TABLE analysis_spread("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" item INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" message_id INTEGER NOT NULL,"
+	" media_id INTEGER NOT NULL,"
+	" account INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, item, seq)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_accounts("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" account INTEGER NOT NULL,"
+	" account_id INTEGER, anon_chat_id INTEGER,"
+	" posts INTEGER NOT NULL, known_posts INTEGER NOT NULL,"
+	" known_items INTEGER NOT NULL, seeded_items INTEGER NOT NULL,"
+	" known_seeded INTEGER NOT NULL,"
+	" new_seeded_reshared INTEGER NOT NULL,"
+	" chats_active INTEGER NOT NULL,"
+	" out_degree INTEGER NOT NULL, in_degree INTEGER NOT NULL,"
+	" out_weight REAL NOT NULL, in_weight REAL NOT NULL,"
+	" pagerank REAL NOT NULL, betweenness REAL NOT NULL,"
+	" community INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, account)) WITHOUT ROWID;"
+	"CREATE INDEX analysis_accounts_id ON analysis_accounts(run_id,"
+	" account_id);"
+
+	"CREATE TABLE analysis_account_categories("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" account INTEGER NOT NULL,"
+	" category_scheme TEXT NOT NULL, category_code TEXT NOT NULL,"
+	" posts INTEGER NOT NULL, items INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, account, category_scheme, category_code))"
+	" WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_chats("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" chat_id INTEGER NOT NULL,"
+	" posts INTEGER NOT NULL, known_posts INTEGER NOT NULL,"
+	" known_items INTEGER NOT NULL, known_share REAL NOT NULL,"
+	" active_accounts INTEGER NOT NULL, bridged_chats INTEGER NOT NULL,"
+	" messages INTEGER, senders INTEGER,"
+	" PRIMARY KEY(run_id, chat_id)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_chat_bridges("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" chat_id INTEGER NOT NULL,"
+	" rank INTEGER NOT NULL,"
+	" other_chat_id INTEGER NOT NULL,"
+	" shared_accounts INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, chat_id, rank)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspects("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" account INTEGER NOT NULL,"
+	" score REAL NOT NULL,"
+	" evidence_total INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, rank)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspect_terms("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" term_no INTEGER NOT NULL,"
+	" term TEXT NOT NULL,"
+	" raw REAL NOT NULL, value REAL NOT NULL, weight REAL NOT NULL,"
+	" contribution REAL NOT NULL,"
+	" PRIMARY KEY(run_id, rank, term_no)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspect_evidence("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" why TEXT NOT NULL,"
+	" message_id INTEGER NOT NULL,"
+	" media_id INTEGER NOT NULL,"
+	" item INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, rank, seq)) WITHOUT ROWID;"
+
+	"CREATE TABLE analysis_suspect_lists("
+	" run_id INTEGER NOT NULL REFERENCES analysis_runs(id),"
+	" rank INTEGER NOT NULL,"
+	" list_name TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, rank, list_name)) WITHOUT ROWID;"
+
+	"CREATE INDEX IF NOT EXISTS media_file ON media(file_id)"
+	" WHERE file_id IS NOT NULL;";
+
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
-	schema_v1,
-	schema_v2,
-	schema_v3,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_analysis,
 };
 
 static int apply_step(nsw_case *c, int version, int audited)
