@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -178,15 +177,48 @@ void nsw_chat_store_free(nsw_chat_store *s)
 	nsw__free(s);
 }
 
+static void put_digits(char *p, int64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+}
+
+/*
+ * Our own UTC calendar (days to civil date, H. Hinnant's algorithm), not
+ * gmtime_r/strftime: glibc's strftime calls tzset(), which reads TZ while
+ * the parser thread may be setting it for a named zone (ingest_time.c).
+ */
 void nsw_chat__time_utc(char out[32], int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t days, secs, z, era, doe, yoe, doy, mp, y, m, d;
 
 	out[0] = '\0';
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
-		out[0] = '\0';
+	/* 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z */
+	if (t < INT64_C(-62167219200) || t > INT64_C(253402300799))
+		return;
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	memcpy(out, "0000-00-00T00:00:00.000Z", 25);
+	put_digits(out, y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, secs / 3600, 2);
+	put_digits(out + 14, secs / 60 % 60, 2);
+	put_digits(out + 17, secs % 60, 2);
 }
 
 /* The dirty slots of a map, sorted with `cmp` so the writes walk the
