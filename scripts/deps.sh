@@ -8,6 +8,7 @@ clang-14 clang-format-14 libclang-rt-14-dev
 libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev
 libssl-dev libsqlite3-dev libigraph-dev libmicrohttpd-dev
 libjansson-dev libyajl-dev libarchive-dev libmaxminddb-dev libexpat1-dev
+libhpdf-dev
 libcmocka-dev libmaxmind-db-writer-perl
 hashdeep libjpeg-turbo-progs
 "

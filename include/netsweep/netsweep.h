@@ -3,6 +3,7 @@
 #ifndef NETSWEEP_H
 #define NETSWEEP_H
 
+#include "netsweep/attrib.h"
 #include "netsweep/case.h"
 #include "netsweep/chat.h"
 #include "netsweep/common.h"

@@ -228,7 +228,7 @@ static void print_summary(const char *dir, const nsw_demo_summary *s,
 	       s->whatsapp_groups, s->distributors, s->bystanders);
 	printf("  exports    %s: %" PRIu64 " messages (%" PRIu64
 	       " service), %" PRIu64 " photos\n"
-	       "             %s/*.txt: %" PRIu64 " lines' messages (%" PRIu64
+	       "             %s/*.txt: %" PRIu64 " messages (%" PRIu64
 	       " system), %" PRIu64 " photos\n",
 	       NSW_DEMO_TELEGRAM, s->telegram.messages, s->telegram.service,
 	       s->telegram.media, NSW_DEMO_WHATSAPP_DIR, s->whatsapp.messages,

@@ -17,6 +17,8 @@ struct command {
 static const struct command commands[] = {
 	{"hash", cli_cmd_hash, "hash media: MD5, SHA-1, SHA-256, PDQ"},
 	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
+	{"attribute", cli_cmd_attribute,
+	 "attribute accounts to countries: phones, IP logs, analyst"},
 	{"keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing"},
 	{"seal", cli_cmd_seal, "write a signed SHA-256 manifest for a folder"},
 	{"verify-package", cli_cmd_verify_package,
@@ -82,7 +84,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: netsweep <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
+		fprintf(out, "  %-15s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(out, "\nnetsweep <command> --help for a command's options.\n");
 }

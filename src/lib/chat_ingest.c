@@ -13,11 +13,13 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "chat_pipe.h"
 #include "error.h"
 #include "limits.h"
 #include "netsweep/chat.h"
 #include "scan_queue.h"
 #include "store.h"
+#include "store_chat.h"
 
 struct ingest {
 	nsw_case *c;
@@ -318,7 +320,7 @@ static int on_message(void *ctx, const nsw_ingest_message *m)
 
 	if (g->store_rc != NSW_OK)
 		return g->store_rc;
-	rc = nsw_chat_message_add(g->s, m, &id, &ins);
+	rc = nsw_chat__message_add(g->s, m, &id, &ins, 0);
 	g->r->messages++;
 	if (rc == NSW_OK && ins) {
 		g->r->messages_new++;
@@ -478,9 +480,9 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	nsw_ingest_sink sink = {0};
 	nsw_ingest_format fmt = NSW_INGEST_FORMAT_AUTO;
 	char label[NSW_CASE_TEXT_MAX];
-	char pragma[64];
+	char pragma[160];
 	double t0 = now_seconds();
-	int rc;
+	int rc, bulk = 0;
 
 	if (c == NULL || path == NULL || opt == NULL || result == NULL)
 		return nsw_error_set(NSW_EINVAL, "ingest: NULL argument");
@@ -510,9 +512,20 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	rc = rc ? rc : audit(&g, "ingest.start", path, label);
 	if (rc != NSW_OK)
 		goto done;
-	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size=-%d;",
+	/*
+	 * Bulk-load settings for this connection, restored below. Foreign
+	 * keys off: every id bound comes from a row this ingest inserted or
+	 * found (each check would cost a lookup per reference). synchronous
+	 * NORMAL: in WAL mode a power cut may lose the last batches but never
+	 * corrupts; the ingest is idempotent, so running it again restores
+	 * them. A checkpoint at the end makes everything durable.
+	 */
+	snprintf(pragma, sizeof(pragma),
+		 "PRAGMA foreign_keys=OFF; PRAGMA synchronous=NORMAL; "
+		 "PRAGMA cache_size=-%d;",
 		 NSW_CHAT_SQL_CACHE_KIB);
 	rc = nsw_sqldb_exec(c->db, pragma);
+	bulk = rc == NSW_OK;
 	rc = rc ? rc : nsw_case_begin(c);
 	if (rc != NSW_OK)
 		goto done;
@@ -523,8 +536,8 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	sink.membership = on_membership;
 	sink.problem = on_problem;
 	sink.note = on_note;
-	result->parse_rc =
-		nsw_ingest_file(&result->stats, path, &opt->parse, &sink);
+	result->parse_rc = nsw_chat__ingest_piped(&result->stats, path,
+						  &opt->parse, &sink);
 	if (g.store_rc != NSW_OK) {
 		rc = g.store_rc;
 		result->parse_rc = 0;
@@ -540,7 +553,11 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	result->seconds += now_seconds() - t0;
 	rc = audit(&g, "ingest.finish", path, label);
 done:
-	(void)nsw_sqldb_exec(c->db, "PRAGMA cache_size=-2000;");
+	if (bulk)
+		(void)nsw_sqldb_exec(c->db,
+				     "PRAGMA cache_size=-2000; PRAGMA "
+				     "synchronous=FULL; PRAGMA foreign_keys=ON;"
+				     " PRAGMA wal_checkpoint(PASSIVE);");
 	if (g.mstate_ready && opt->matcher->thread_free != NULL)
 		opt->matcher->thread_free(opt->matcher->ctx, g.mstate);
 	nsw__free(g.matches.v);

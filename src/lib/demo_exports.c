@@ -35,7 +35,7 @@ static int tg_common(nsw_buf *b, const struct demo_msg *msg, const char *type)
 }
 
 static int tg_service(struct demo_model *m, nsw_buf *b,
-		      const struct demo_msg *msg, size_t first)
+		      const struct demo_msg *msg)
 {
 	const struct demo_account *actor = &m->accounts[msg->sender];
 	const struct demo_chat *c = &m->chats[msg->chat];
@@ -87,7 +87,6 @@ static int tg_service(struct demo_model *m, nsw_buf *b,
 			rc = demo_json_str(b, m->accounts[msg->target].name);
 		break;
 	}
-	(void)first;
 	if (rc == 0)
 		rc = nsw_buf_puts(b, ",\"text\":\"\",\"text_entities\":[]}");
 	return rc;
@@ -252,7 +251,7 @@ static int write_telegram(struct demo_model *m)
 			if (service) {
 				m->summary->telegram.service++;
 				m->summary->telegram.membership++;
-				rc = tg_service(m, &b, msg, i);
+				rc = tg_service(m, &b, msg);
 			} else {
 				if (msg->kind == DEMO_MSG_MEDIA)
 					m->summary->telegram.media++;
@@ -345,7 +344,7 @@ static int write_whatsapp(struct demo_model *m)
 	demo_buf_init(&b);
 	for (ci = 0; rc == 0 && ci < m->chat_count; ci++) {
 		const struct demo_chat *c = &m->chats[ci];
-		char rel[160], iso[32];
+		char rel[160];
 		int y, mo, d, h, mi, s;
 
 		while (i < m->msg_count && m->msgs[i].chat < ci)
@@ -355,7 +354,6 @@ static int write_whatsapp(struct demo_model *m)
 		nsw_buf_reset(&b);
 		m->summary->whatsapp.chats++;
 		demo_utc(c->created, &y, &mo, &d, &h, &mi, &s);
-		(void)iso;
 		/* The end-to-end notice opens every export. */
 		rc = nsw_buf_printf(&b,
 				    "%02d/%02d/%04d, %02d:%02d - Messages and "

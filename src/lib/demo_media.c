@@ -89,8 +89,7 @@ static int distinct(const struct demo_model *m, const nsw_pdq_result *cand)
 /* One transformed image of `src`, attempt `step` of its parameter ladder;
  * 0 with *out NULL when the ladder is exhausted. */
 static int transform(nsw_image **out, int *quality, char *param,
-		     size_t param_size, const nsw_image *src, int t, int step,
-		     struct demo_rng *rng)
+		     size_t param_size, const nsw_image *src, int t, int step)
 {
 	static const int reencode_q[] = {55, 65, 75, 85};
 	static const int resize_pct[] = {50, 75, 90};
@@ -146,7 +145,6 @@ static int transform(nsw_image **out, int *quality, char *param,
 			return rc;
 		snprintf(param, param_size, "label=%s quality=85", marks[step]);
 		nsw_synth_watermark(*out, marks[step]);
-		(void)rng;
 		return 0;
 	default:
 		return nsw_error_set(NSW_EINVAL, "demo: transform %d", t);
@@ -155,8 +153,7 @@ static int transform(nsw_image **out, int *quality, char *param,
 
 /* Build blob[t] of `item` from its original image: the first rung of the
  * ladder whose copy stays within DEMO_COPY_DISTANCE_MAX. */
-static int build_copy(struct demo_item *item, const nsw_image *orig, int t,
-		      struct demo_rng *rng)
+static int build_copy(struct demo_item *item, const nsw_image *orig, int t)
 {
 	struct demo_blob *b = &item->blob[t];
 	nsw_pdq_result res;
@@ -167,7 +164,7 @@ static int build_copy(struct demo_item *item, const nsw_image *orig, int t,
 		int quality = 85, which = 0, d;
 
 		rc = transform(&img, &quality, b->param, sizeof(b->param), orig,
-			       t, step, rng);
+			       t, step);
 		if (rc != 0 || img == NULL)
 			break;
 		rc = encode_blob(b, img, quality, &res);
@@ -236,7 +233,7 @@ static int build_item(struct demo_model *m, struct demo_rng *rng,
 		if (kind == DEMO_ITEM_NEW && t != DEMO_T_REENCODE &&
 		    t != DEMO_T_RESIZE)
 			continue;
-		rc = build_copy(item, img, t, rng);
+		rc = build_copy(item, img, t);
 		if (rc != 0)
 			goto done;
 		if (item->blob[t].present && kind == DEMO_ITEM_KNOWN)

@@ -142,7 +142,7 @@ static void make_phone(struct demo_model *m, struct demo_account *a,
 {
 	const struct demo_country *c = &demo_countries[a->country];
 	char national[24];
-	size_t n, i, code = strlen(c->calling_code), o = 0;
+	size_t n, i, o = 0;
 	int k;
 
 	do {
@@ -157,7 +157,6 @@ static void make_phone(struct demo_model *m, struct demo_account *a,
 	/* WhatsApp shows "+CC NNN NNN NNNN" style groups. */
 	o = (size_t)snprintf(a->phone_wa, sizeof(a->phone_wa), "+%s",
 			     c->calling_code);
-	(void)code;
 	for (i = 0; i < n && o + 2 < sizeof(a->phone_wa); i++) {
 		if (i == 0 || (i % 3 == 0 && n - i >= 3))
 			a->phone_wa[o++] = ' ';

@@ -522,6 +522,13 @@
  */
 #define NSW_CHAT_SQL_CACHE_KIB 262144
 
+/*
+ * Parsed events waiting between the parser thread and the store (bytes of
+ * copied events): a few thousand messages keep both cores busy; 32 MiB
+ * also holds a burst of maximal 1 MiB texts without stalling.
+ */
+#define NSW_CHAT_PIPE_BYTES ((size_t)32 << 20)
+
 /* ---- End of chat store ------------------------------------------------ */
 /* ---- Image encoding and the demo (demo.h) ----------------------------- */
 
@@ -538,5 +545,18 @@
  * ~35 MiB). 1 GiB bounds a mistake, not a plan.
  */
 #define NSW_DEMO_TEXT_MAX ((size_t)1 << 30)
+
+/* ---- Attribution (store_attrib.c) ---------------------------------------- */
+
+/* One IP-log line: account, address, timestamp are each short; 4 KiB is
+ * generous and bounds a hostile line. */
+#define NSW_IPLOG_LINE_MAX 4096
+
+/*
+ * IP-log rows held for aggregation (~80 bytes each): provider returns run
+ * to thousands of logins per account; 5M rows (~400 MB) covers a large
+ * operation's returns. Split bigger logs.
+ */
+#define NSW_IPLOG_ROWS_MAX ((size_t)5000000)
 
 #endif

@@ -8,6 +8,7 @@
  * accumulated there and written by nsw_chat_store_flush().
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,6 +28,7 @@ struct slot {
 	int64_t id;
 	int64_t first, last; /* seen times (UTC seconds); first > last: none */
 	int dirty;
+	char *ref; /* names: "file:line" of the first sighting */
 };
 
 struct idmap {
@@ -48,8 +50,10 @@ static uint64_t hash_key(const void *key, size_t len)
 
 static void idmap_clear(struct idmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
+	for (size_t i = 0; i < m->cap; i++) {
 		nsw__free(m->v[i].key);
+		nsw__free(m->v[i].ref);
+	}
 	nsw__free(m->v);
 	m->v = NULL;
 	m->cap = m->n = 0;
@@ -122,6 +126,7 @@ static int idmap_put(struct idmap *m, const void *key, size_t klen, uint64_t h,
 	s->first = INT64_MAX;
 	s->last = INT64_MIN;
 	s->dirty = 0;
+	s->ref = NULL;
 	m->n++;
 	*out = s;
 	return NSW_OK;
@@ -149,9 +154,7 @@ enum {
 	ST_ACCOUNT_INS,
 	ST_ACCOUNT_SEL,
 	ST_ACCOUNT_SEEN,
-	ST_NAME_INS,
-	ST_NAME_SEL,
-	ST_NAME_SEEN,
+	ST_NAME_UPSERT,
 	ST_CHAT_INS,
 	ST_CHAT_SEL,
 	ST_MSG_INS,
@@ -178,17 +181,20 @@ static const char *const sql[ST_COUNT] = {
 		"IS NULL OR first_seen_utc>?2 THEN ?2 ELSE first_seen_utc END,"
 		" last_seen_utc=CASE WHEN last_seen_utc IS NULL OR "
 		"last_seen_utc<?3 THEN ?3 ELSE last_seen_utc END WHERE id=?1",
-	[ST_NAME_INS] = "INSERT INTO account_names(account_id, kind, value, "
-			"evidence_id, source_ref) VALUES(?1,?2,?3,?4,?5) "
-			"ON CONFLICT(account_id, kind, value) DO NOTHING",
-	[ST_NAME_SEL] = "SELECT id FROM account_names WHERE account_id=?1 AND "
-			"kind=?2 AND value=?3",
-	[ST_NAME_SEEN] =
-		"UPDATE account_names SET first_seen_utc=CASE WHEN "
-		"first_seen_utc IS NULL OR first_seen_utc>?2 THEN ?2 ELSE "
-		"first_seen_utc END, last_seen_utc=CASE WHEN last_seen_utc IS "
-		"NULL OR last_seen_utc<?3 THEN ?3 ELSE last_seen_utc END "
-		"WHERE id=?1",
+	/* Names are written once, when the store is flushed, with the
+	 * seen times gathered in memory (nothing refers to their ids). */
+	[ST_NAME_UPSERT] =
+		"INSERT INTO account_names(account_id, kind, value, "
+		"first_seen_utc, last_seen_utc, evidence_id, source_ref) "
+		"VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(account_id, kind, "
+		"value) DO UPDATE SET first_seen_utc=CASE WHEN "
+		"excluded.first_seen_utc IS NULL THEN first_seen_utc WHEN "
+		"first_seen_utc IS NULL OR first_seen_utc>"
+		"excluded.first_seen_utc THEN excluded.first_seen_utc ELSE "
+		"first_seen_utc END, last_seen_utc=CASE WHEN "
+		"excluded.last_seen_utc IS NULL THEN last_seen_utc WHEN "
+		"last_seen_utc IS NULL OR last_seen_utc<excluded.last_seen_utc"
+		" THEN excluded.last_seen_utc ELSE last_seen_utc END",
 	[ST_CHAT_INS] = "INSERT INTO chats(platform_id, native_id, kind, title,"
 			" evidence_id, platform_type, parent_native_id, "
 			"parent_title, flags, source_ref) VALUES(?1,?2,?3,?4,"
@@ -309,18 +315,68 @@ void nsw_chat__time_utc(char out[32], int64_t t)
 		out[0] = '\0';
 }
 
+/* The dirty slots of a map, sorted with `cmp` so the writes walk the
+ * B-trees in order (random order costs a page search each). Owned. */
+static int dirty_sorted(struct idmap *m, int (*cmp)(const void *, const void *),
+			struct slot ***out, size_t *n)
+{
+	struct slot **v;
+	size_t k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (m->n == 0)
+		return NSW_OK;
+	v = nsw__reallocarray(NULL, m->n, sizeof(*v));
+	if (v == NULL)
+		return nsw_error_set(NSW_ENOMEM, "chat store: out of memory");
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->v[i].key != NULL && m->v[i].dirty)
+			v[k++] = &m->v[i];
+	qsort(v, k, sizeof(*v), cmp);
+	*out = v;
+	*n = k;
+	return NSW_OK;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct slot *x = *(const struct slot *const *)a;
+	const struct slot *y = *(const struct slot *const *)b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Name keys: account id (8 bytes, host order), kind, value. */
+static int by_name_key(const void *a, const void *b)
+{
+	const struct slot *x = *(const struct slot *const *)a;
+	const struct slot *y = *(const struct slot *const *)b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int64_t ix, iy;
+	int d;
+
+	memcpy(&ix, x->key, 8);
+	memcpy(&iy, y->key, 8);
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	d = memcmp(x->key + 8, y->key + 8, n - 8);
+	return d != 0 ? d : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
 /* Write the seen times of one map's dirty slots. */
 static int flush_seen(nsw_chat_store *s, struct idmap *m, int which)
 {
 	nsw_sqlstmt *st;
+	struct slot **v = NULL;
+	size_t n = 0;
 	char a[32], b[32];
 	int rc = prep(s, which, &st);
 
-	for (size_t i = 0; rc == NSW_OK && i < m->cap; i++) {
-		struct slot *sl = &m->v[i];
+	rc = rc ? rc : dirty_sorted(m, by_id, &v, &n);
+	for (size_t i = 0; rc == NSW_OK && i < n; i++) {
+		struct slot *sl = v[i];
 
-		if (sl->key == NULL || !sl->dirty)
-			continue;
 		nsw_chat__time_utc(a, sl->first);
 		nsw_chat__time_utc(b, sl->last);
 		rc = nsw_sqldb_bind_int64(st, 1, sl->id);
@@ -331,6 +387,52 @@ static int flush_seen(nsw_chat_store *s, struct idmap *m, int which)
 			nsw_sqldb_reset(st);
 		sl->dirty = 0;
 	}
+	nsw__free(v);
+	return rc;
+}
+
+/* Write every name gathered since the last flush, with its seen times. */
+static int flush_names(nsw_chat_store *s)
+{
+	static const char *const kinds[] = {"display", "username", "phone"};
+	nsw_sqlstmt *st;
+	struct slot **v = NULL;
+	size_t n = 0;
+	char a[32], b[32];
+	int rc = prep(s, ST_NAME_UPSERT, &st);
+
+	rc = rc ? rc : dirty_sorted(&s->names, by_name_key, &v, &n);
+	for (size_t i = 0; rc == NSW_OK && i < n; i++) {
+		struct slot *sl = v[i];
+		int64_t account;
+		char kind;
+
+		/* The key: account id (8 bytes), kind, value. */
+		memcpy(&account, sl->key, 8);
+		kind = sl->key[8];
+		rc = nsw_sqldb_bind_int64(st, 1, account);
+		rc = rc ? rc
+			: nsw_sqldb_bind_text(
+				  st, 2,
+				  kinds[kind == 'd' ? 0
+						    : (kind == 'u' ? 1 : 2)]);
+		rc = rc ? rc
+			: nsw_sqldb_bind_textn(st, 3, sl->key + 9,
+					       sl->klen - 9);
+		if (rc == NSW_OK && sl->first <= sl->last) {
+			nsw_chat__time_utc(a, sl->first);
+			nsw_chat__time_utc(b, sl->last);
+			rc = nsw_sqldb_bind_text(st, 4, a);
+			rc = rc ? rc : nsw_sqldb_bind_text(st, 5, b);
+		}
+		rc = rc ? rc : nsw_sqldb_bind_int64(st, 6, s->evidence_id);
+		rc = rc ? rc : nsw_sqldb_bind_text(st, 7, sl->ref);
+		rc = rc ? rc : nsw_sqldb_run(st);
+		if (rc != NSW_OK)
+			nsw_sqldb_reset(st);
+		sl->dirty = 0;
+	}
+	nsw__free(v);
 	return rc;
 }
 
@@ -342,7 +444,7 @@ static int flush_tx(nsw_case *c, void *arg)
 
 	(void)c;
 	rc = flush_seen(s, &s->accounts, ST_ACCOUNT_SEEN);
-	rc = rc ? rc : flush_seen(s, &s->names, ST_NAME_SEEN);
+	rc = rc ? rc : flush_names(s);
 	rc = rc ? rc : prep(s, ST_REPLIES, &st);
 	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, s->evidence_id);
 	rc = rc ? rc : nsw_sqldb_run(st);
@@ -364,7 +466,7 @@ static int cache_room(nsw_chat_store *s)
 	if (s->accounts.n + s->names.n + s->chats.n < NSW_CHAT_CACHE_MAX)
 		return NSW_OK;
 	rc = flush_seen(s, &s->accounts, ST_ACCOUNT_SEEN);
-	rc = rc ? rc : flush_seen(s, &s->names, ST_NAME_SEEN);
+	rc = rc ? rc : flush_names(s);
 	if (rc == NSW_OK)
 		caches_clear(s);
 	return rc;
@@ -406,6 +508,8 @@ static int upsert_id(nsw_chat_store *s, nsw_sqlstmt *ins, nsw_sqlstmt *sel,
 		nsw_sqldb_reset(sel);
 		return rc;
 	}
+	if (sel == NULL && nsw_sqldb_changes(s->db) == 0)
+		return NSW_OK; /* present; its id was not asked for */
 	if (nsw_sqldb_changes(s->db) > 0) {
 		*id = nsw_sqldb_last_insert_rowid(s->db);
 		*inserted = 1;
@@ -499,19 +603,16 @@ static int account_slot(nsw_chat_store *s, nsw_platform platform,
 }
 
 /* A name of an account (kind 'd' display, 'u' username, 'p' phone), with
- * a sighting at `t` (0: no time). */
+ * a sighting at `t` (0: no time). Gathered in memory; flush_names()
+ * writes it. */
 static int name_touch(nsw_chat_store *s, int64_t account_id, char kind,
 		      const char *value, int64_t t, const char *file,
 		      uint64_t line)
 {
-	static const char *const kinds[] = {"display", "username", "phone"};
-	const char *kind_name = kinds[kind == 'd' ? 0 : (kind == 'u' ? 1 : 2)];
-	nsw_sqlstmt *ins, *sel;
 	struct slot *sl;
-	int64_t id = 0;
 	size_t klen = 0;
 	uint64_t h;
-	int rc, inserted = 0;
+	int rc;
 
 	if (value == NULL || value[0] == '\0')
 		return NSW_OK;
@@ -521,21 +622,14 @@ static int name_touch(nsw_chat_store *s, int64_t account_id, char kind,
 	h = hash_key(s->key, klen);
 	sl = idmap_find(&s->names, s->key, klen, h);
 	if (sl == NULL) {
-		rc = prep(s, ST_NAME_INS, &ins);
-		rc = rc ? rc : prep(s, ST_NAME_SEL, &sel);
-		rc = rc ? rc : nsw_sqldb_bind_int64(ins, 1, account_id);
-		rc = rc ? rc : nsw_sqldb_bind_text(ins, 2, kind_name);
-		rc = rc ? rc : nsw_sqldb_bind_text(ins, 3, value);
-		rc = rc ? rc : nsw_sqldb_bind_int64(ins, 4, s->evidence_id);
-		rc = rc ? rc
-			: nsw_sqldb_bind_text(ins, 5, ref_of(s, file, line));
-		rc = rc ? rc : nsw_sqldb_bind_int64(sel, 1, account_id);
-		rc = rc ? rc : nsw_sqldb_bind_text(sel, 2, kind_name);
-		rc = rc ? rc : nsw_sqldb_bind_text(sel, 3, value);
-		rc = rc ? rc : upsert_id(s, ins, sel, &id, &inserted);
-		rc = rc ? rc : idmap_put(&s->names, s->key, klen, h, id, &sl);
+		rc = idmap_put(&s->names, s->key, klen, h, 0, &sl);
 		if (rc != NSW_OK)
 			return rc;
+		sl->ref = nsw__strdup(ref_of(s, file, line));
+		if (sl->ref == NULL)
+			return nsw_error_set(NSW_ENOMEM,
+					     "chat store: out of memory");
+		sl->dirty = 1;
 	}
 	slot_seen(sl, t);
 	return NSW_OK;
@@ -677,6 +771,12 @@ static int bind_id(nsw_sqlstmt *st, int idx, int64_t id)
 int nsw_chat_message_add(nsw_chat_store *s, const nsw_ingest_message *m,
 			 int64_t *id_out, int *inserted)
 {
+	return nsw_chat__message_add(s, m, id_out, inserted, 1);
+}
+
+int nsw_chat__message_add(nsw_chat_store *s, const nsw_ingest_message *m,
+			  int64_t *id_out, int *inserted, int want_present_id)
+{
 	nsw_sqlstmt *ins, *sel;
 	int64_t chat = 0, sender = 0, fwd = 0, t;
 	char when[32];
@@ -727,6 +827,10 @@ int nsw_chat_message_add(nsw_chat_store *s, const nsw_ingest_message *m,
 		nsw_sqldb_reset(ins);
 		nsw_sqldb_reset(sel);
 		return rc;
+	}
+	if (!want_present_id) {
+		nsw_sqldb_reset(sel);
+		sel = NULL;
 	}
 	return upsert_id(s, ins, sel, id_out, inserted);
 }

@@ -381,7 +381,7 @@ int nsw_case_suspects_foreach(nsw_case *c, const nsw_suspect_filter *f,
 			  "aa.betweenness, aa.community, p.name, "
 			  "ac.native_id, (SELECT t.country FROM attributions t"
 			  " WHERE t.account_id = aa.account_id ORDER BY "
-			  "t.confidence DESC, t.id LIMIT 1) FROM "
+			  "t.confidence DESC, t.country LIMIT 1) FROM "
 			  "analysis_suspects s JOIN analysis_accounts aa ON "
 			  "aa.run_id = s.run_id AND aa.account = s.account "
 			  "LEFT JOIN accounts ac ON ac.id = aa.account_id "

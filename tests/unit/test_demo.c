@@ -296,6 +296,7 @@ struct ingest_count {
 	const struct demo_model *m;
 	uint64_t chats, messages, service, membership, media, files;
 	uint64_t problems, forwards, phones_known, wa_senders;
+	uint64_t account_phones; /* sightings with a phone of the model */
 };
 
 static int on_chat(void *ctx, const nsw_ingest_chat *c)
@@ -337,6 +338,15 @@ static int on_message(void *ctx, const nsw_ingest_message *msg)
 	return 0;
 }
 
+static int on_account(void *ctx, const nsw_ingest_account *a)
+{
+	struct ingest_count *c = ctx;
+
+	if (a->phone != NULL && phone_of_model(c->m, a->phone))
+		c->account_phones++;
+	return 0;
+}
+
 static int on_member(void *ctx, const nsw_ingest_membership *e)
 {
 	(void)e;
@@ -353,9 +363,16 @@ static void on_problem(void *ctx, const nsw_ingest_problem *p)
 
 static void ingest_into(struct ingest_count *c, const char *path)
 {
-	nsw_ingest_sink sink = {c,	   on_chat,    NULL, on_message,
-				on_member, on_problem, NULL};
 	nsw_ingest_stats st;
+	nsw_ingest_sink sink;
+
+	memset(&sink, 0, sizeof(sink));
+	sink.ctx = c;
+	sink.chat = on_chat;
+	sink.account = on_account;
+	sink.message = on_message;
+	sink.membership = on_member;
+	sink.problem = on_problem;
 
 	memset(&st, 0, sizeof(st));
 	assert_int_equal(nsw_ingest_file(&st, path, NULL, &sink), 0);
@@ -370,6 +387,7 @@ static void telegram_export_ingests_with_the_expected_counts(void **state)
 	struct ingest_count c;
 	char *path = join(fx->dir, NSW_DEMO_TELEGRAM);
 	const nsw_demo_summary *s = &fx->summary;
+	size_t i, tg_accounts = 0;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
@@ -384,6 +402,10 @@ static void telegram_export_ingests_with_the_expected_counts(void **state)
 	assert_int_equal(c.media, s->telegram.media);
 	assert_int_equal(c.files, s->telegram.media);
 	assert_true(c.forwards > 0);
+	/* Every Telegram account's phone comes with the contacts list. */
+	for (i = 0; i < fx->model.account_count; i++)
+		tg_accounts += fx->model.accounts[i].on_telegram;
+	assert_true(c.account_phones >= tg_accounts);
 	free(path);
 }
 
