@@ -14,6 +14,8 @@
  * joined to messages), the floor of any loader.
  *
  * usage: bench_analyze [messages [accounts [chats [media_refs [file]]]]]
+ * With `file` the case is kept, and an existing one is analysed again
+ * (another run) instead of being generated.
  */
 #include <math.h>
 #include <stdio.h>
@@ -390,6 +392,10 @@ int main(int argc, char **argv)
 	       "noisy\n");
 	t0 = now();
 	fflush(stdout);
+	if (argc > 5 && access(path, F_OK) == 0) {
+		printf("  reusing the case %s\n", path);
+		goto analyze;
+	}
 	pid = fork();
 	if (pid == 0) {
 		generate(path, &g);
@@ -402,6 +408,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("  generate (child process)    %7.2f s\n", now() - t0);
+analyze:
 	ok(nsw_case_open(&c, path, 0), "open");
 	base = baseline_scan(c, &rows);
 	printf("  baseline: scan of %lld media rows  %6.2f s\n",
