@@ -175,7 +175,10 @@ typedef struct nsw_chat_ingest_result {
 	int64_t media_errors;	    /**< files that could not be read */
 	int64_t hits;		    /**< reported hits recorded now */
 	int64_t problems;	    /**< problems reported */
-	double seconds;
+	double seconds;		    /**< wall clock */
+	double parser_cpu;	    /**< CPU seconds of the parser thread */
+	double store_cpu; /**< CPU seconds of the recording thread (media
+			       hashing included) */
 } nsw_chat_ingest_result;
 
 /**

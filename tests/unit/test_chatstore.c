@@ -14,6 +14,7 @@
 #include "support.h"
 #include "sqldb.h"
 #include "store.h"
+#include "store_chat.h"
 
 #include "netsweep/netsweep.h"
 
@@ -543,6 +544,33 @@ static void truncated_export_keeps_what_came_before(void **state)
 	free(p);
 }
 
+static void formats_utc_times(void **state)
+{
+	static const struct {
+		int64_t t;
+		const char *want;
+	} cases[] = {
+		{0, "1970-01-01T00:00:00.000Z"},
+		{-1, "1969-12-31T23:59:59.000Z"},
+		{951782400, "2000-02-29T00:00:00.000Z"},
+		{951868800, "2000-03-01T00:00:00.000Z"},
+		{1709251199, "2024-02-29T23:59:59.000Z"},
+		{1700000000, "2023-11-14T22:13:20.000Z"},
+		{4102444800, "2100-01-01T00:00:00.000Z"},
+		{-62167219200, "0000-01-01T00:00:00.000Z"},
+		{253402300799, "9999-12-31T23:59:59.000Z"},
+		{253402300800, ""},
+		{-62167219201, ""},
+	};
+	char out[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		nsw_chat__time_utc(out, cases[i].t);
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
 static void refuses_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -577,6 +605,7 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(refuses_bad_arguments, setup,
 						teardown),
+		cmocka_unit_test(formats_utc_times),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
