@@ -44,6 +44,7 @@ try {
   await login('reviewer');
   await page.waitForSelector('.cards');
   check((await page.textContent('#who')).includes('reviewer'), 'logged in as reviewer');
+  check(await page.isHidden('#login'), 'login form hidden once logged in');
 
   // 2. Open the top suspect from the suspects table.
   await page.goto(base + '/#/suspects');
