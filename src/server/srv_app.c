@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "srv_app.h"
 
@@ -155,6 +156,10 @@ static int h_login(void *app_v, const srv_request *req, srv_response *res)
 			    srv_client(req), app->session_ttl_s);
 	pthread_mutex_unlock(&app->lock);
 	if (rc == NSW_ENOTFOUND) {
+		/* Slow down guessing: this worker answers a second later
+		 * (the lock is not held; connections per address are
+		 * limited, so one client cannot take every worker). */
+		sleep(SRV_LOGIN_FAIL_DELAY_S);
 		rc = srv_reply_error(res, 401, "wrong user name or password");
 		goto done;
 	}

@@ -18,6 +18,8 @@
 /* Session lifetime and cookie name. */
 #define SRV_SESSION_TTL_S (8 * 3600)
 #define SRV_COOKIE "nsw_session"
+/* Seconds a failed login waits before its answer. */
+#define SRV_LOGIN_FAIL_DELAY_S 1
 /* Largest evidence file the reveal reads (bytes). */
 #define SRV_REVEAL_FILE_MAX (64u << 20)
 

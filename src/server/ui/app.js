@@ -85,6 +85,13 @@ async function overview() {
   if (o.by_category) {
     v.append(el('h2', {}, 'Hits by category'));
     v.append(table([['Category', r => r.key], ['Hits', r => r.count]], o.by_category));
+    const r = await api('GET', '/api/suspects?limit=5');
+    if (r.ok) {
+      const j = await r.json();
+      v.append(el('h2', {}, 'Top suspects'), table([
+        ['Rank', r => r.rank], ['Account', r => el('a', { href: '#/suspect/' + r.account_id }, r.names || r.native_id)],
+        ['Country', r => r.country], ['Score', r => r.score.toFixed(2)]], j.suspects));
+    }
   }
 }
 
