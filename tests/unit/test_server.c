@@ -19,6 +19,7 @@
 struct fx {
 	char *dir;
 	char *case_path;
+	char *referrals;
 	srv_app app;
 	srv_daemon *d;
 	unsigned port;
@@ -133,6 +134,8 @@ static int setup(void **state)
 	free(evdir);
 
 	assert_int_equal(srv_app_open(&fx->app, fx->case_path), 0);
+	fx->referrals = ts_path(fx->dir, "referrals");
+	fx->app.referrals_dir = fx->referrals;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.listen = "127.0.0.1:0";
 	cfg.routes = srv_app_routes(&cfg.route_count);
@@ -153,6 +156,7 @@ static int teardown(void **state)
 	srv_app_close(&fx->app);
 	ts_tmpdir_remove(fx->dir);
 	free(fx->case_path);
+	free(fx->referrals);
 	free(fx->noise);
 	free(fx);
 	return 0;
@@ -351,11 +355,41 @@ static void state_changes_need_the_csrf_token_and_same_origin(void **state)
 	assert_int_equal(status_of(fx, "POST", "/api/logout", hdr, "{}"), 403);
 	snprintf(hdr, sizeof(hdr), "%sOrigin: http://evil.example\r\n", w.both);
 	assert_int_equal(status_of(fx, "POST", "/api/logout", hdr, "{}"), 403);
+	/* Every state-changing route, without the token. */
 	assert_int_equal(
 		status_of(fx, "POST", "/api/files/1/reveal", w.cookie, "{}"),
 		403);
+	assert_int_equal(
+		status_of(fx, "POST", "/api/referrals/DE", w.cookie, "{}"),
+		403);
 	/* The session survived all of that. */
 	assert_int_equal(status_of(fx, "GET", "/api/me", w.cookie, NULL), 200);
+}
+
+static void state_changes_reject_big_bodies_and_malformed_json(void **state)
+{
+	struct fx *fx = *state;
+	struct who w;
+	char big[8000];
+
+	assert_int_equal(login(fx, &w, "rev", PW), 200);
+	memset(big, '{', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(
+		status_of(fx, "POST", "/api/files/1/reveal", w.both, big), 413);
+	assert_int_equal(
+		status_of(fx, "POST", "/api/referrals/DE", w.both, big), 413);
+	assert_int_equal(status_of(fx, "POST", "/api/referrals/DE", w.both,
+				   "{\"handling\":"),
+			 400);
+	assert_int_equal(status_of(fx, "POST", "/api/referrals/DE", w.both,
+				   "{\"handling\":[1]}"),
+			 400);
+	assert_int_equal(
+		status_of(fx, "POST", "/api/referrals/de", w.both, "{}"), 400);
+	/* Well-formed, but the case was never analysed. */
+	assert_int_equal(
+		status_of(fx, "POST", "/api/referrals/DE", w.both, "{}"), 404);
 }
 
 static void logout_ends_the_session(void **state)
@@ -624,6 +658,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			state_changes_need_the_csrf_token_and_same_origin,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			state_changes_reject_big_bodies_and_malformed_json,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(logout_ends_the_session, setup,
 						teardown),
