@@ -567,4 +567,18 @@
  */
 #define NSW_IPLOG_ROWS_MAX ((size_t)5000000)
 
+/* ---- Users and sessions (store_auth.c) ----------------------------------- */
+
+/* Password bytes: 8 is the floor for a human-chosen secret behind a slow
+ * KDF on a loopback service; 1024 bounds the KDF input from a hostile
+ * login body. */
+#define NSW_PASSWORD_MIN 8
+#define NSW_PASSWORD_MAX 1024
+/* User names: short handles for the audit log's actor column. */
+#define NSW_USERNAME_MAX 64
+/* A stored PHC string: "$pbkdf2-sha256$i=N$" + 32 + 64 hex is < 130. */
+#define NSW_PHC_MAX 256
+/* Longest session: one working day and then some; a year bounds callers. */
+#define NSW_SESSION_TTL_MAX_S (366 * 86400)
+
 #endif

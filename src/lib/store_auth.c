@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
+#include "limits.h"
 #include "netsweep/auth.h"
 #include "netsweep/digest.h"
 #include "netsweep/sign.h"
@@ -20,10 +21,6 @@
 #define SALT_BYTES 16
 #define DK_BYTES 32
 #define TOKEN_BYTES 32
-#define PASSWORD_MIN 8
-#define PASSWORD_MAX 1024
-#define USERNAME_MAX 64
-#define PHC_MAX 256
 
 static const char *const role_names[] = {"?", "analyst", "reviewer", "auditor"};
 
@@ -44,7 +41,7 @@ static int username_ok(const char *u)
 {
 	size_t n = u ? strlen(u) : 0;
 
-	if (n == 0 || n > USERNAME_MAX)
+	if (n == 0 || n > NSW_USERNAME_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char ch = u[i];
@@ -70,7 +67,7 @@ static int audit_as(nsw_case *c, const char *actor, const char *action,
 	return rc;
 }
 
-static int phc_make(char out[PHC_MAX], const char *password)
+static int phc_make(char out[NSW_PHC_MAX], const char *password)
 {
 	uint8_t salt[SALT_BYTES], dk[DK_BYTES];
 	char salt_hex[2 * SALT_BYTES + 1], dk_hex[2 * DK_BYTES + 1];
@@ -83,7 +80,7 @@ static int phc_make(char out[PHC_MAX], const char *password)
 		return rc;
 	nsw_hex_encode(salt_hex, salt, sizeof(salt));
 	nsw_hex_encode(dk_hex, dk, sizeof(dk));
-	snprintf(out, PHC_MAX, "$pbkdf2-sha256$i=%u$%s$%s",
+	snprintf(out, NSW_PHC_MAX, "$pbkdf2-sha256$i=%u$%s$%s",
 		 NSW_PBKDF2_ITERATIONS, salt_hex, dk_hex);
 	return 0;
 }
@@ -123,7 +120,7 @@ int nsw_user_add(nsw_case *c, const char *username, const char *display_name,
 		 nsw_role role, const char *password)
 {
 	nsw_sqlstmt *st = NULL;
-	char phc[PHC_MAX], now[32];
+	char phc[NSW_PHC_MAX], now[32];
 	nsw_buf detail;
 	size_t pl = password ? strlen(password) : 0;
 	int rc;
@@ -135,7 +132,7 @@ int nsw_user_add(nsw_case *c, const char *username, const char *display_name,
 	if (role < NSW_ROLE_ANALYST || role > NSW_ROLE_AUDITOR)
 		return nsw_error_set(NSW_EINVAL, "role: analyst, reviewer or "
 						 "auditor");
-	if (pl < PASSWORD_MIN || pl > PASSWORD_MAX)
+	if (pl < NSW_PASSWORD_MIN || pl > NSW_PASSWORD_MAX)
 		return nsw_error_set(NSW_EINVAL,
 				     "password: 8 to 1024 characters");
 	if (display_name && strlen(display_name) > 128)
@@ -241,7 +238,7 @@ int nsw_auth_login(nsw_case *c, char token[NSW_SESSION_TOKEN_HEX + 1],
 {
 	nsw_sqlstmt *st = NULL;
 	uint8_t raw[TOKEN_BYTES], th[32];
-	char now[32], phc[PHC_MAX], role[16];
+	char now[32], phc[NSW_PHC_MAX], role[16];
 	nsw_buf detail;
 	int rc, found = 0, ok = 0;
 
@@ -249,9 +246,9 @@ int nsw_auth_login(nsw_case *c, char token[NSW_SESSION_TOKEN_HEX + 1],
 	memset(who, 0, sizeof(*who));
 	nsw_buf_init(&detail, 1024);
 	if (username == NULL || password == NULL || ttl_seconds <= 0 ||
-	    ttl_seconds > 366 * 86400)
+	    ttl_seconds > NSW_SESSION_TTL_MAX_S)
 		return nsw_error_set(NSW_EINVAL, "login: bad arguments");
-	if (!username_ok(username) || strlen(password) > PASSWORD_MAX) {
+	if (!username_ok(username) || strlen(password) > NSW_PASSWORD_MAX) {
 		rc = login_detail(
 			&detail, username_ok(username) ? username : "", remote);
 		rc = rc ? rc
