@@ -90,7 +90,9 @@ static int guarded(void *app_v, const srv_request *req, srv_response *res,
 	}
 	if (is_state_change(req)) {
 		csrf = srv_header(req, "X-CSRF-Token");
-		if (csrf == NULL || strlen(csrf) != strlen(x.who.csrf) ||
+		if (csrf == NULL ||
+		    strlen(x.who.csrf) != NSW_SESSION_TOKEN_HEX ||
+		    strlen(csrf) != NSW_SESSION_TOKEN_HEX ||
 		    !nsw_const_equal(csrf, x.who.csrf, strlen(csrf)) ||
 		    !origin_ok(req)) {
 			rc = srv_reply_error(res, 403,

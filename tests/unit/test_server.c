@@ -353,6 +353,8 @@ static void state_changes_need_the_csrf_token_and_same_origin(void **state)
 	snprintf(hdr, sizeof(hdr), "%sX-CSRF-Token: %c%s\r\n", w.cookie,
 		 w.csrf[0] == 'a' ? 'b' : 'a', w.csrf + 1);
 	assert_int_equal(status_of(fx, "POST", "/api/logout", hdr, "{}"), 403);
+	snprintf(hdr, sizeof(hdr), "%sX-CSRF-Token: \r\n", w.cookie);
+	assert_int_equal(status_of(fx, "POST", "/api/logout", hdr, "{}"), 403);
 	snprintf(hdr, sizeof(hdr), "%sOrigin: http://evil.example\r\n", w.both);
 	assert_int_equal(status_of(fx, "POST", "/api/logout", hdr, "{}"), 403);
 	/* Every state-changing route, without the token. */
