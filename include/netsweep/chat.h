@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Chat exports in the case: the store for platforms, accounts (names over
- * time), chats, messages, media and membership events (schema v3,
+ * time), chats, messages, media and membership events (schema v4,
  * docs/case-schema.md), and the ingest that fills it from the parsers of
  * ingest.h, hashing media files like scanned files and matching them
  * against the case's lists (docs/ingest.md).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The chat tables of the case (schema v3, docs/case-schema.md): platforms,
+ * The chat tables of the case (schema v4, docs/case-schema.md): platforms,
  * accounts with names over time, chats, messages, media, membership events
  * and ingest problems. Every insert is idempotent (ON CONFLICT DO NOTHING
  * on the UNIQUE keys); ids of accounts, names and chats are cached in
