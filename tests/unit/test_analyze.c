@@ -810,8 +810,8 @@ static void pdq_join_matches_brute_force(void **state)
 {
 	struct fixture *f = *state;
 	enum {
-		CENTERS = 60,
-		RANDOM = 100,
+		CENTERS = 600,
+		RANDOM = 1500,
 		MAXN = CENTERS * 10 + RANDOM
 	};
 	nsw_pdq_hash *h = calloc(MAXN, sizeof(*h));
@@ -844,10 +844,13 @@ static void pdq_join_matches_brute_force(void **state)
 	}
 	for (int r = 0; r < RANDOM; r++)
 		h[n++] = pattern(5000 + (uint32_t)r);
+	assert_int_equal(nsw_case_begin(f->c), 0);
 	for (size_t i = 0; i < n; i++)
 		media(f->c, base + (int)i, NULL, NULL, &h[i], 0);
+	assert_int_equal(nsw_case_commit(f->c), 0);
 	assert_int_equal(nsw_net_cluster_pdq(oracle, &clusters, h, n, 31), 0);
 	assert_true(clusters < n / 2); /* the data does join */
+	assert_true(n > 4096);	       /* the self-join runs on 2 threads */
 	assert_int_equal(nsw_case_analyze(f->c, NULL, &rep), 0);
 	/* The 7 story copies make 4 items; these add the oracle's. */
 	assert_int_equal(rep.items, 4 + clusters);
