@@ -480,7 +480,6 @@
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
 
-
 /* ---- Case network analysis (store_network*.c) ------------------------- */
 
 /*
