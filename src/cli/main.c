@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{"case", cli_cmd_case, "create a case file, show it, verify its audit"},
 	{"attribute", cli_cmd_attribute,
 	 "attribute accounts to countries: phones, IP logs, analyst"},
+	{"refer", cli_cmd_refer,
+	 "write one sealed referral package per country"},
 	{"keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing"},
 	{"seal", cli_cmd_seal, "write a signed SHA-256 manifest for a folder"},
 	{"verify-package", cli_cmd_verify_package,

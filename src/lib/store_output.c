@@ -142,7 +142,7 @@ int nsw_out__close(nsw_out *o, int rc, uint8_t sha256[32])
 	o->f = NULL;
 	if (rc == NSW_OK && failed)
 		rc = nsw_error_set(NSW_EIO, "%s: write failed", o->path);
-	if (rc == NSW_OK)
+	if (rc == NSW_OK && sha256 != NULL)
 		rc = digest_written(o->tmp, sha256);
 	if (rc == NSW_OK && rename(o->tmp, o->path) != 0)
 		rc = nsw_error_set(NSW_EIO, "%s: %s", o->path, strerror(errno));

@@ -27,8 +27,8 @@ void nsw_out__html(nsw_out *o, const char *s);
 void nsw_out__hex(nsw_out *o, const uint8_t *b, size_t n);
 /*
  * Finish. With rc == 0 and no write error: the file replaces `path` and
- * sha256 gets its digest; otherwise the temp file is removed. Returns the
- * first error (rc, or a write/rename failure).
+ * sha256 (when not NULL) gets its digest; otherwise the temp file is removed.
+ * Returns the first error (rc, or a write/rename failure).
  */
 int nsw_out__close(nsw_out *o, int rc, uint8_t sha256[32]);
 
