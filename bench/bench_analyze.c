@@ -452,10 +452,14 @@ analyze:
 	}
 	nsw_case_close(c);
 	if (argc <= 5) {
-		unlink(path);
-		snprintf(path + strlen(path), sizeof(path) - strlen(path),
-			 "-wal");
-		unlink(path);
+		static const char *const sfx[] = {"", "-wal", "-shm"};
+
+		for (int i = 0; i < 3; i++) {
+			char p[300];
+
+			snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
+			unlink(p);
+		}
 	}
 	return 0;
 }

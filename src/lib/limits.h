@@ -505,6 +505,12 @@
  */
 #define NSW_ANALYZE_SQL_CACHE_PRAGMA "PRAGMA cache_size=-262144;"
 
+/*
+ * Threads for the PDQ self-join of an analysis (the rest of the load is
+ * one SQLite connection, so one thread): the issue's machine has 2 cores.
+ */
+#define NSW_ANALYZE_PDQ_THREADS 2
+
 /* ---- End of case network analysis ------------------------------------- */
 /* ---- Chat store and chat ingest (store_chat*.c, chat_ingest.c) -------- */
 

@@ -6,6 +6,7 @@
  * appearance per media message (docs/analyze.md).
  */
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +271,106 @@ static int join_digest(struct unify *u, uint32_t *order, unsigned bit,
 /* PDQ queries per index call: bounds the hit buffer of one call. */
 #define PDQ_BATCH 512u
 
+/* One near pair of distinct PDQs (indices into the distinct array). */
+struct pdq_pair {
+	uint32_t a, b, distance;
+};
+
+/* A share of the self-join: queries [from, to), pairs found in order. */
+struct pdq_worker {
+	const nsw_pdq_index *view;
+	const uint32_t *rowmap;
+	const nsw_pdq_hash *uniq;
+	uint32_t from, to, threshold;
+	struct pdq_pair *pairs;
+	uint32_t n, cap;
+	int rc;
+	char err[256]; /* the message, set on this worker's thread */
+};
+
+static void *pdq_worker_run(void *arg)
+{
+	struct pdq_worker *w = arg;
+	nsw_pdq_query_ctx *qctx = NULL;
+	int rc = nsw_pdq_query_ctx_new(&qctx);
+
+	for (uint32_t q0 = w->from; rc == NSW_OK && q0 < w->to;
+	     q0 += PDQ_BATCH) {
+		uint32_t nq = w->to - q0 < PDQ_BATCH ? w->to - q0 : PDQ_BATCH;
+		const nsw_pdq_hit *hits = NULL;
+		size_t nhits = 0;
+
+		rc = nsw_pdq_index__query(qctx, w->view, w->uniq + q0, nq,
+					  w->threshold, NSW_PDQ_QUERY_AUTO,
+					  &hits, &nhits);
+		for (size_t h = 0; rc == NSW_OK && h < nhits; h++) {
+			uint32_t qa = q0 + hits[h].query;
+			uint32_t qb = w->rowmap[hits[h].row];
+
+			if (qb <= qa) /* each pair once, from its lower end */
+				continue;
+			rc = grow((void **)&w->pairs, &w->cap, w->n + 1,
+				  sizeof(*w->pairs), NSW_NET_ENTITIES_MAX,
+				  "near PDQ pairs");
+			if (rc == NSW_OK)
+				w->pairs[w->n++] = (struct pdq_pair){
+					qa, qb, hits[h].distance};
+		}
+	}
+	nsw_pdq_query_ctx_free(qctx);
+	w->rc = rc;
+	if (rc != NSW_OK)
+		snprintf(w->err, sizeof(w->err), "%s", nsw_error_last());
+	return NULL;
+}
+
+/* Query every distinct PDQ against all, on NSW_ANALYZE_PDQ_THREADS
+ * threads (the calling one included), then join the pairs in query order
+ * (the result does not depend on the thread count). */
+static int self_join(struct unify *u, const nsw_pdq_index *view,
+		     const uint32_t *rowmap, const nsw_pdq_hash *uniq,
+		     uint32_t nu, const uint32_t *uniq_media)
+{
+	struct pdq_worker w[NSW_ANALYZE_PDQ_THREADS];
+	pthread_t tid[NSW_ANALYZE_PDQ_THREADS];
+	int started[NSW_ANALYZE_PDQ_THREADS] = {0};
+	uint32_t nw = NSW_ANALYZE_PDQ_THREADS;
+	int rc = NSW_OK;
+
+	if (nu < 4096)
+		nw = 1; /* not worth a thread */
+	for (uint32_t i = 0; i < nw; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].view = view;
+		w[i].rowmap = rowmap;
+		w[i].uniq = uniq;
+		w[i].threshold = (uint32_t)u->cn->opt.pdq_threshold;
+		w[i].from = (uint32_t)((uint64_t)nu * i / nw);
+		w[i].to = (uint32_t)((uint64_t)nu * (i + 1) / nw);
+	}
+	for (uint32_t i = 1; i < nw; i++)
+		started[i] = pthread_create(&tid[i], NULL, pdq_worker_run,
+					    &w[i]) == 0;
+	pdq_worker_run(&w[0]);
+	for (uint32_t i = 1; i < nw; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			pdq_worker_run(&w[i]); /* no thread: do it here */
+	}
+	for (uint32_t i = 0; i < nw && rc == NSW_OK; i++)
+		if (w[i].rc != NSW_OK)
+			rc = nsw_error_set(w[i].rc, "%s", w[i].err);
+	for (uint32_t i = 0; i < nw && rc == NSW_OK; i++)
+		for (uint32_t k = 0; k < w[i].n && rc == NSW_OK; k++)
+			rc = uf_union(u, uniq_media[w[i].pairs[k].a],
+				      uniq_media[w[i].pairs[k].b], NSW_JOIN_PDQ,
+				      (int)w[i].pairs[k].distance);
+	for (uint32_t i = 0; i < nw; i++)
+		nsw__free(w[i].pairs);
+	return rc;
+}
+
 /* Join copies whose PDQs are within the threshold: exact-equal PDQs
  * first, then a multi-index self-join of the distinct ones. */
 static int join_pdq(struct unify *u, uint32_t *order)
@@ -279,7 +380,6 @@ static int join_pdq(struct unify *u, uint32_t *order)
 				 NSW_PDQ_BYTES};
 	nsw_pdq_index_built built = {0};
 	nsw_pdq_index view;
-	nsw_pdq_query_ctx *qctx = NULL;
 	nsw_pdq_hash *uniq = NULL;
 	uint32_t *uniq_media = NULL;
 	uint32_t n = 0, nu = 0;
@@ -312,34 +412,26 @@ static int join_pdq(struct unify *u, uint32_t *order)
 	}
 	if (rc != NSW_OK || nu < 2 || cn->opt.pdq_threshold == 0)
 		goto done;
-	rc = nsw_pdq_index__build(&built, uniq, nu, NULL);
+	/* 16 substrings of 16 bits: any pair within 16..47 bits agrees to
+	 * within 1..2 bits on one of them; for the usual 31 that is radius 1
+	 * per table (17 probes), where the size-based default (fewer, longer
+	 * substrings past 2^16 hashes) probes radius 2: measured 1.8x faster
+	 * on 400k random PDQs. */
+	{
+		nsw_pdq_index_params params = {0};
+
+		if (cn->opt.pdq_threshold >= 16 && cn->opt.pdq_threshold < 48)
+			params.ntables = 16;
+		rc = nsw_pdq_index__build(&built, uniq, nu, &params);
+	}
 	if (rc == NSW_OK)
 		rc = nsw_pdq_index__open(&view, built.blob, built.blob_len,
 					 built.hashes,
 					 (size_t)built.count * NSW_PDQ_BYTES,
 					 "analysis PDQ index");
 	if (rc == NSW_OK)
-		rc = nsw_pdq_query_ctx_new(&qctx);
-	for (uint32_t q0 = 0; rc == NSW_OK && q0 < nu; q0 += PDQ_BATCH) {
-		uint32_t nq = nu - q0 < PDQ_BATCH ? nu - q0 : PDQ_BATCH;
-		const nsw_pdq_hit *hits = NULL;
-		size_t nhits = 0;
-
-		rc = nsw_pdq_index__query(qctx, &view, uniq + q0, nq,
-					  (uint32_t)cn->opt.pdq_threshold,
-					  NSW_PDQ_QUERY_AUTO, &hits, &nhits);
-		for (size_t h = 0; rc == NSW_OK && h < nhits; h++) {
-			uint32_t qa = q0 + hits[h].query;
-			uint32_t qb = built.rowmap[hits[h].row];
-
-			if (qb <= qa) /* each pair once, from its lower end */
-				continue;
-			rc = uf_union(u, uniq_media[qa], uniq_media[qb],
-				      NSW_JOIN_PDQ, (int)hits[h].distance);
-		}
-	}
+		rc = self_join(u, &view, built.rowmap, uniq, nu, uniq_media);
 done:
-	nsw_pdq_query_ctx_free(qctx);
 	nsw_pdq_index__built_free(&built);
 	nsw__free(uniq);
 	nsw__free(uniq_media);
@@ -558,13 +650,19 @@ static int mark_known(nsw_casenet *cn, struct known *k, uint32_t media,
 		      nsw_sqlstmt *st)
 {
 	uint32_t item = cn->media_item[media];
+	const char *list = nsw_sqldb_column_text(st, 4, NULL);
+	const char *scheme = nsw_sqldb_column_text(st, 5, NULL);
+	const char *code = nsw_sqldb_column_text(st, 6, NULL);
 
 	if (k->is_known[item])
 		return NSW_OK;
 	k->is_known[item] = 1;
-	k->list[item] = dup_or_null(nsw_sqldb_column_text(st, 4, NULL));
-	k->scheme[item] = dup_or_null(nsw_sqldb_column_text(st, 5, NULL));
-	k->code[item] = dup_or_null(nsw_sqldb_column_text(st, 6, NULL));
+	k->list[item] = dup_or_null(list);
+	k->scheme[item] = dup_or_null(scheme);
+	k->code[item] = dup_or_null(code);
+	if ((list && !k->list[item]) || (scheme && !k->scheme[item]) ||
+	    (code && !k->code[item]))
+		return nsw_error_set(NSW_ENOMEM, "analyze: out of memory");
 	return NSW_OK;
 }
 

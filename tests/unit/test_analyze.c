@@ -804,6 +804,75 @@ static void chat_store_rows_give_the_same_answers(void **state)
 	free(path);
 }
 
+/* ---- PDQ joining against the brute-force oracle ---------------------- */
+
+static void pdq_join_matches_brute_force(void **state)
+{
+	struct fixture *f = *state;
+	enum {
+		CENTERS = 600,
+		RANDOM = 1500,
+		MAXN = CENTERS * 10 + RANDOM
+	};
+	nsw_pdq_hash *h = calloc(MAXN, sizeof(*h));
+	uint32_t *oracle = calloc(MAXN, sizeof(uint32_t));
+	int64_t *item = calloc(MAXN, sizeof(int64_t));
+	nsw_analyze_report rep;
+	nsw_sqlstmt *st = NULL;
+	uint64_t x = 12345;
+	size_t n = 0, clusters = 0;
+	int base = 100;
+
+	assert_non_null(h);
+	/* Clustered: each center with up to 9 copies 0..20 bits away (pairs
+	 * inside a cluster can be over 31 apart: joins go through chains),
+	 * then unrelated random hashes. */
+	for (int c = 0; c < CENTERS; c++) {
+		nsw_pdq_hash center = pattern(1000 + (uint32_t)c);
+		int copies = 1 + c % 10;
+
+		for (int k = 0; k < copies; k++) {
+			nsw_pdq_hash v = center;
+
+			for (int b = 0; b < (c * 7 + k * 5) % 21; b++) {
+				x = x * 6364136223846793005ull + 1;
+				v.bytes[(x >> 40) % 32] ^=
+					(uint8_t)(1u << ((x >> 20) % 8));
+			}
+			h[n++] = v;
+		}
+	}
+	for (int r = 0; r < RANDOM; r++)
+		h[n++] = pattern(5000 + (uint32_t)r);
+	assert_int_equal(nsw_case_begin(f->c), 0);
+	for (size_t i = 0; i < n; i++)
+		media(f->c, base + (int)i, NULL, NULL, &h[i], 0);
+	assert_int_equal(nsw_case_commit(f->c), 0);
+	assert_int_equal(nsw_net_cluster_pdq(oracle, &clusters, h, n, 31), 0);
+	assert_true(clusters < n / 2); /* the data does join */
+	assert_true(n > 4096);	       /* the self-join runs on 2 threads */
+	assert_int_equal(nsw_case_analyze(f->c, NULL, &rep), 0);
+	/* The 7 story copies make 4 items; these add the oracle's. */
+	assert_int_equal(rep.items, 4 + clusters);
+	assert_int_equal(nsw_sqldb_prepare(f->c->db, &st,
+					   "SELECT media_id, item FROM "
+					   "analysis_item_media WHERE run_id = "
+					   "?1 AND media_id >= 100"),
+			 0);
+	assert_int_equal(nsw_sqldb_bind_int64(st, 1, rep.run_id), 0);
+	while (nsw_sqldb_step(st) > 0)
+		item[nsw_sqldb_column_int64(st, 0) - base] =
+			nsw_sqldb_column_int64(st, 1);
+	nsw_sqldb_finalize(st);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			assert_int_equal(item[i] == item[j],
+					 oracle[i] == oracle[j]);
+	free(h);
+	free(oracle);
+	free(item);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -829,6 +898,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			chat_store_rows_give_the_same_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(pdq_join_matches_brute_force,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
