@@ -1228,6 +1228,28 @@ static int audit_merge(struct merge *m, const char *path)
 	return rc;
 }
 
+/*
+ * Their file, read-only and untrusted. A closed case has no write-ahead log
+ * beside it: open it immutable, so not even -shm is created next to their
+ * evidence. With a -wal present (not closed cleanly, or still in use) the
+ * log holds committed rows, so open it normally read-only instead.
+ */
+static int open_source(nsw_sqldb **out, const char *path)
+{
+	char wal[NSW_PATH_MAX + 8];
+	FILE *f;
+	unsigned flags = NSW_SQLDB_READONLY | NSW_SQLDB_UNTRUSTED;
+
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal))
+		return nsw_error_set(NSW_ELIMIT, "path too long");
+	f = fopen(wal, "rb");
+	if (f == NULL)
+		flags |= NSW_SQLDB_IMMUTABLE;
+	else
+		fclose(f);
+	return nsw_sqldb_open(out, path, flags);
+}
+
 int nsw_merge_case(nsw_case *c, const char *other_path,
 		   const nsw_merge_options *opt, nsw_merge_report *report)
 {
@@ -1243,8 +1265,7 @@ int nsw_merge_case(nsw_case *c, const char *other_path,
 	m.r = report;
 	m.opt = opt ? opt : &defaults;
 	nsw_store__now_utc(m.now);
-	rc = nsw_sqldb_open(&m.src, other_path,
-			    NSW_SQLDB_READONLY | NSW_SQLDB_UNTRUSTED);
+	rc = open_source(&m.src, other_path);
 	if (rc == 0)
 		rc = check_source(&m, other_path);
 	if (rc < 0)
