@@ -622,8 +622,9 @@ static const struct spec specs[] = {
 	 NULL},
 };
 
-/* Messages copied from this source: their first media and their replies
- * resolved in our case. */
+/* Messages from this source: their first media (also on joined messages
+ * that had none: the partner's export had the file), and the replies of
+ * copied ones resolved in our case. */
 static int fix_messages(struct merge *m)
 {
 	static const char sql[] =
@@ -631,8 +632,7 @@ static int fix_messages(struct merge *m)
 		"WHERE d.message_id = messages.id AND d.thumbnail = 0 "
 		"ORDER BY d.position LIMIT 1) WHERE media_id IS NULL AND id IN "
 		"(SELECT dst_row FROM merge_map WHERE source_id = ?1 AND "
-		"tbl = 'messages' AND created = 1);"
-		"";
+		"tbl = 'messages')";
 	static const char sql2[] =
 		"UPDATE messages SET reply_to_message_id = (SELECT r.id FROM "
 		"messages r WHERE r.chat_id = messages.chat_id AND r.native_id "

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "support.h"
+#include "netsweep/analyze.h"
 #include "netsweep/attrib.h"
 #include "netsweep/case.h"
 #include "netsweep/merge.h"
@@ -49,6 +50,14 @@ static const char files_sql[] =
 	"pdq, pdq_quality, media_type, status, recorded_utc) VALUES "
 	"(1, CAST('%s' AS BLOB), '%s', 100, X'%s', X'%.32s', X'%s', 90, "
 	"'image/jpeg', 'ok', '2026-01-01T00:00:00.000Z');";
+
+/* Media row: the file's digests, on a message; file, message, message. */
+static const char media_sql[] =
+	"INSERT INTO media(evidence_id, file_id, md5, sha1, sha256, pdq, "
+	"pdq_quality, media_type, message_id, position, kind, state) SELECT "
+	"1, id, md5, sha1, sha256, pdq, pdq_quality, media_type, %d, 0, "
+	"'photo', 'file' FROM files WHERE id = %d;"
+	"UPDATE messages SET media_id = last_insert_rowid() WHERE id = %d;";
 
 /* Ours (Op Alpha): telegram user1 (DE by analyst), user2 (+33 phone),
  * user3; chat1 with messages 1 and 2; list L; a.jpg (sha 11.., hit
@@ -97,6 +106,7 @@ static int make_ours(struct fixture *f)
 			  "VALUES(1, "
 			  "1, 0, 'sha256', 'vics', '1', "
 			  "'2026-01-01T00:00:00.000Z');");
+	rc = rc ? rc : exec(c, media_sql, 1, 1, 1);
 	rc = rc ? rc : nsw_attrib_assert(c, "telegram:user1", "DE", "passport");
 	f->ours = c;
 	return rc;
@@ -157,6 +167,8 @@ static int make_theirs(struct fixture *f)
 			  "'2026-01-02T00:00:00.000Z'), (3, 1, 5, 'sha256', "
 			  "'vics', "
 			  "'1', '2026-01-02T00:00:00.000Z');");
+	rc = rc ? rc : exec(c, media_sql, 2, 1, 2); /* user77 posts x.jpg */
+	rc = rc ? rc : exec(c, media_sql, 3, 3, 3); /* user9 posts z.jpg */
 	rc = rc ? rc : nsw_attrib_assert(c, "telegram:user1", "FR", "address");
 	nsw_case_close(c);
 	return rc;
@@ -261,6 +273,7 @@ static void merges_with_provenance_conflicts_and_idempotence(void **state)
 	assert_int_equal(T(r, FILES).created, 3);
 	assert_int_equal(T(r, HITS).created, 2);
 	assert_int_equal(T(r, ATTRIBUTIONS).created, 1);
+	assert_int_equal(T(r, MEDIA).created, 2);
 	/* Items: x by SHA-256, y by PDQ (4 bits), z new. */
 	assert_int_equal(r.items, 3);
 	assert_int_equal(r.items_by_digest, 1);
@@ -384,6 +397,71 @@ static void merges_with_provenance_conflicts_and_idempotence(void **state)
 	assert_true(audit.ok);
 }
 
+struct suspects {
+	int n;
+	char ids[8][32];
+};
+
+static int collect_suspect(void *ctx, const nsw_suspect_row *row)
+{
+	struct suspects *s = ctx;
+
+	if (s->n < 8)
+		snprintf(s->ids[s->n++], sizeof(s->ids[0]), "%s",
+			 row->native_id);
+	return 0;
+}
+
+static int has(const struct suspects *s, const char *id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* After the merge, the analysis sees both agencies' posts: their user9
+ * (a known item on their list M) becomes a suspect, their user77's post
+ * of the known x.jpg counts for our user2. */
+static void analysis_sees_the_union(void **state)
+{
+	struct fixture *f = *state;
+	nsw_merge_report r;
+	nsw_analyze_report rep;
+	nsw_suspect_filter filter;
+	struct suspects s;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&filter, 0, sizeof(filter));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(nsw_case_analyze(f->ours, NULL, &rep), 0);
+	assert_int_equal(nsw_case_suspects_foreach(f->ours, &filter,
+						   collect_suspect, &s),
+			 0);
+	assert_true(has(&s, "user1"));
+	assert_false(has(&s, "user2"));
+	assert_false(has(&s, "user9"));
+
+	assert_int_equal(nsw_merge_case(f->ours, f->theirs_path, NULL, &r), 0);
+	memset(&rep, 0, sizeof(rep));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(nsw_case_analyze(f->ours, NULL, &rep), 0);
+	assert_int_equal(rep.media_rows, 3);
+	assert_int_equal(nsw_case_suspects_foreach(f->ours, &filter,
+						   collect_suspect, &s),
+			 0);
+	assert_true(has(&s, "user1"));
+	assert_true(has(&s, "user9"));
+	assert_false(has(&s, "user77"));
+	/* Their user77's post of the known item now counts for our user2. */
+	assert_int_equal(
+		count(f->ours,
+		      "SELECT known_posts FROM analysis_accounts WHERE "
+		      "run_id = (SELECT max(id) FROM analysis_runs) "
+		      "AND account_id = 2"),
+		1);
+}
+
 static void refuses_itself_and_non_cases(void **state)
 {
 	struct fixture *f = *state;
@@ -480,6 +558,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			merges_with_provenance_conflicts_and_idempotence, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(analysis_sees_the_union, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(refuses_itself_and_non_cases,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
