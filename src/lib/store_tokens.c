@@ -295,7 +295,8 @@ int nsw_tokens_write(nsw_case *c, const uint8_t *key, size_t key_len,
 	rc = collect(c, key, key_len, &s);
 	if (rc < 0)
 		goto done;
-	qsort(s.v, s.n, sizeof(*s.v), by_kind_token);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), by_kind_token);
 	rc = nsw_out__open(&o, path);
 	if (rc < 0)
 		goto done;
@@ -467,7 +468,8 @@ static int read_theirs(const char *path, struct theirs *t,
 	fclose(f);
 	if (rc < 0)
 		return rc;
-	qsort(t->v, t->n, sizeof(*t->v), by_kind_token);
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), by_kind_token);
 	{
 		size_t w = 0;
 
@@ -540,7 +542,8 @@ int nsw_deconflict(nsw_case *c, const uint8_t *key, size_t key_len,
 		rc = collect(c, key, key_len, &ours);
 	if (rc < 0)
 		goto done;
-	qsort(ours.v, ours.n, sizeof(*ours.v), by_kind_value);
+	if (ours.n > 1)
+		qsort(ours.v, ours.n, sizeof(*ours.v), by_kind_value);
 	for (size_t i = 0; i < ours.n; i++) {
 		const struct ident *x = &ours.v[i];
 		nsw_deconflict_match m;
@@ -548,7 +551,8 @@ int nsw_deconflict(nsw_case *c, const uint8_t *key, size_t key_len,
 		if (i > 0 && by_kind_value(&ours.v[i - 1], x) == 0)
 			continue;
 		count_of(&res->ours, x->kind, 1);
-		if (bsearch(x, t.v, t.n, sizeof(*t.v), by_kind_token) == NULL)
+		if (t.n == 0 ||
+		    bsearch(x, t.v, t.n, sizeof(*t.v), by_kind_token) == NULL)
 			continue;
 		count_of(&res->matched, x->kind, 1);
 		m.kind = kind_names[x->kind];

@@ -35,6 +35,9 @@ static const char *hex32(char out[65], const char *pair, const char *first)
 }
 
 static int exec(nsw_case *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int exec(nsw_case *c, const char *fmt, ...)
 {
 	char sql[8192];
 	va_list ap;
