@@ -187,8 +187,8 @@ int main(int argc, char **argv)
 	c = NULL;
 
 	{
-		char *args[] = {prog,	   "ingest",   "--case",
-				case_path, export_dir, NULL};
+		char *args[] = {prog,	    "ingest",	"--case", case_path,
+				"--timing", export_dir, NULL};
 
 		run(&base, NULL, tg, NULL);
 		report("baseline: parser, counting sink", &base, NULL,

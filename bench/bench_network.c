@@ -232,6 +232,9 @@ int main(int argc, char **argv)
 	       st->seconds_pagerank, st->seconds_communities,
 	       st->seconds_betweenness, st->betweenness_sources, NSW_THREADS,
 	       st->seconds_suspects);
+	printf("  graph CPU: PageRank %.2f s, communities %.2f s (calling "
+	       "thread), betweenness %.2f s (sum of workers)\n",
+	       st->cpu_pagerank, st->cpu_communities, st->cpu_betweenness);
 	printf("  account graph: %llu directed pairs, %llu undirected pairs "
 	       "(%llu raw records), %u communities, modularity %.3f\n",
 	       (unsigned long long)st->flow_edges,

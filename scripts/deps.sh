@@ -3,7 +3,7 @@
 # Each library is here for one job; README.md says which.
 set -eu
 PACKAGES="
-build-essential cmake pkg-config git
+build-essential cmake pkg-config git python3
 clang-14 clang-format-14 libclang-rt-14-dev
 libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev
 libssl-dev libsqlite3-dev libigraph-dev libmicrohttpd-dev

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Chat exports in the case: the store for platforms, accounts (names over
- * time), chats, messages, media and membership events (schema v3,
+ * time), chats, messages, media and membership events (schema v4,
  * docs/case-schema.md), and the ingest that fills it from the parsers of
  * ingest.h, hashing media files like scanned files and matching them
  * against the case's lists (docs/ingest.md).
@@ -175,7 +175,10 @@ typedef struct nsw_chat_ingest_result {
 	int64_t media_errors;	    /**< files that could not be read */
 	int64_t hits;		    /**< reported hits recorded now */
 	int64_t problems;	    /**< problems reported */
-	double seconds;
+	double seconds;		    /**< wall clock */
+	double parser_cpu;	    /**< CPU seconds of the parser thread */
+	double store_cpu; /**< CPU seconds of the recording thread (media
+			       hashing included) */
 } nsw_chat_ingest_result;
 
 /**

@@ -50,10 +50,11 @@ typedef struct nsw_net_options {
 	uint32_t betweenness_samples;
 	/** Seed for the betweenness sample and community detection. */
 	uint64_t seed;
-	/** Chats with at most this many active accounts link all pairs. */
+	/** Chats with at most this many active accounts link all pairs
+	 *  (0 = NSW_NET_COPOST_FULL_MAX, 16). */
 	uint32_t copost_full_max;
 	/** Larger chats link each account to the next this many (in order
-	 *  of first activity in the chat). */
+	 *  of first activity in the chat; 0 = NSW_NET_COPOST_WINDOW, 4). */
 	uint32_t copost_window;
 	/** Runtime limits: 0 = the compiled maximum; larger values are
 	 *  clamped to it (limits.h). Vertices = accounts; edges = distinct
@@ -177,6 +178,10 @@ typedef struct nsw_net_account_info {
 	uint32_t new_seeded_reshared; /**< unlisted items it posted first
 					 that another account re-shared */
 	uint32_t chats_active;
+	/** The chats it was active in (chats_active of them), in order of
+	 *  its first activity there; chat_posts[i] is its posts in chats[i]. */
+	const uint32_t *chats;
+	const uint32_t *chat_posts;
 	/** Re-share/forward graph: out = distinct accounts it re-shared or
 	 *  forwarded from; in = distinct accounts that did so from it. */
 	uint32_t out_degree, in_degree;
@@ -228,6 +233,8 @@ typedef struct nsw_net_chat_info {
 	uint32_t known_items;
 	double known_share; /**< known_posts / posts (0 when empty) */
 	uint32_t active_accounts;
+	/** The active accounts, in order of first activity in the chat. */
+	const uint32_t *accounts;
 	/** The chats sharing the most active accounts with it (most first,
 	 *  at most NSW_NET_BRIDGES_PER_CHAT in limits.h); bridged_chats is
 	 *  how many chats share at least one. */
@@ -309,6 +316,9 @@ typedef struct nsw_net_stats {
 	double seconds_communities;
 	/** PageRank, betweenness and communities together (wall). */
 	double seconds_graph;
+	/** CPU seconds of the threads that ran each (wall time overstates
+	 *  cost on a loaded machine; betweenness sums its workers). */
+	double cpu_pagerank, cpu_betweenness, cpu_communities;
 	double seconds_suspects;
 } nsw_net_stats;
 

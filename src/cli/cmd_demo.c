@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * netsweep demo: generate the benign synthetic operation (demo.h), make
- * its small GeoIP test database when perl can, and hash the generated
- * media to show the foundation at work. The pipeline (case, lists, scan,
- * ingest, analyze, attribute, refer) is added to this command later.
+ * its small GeoIP test database when perl can, then run the whole
+ * pipeline on it (demo_run.h: case, lists, scan, ingest, analyze,
+ * attribute, device links, refer) and say what it found.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -35,7 +35,9 @@ static void demo_usage(FILE *out)
 		"countries, an\n"
 		"IP log, two seized-device folders, and the planted truth "
 		"(truth.json).\n"
-		"Then hash the generated media as `netsweep hash` does.\n"
+		"Then run the investigation on it: case, lists, device scans,\n"
+		"chat ingest, network analysis, country attribution, device\n"
+		"links and signed referral packages, and say what it found.\n"
 		"\n"
 		"  -o DIR             output directory (default %s); a "
 		"non-empty\n"
@@ -138,71 +140,6 @@ done:
 	return rc;
 }
 
-struct hash_tally {
-	nsw_hasher *hasher;
-	uint64_t files, bytes, images, decode_errors;
-};
-
-static int hash_one(void *ctx, const nsw_walk_entry *e)
-{
-	struct hash_tally *t = ctx;
-	nsw_file_hash fh;
-
-	if (e->kind != NSW_WALK_FILE)
-		return 0;
-	if (nsw_hasher_file(t->hasher, &fh, e->path) != 0) {
-		cli_error("%s", nsw_error_last());
-		return 0;
-	}
-	t->files++;
-	t->bytes += fh.size;
-	if (fh.has & NSW_ALGO_BIT(NSW_ALGO_PDQ))
-		t->images++;
-	if (fh.decode_error != 0)
-		t->decode_errors++;
-	return 0;
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static int hash_media(const char *dir, const nsw_demo_summary *s)
-{
-	static const char *const roots[] = {"media", "exports", "devices"};
-	struct hash_tally t;
-	struct timespec t0;
-	char path[4096];
-	size_t i;
-	int rc;
-
-	memset(&t, 0, sizeof(t));
-	rc = nsw_hasher_new(&t.hasher,
-			    NSW_DIGESTS_ALL | NSW_ALGO_BIT(NSW_ALGO_PDQ), 1);
-	if (rc != 0)
-		return cli_fail("hasher");
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; rc == 0 && i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, roots[i]);
-		rc = nsw_walk(path, 0, hash_one, &t);
-	}
-	nsw_hasher_free(t.hasher);
-	if (rc != 0)
-		return cli_fail("walk");
-	printf("\nhashed %" PRIu64 " files (%.1f MB) in %.2f s: MD5, SHA-1, "
-	       "SHA-256, and PDQ\n(8 dihedral variants) for %" PRIu64
-	       " images; %" PRIu64 " images failed to decode (%zu corrupt "
-	       "files were planted)\n",
-	       t.files, (double)t.bytes / 1e6, seconds_since(&t0), t.images,
-	       t.decode_errors, s->corrupt_files);
-	return CLI_EXIT_OK;
-}
-
 static void print_summary(const char *dir, const nsw_demo_summary *s,
 			  double secs)
 {
@@ -244,6 +181,72 @@ static void print_summary(const char *dir, const nsw_demo_summary *s,
 	       (double)s->bytes_written / 1e6);
 	printf("  truth      %s/%s (what the pipeline must find)\n", dir,
 	       NSW_DEMO_TRUTH);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void pipeline_step(void *ctx, const char *step)
+{
+	(void)ctx;
+	printf("  %s\n", step);
+	fflush(stdout);
+}
+
+/* Run the investigation on the generated folder and report. */
+static int run_pipeline(const char *dir)
+{
+	nsw_demo_run_result *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (r == NULL) {
+		cli_error("demo: out of memory");
+		return CLI_EXIT_ERROR;
+	}
+	printf("\nrunning the investigation:\n");
+	if (nsw_demo_run(r, dir, pipeline_step, NULL) != 0) {
+		rc = cli_fail("demo");
+		free(r);
+		return rc;
+	}
+	printf("\nwhat it found (%.1f s; compare with %s/%s):\n", r->seconds,
+	       dir, NSW_DEMO_TRUTH);
+	printf("  groups flagged      %llu chats carry known material\n",
+	       (unsigned long long)r->chats_flagged);
+	printf("  seeder              %s (seeded the most new items others "
+	       "re-shared)\n",
+	       r->seeder[0] ? r->seeder : "(none)");
+	printf("  top suspects       ");
+	for (size_t i = 0; i < r->ntop && i < 5; i++)
+		printf(" %zu. %s", i + 1, r->top[i]);
+	printf("\n");
+	for (int d = 0; d < NSW_DEMO_DEVICES; d++)
+		if (r->device[d][0])
+			printf("  device %-12s -> %s (link score %.1f)\n",
+			       r->device[d], r->device_account[d],
+			       r->device_score[d]);
+	printf("  attributed          %llu accounts%s\n",
+	       (unsigned long long)r->accounts_attributed,
+	       r->geoip_used ? " (phones and IP log)" : " (phones)");
+	printf("  referral packages   %zu, signed, in %s:", r->packages,
+	       r->referrals);
+	for (size_t i = 0; i < r->packages && i < 256; i++)
+		printf(" %s", r->package_country[i]);
+	printf("\n\nwhere to look next:\n"
+	       "  netsweep suspects --case %s\n"
+	       "  netsweep item --case %s HASH\n"
+	       "  netsweep verify-package %s/XX --key %s\n"
+	       "  netsweep serve --case %s\n",
+	       r->case_path, r->case_path, r->referrals, r->public_key,
+	       r->case_path);
+	free(r);
+	return CLI_EXIT_OK;
 }
 
 int cli_cmd_demo(int argc, char **argv)
@@ -296,5 +299,5 @@ int cli_cmd_demo(int argc, char **argv)
 		       "libmaxmind-db-writer-perl)\n");
 	if (generate_only)
 		return CLI_EXIT_OK;
-	return hash_media(dir, &summary);
+	return run_pipeline(dir);
 }

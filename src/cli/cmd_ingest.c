@@ -32,6 +32,7 @@ static void ingest_usage(FILE *out)
 	      "name;\n"
 	      "                     LABEL-1, LABEL-2... with several exports)\n"
 	      "  --no-pdq           digests only, no image decoding\n"
+	      "  --timing           also print wall and per-thread CPU time\n"
 	      "\n"
 	      "Problems are printed as 'netsweep: FILE:LINE: message' and "
 	      "recorded.\n"
@@ -46,7 +47,7 @@ struct ingest_args {
 	size_t nlists, nallows, nexports;
 	nsw_ingest_format format;
 	nsw_date_order order;
-	int no_pdq;
+	int no_pdq, timing;
 };
 
 static int parse_args(struct ingest_args *a, int argc, char **argv)
@@ -82,6 +83,8 @@ static int parse_args(struct ingest_args *a, int argc, char **argv)
 			}
 		} else if (strcmp(arg, "--no-pdq") == 0) {
 			a->no_pdq = 1;
+		} else if (strcmp(arg, "--timing") == 0) {
+			a->timing = 1;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			cli_error("ingest: unknown option or missing value "
 				  "'%s'",
@@ -183,6 +186,10 @@ static int ingest_all(struct ingest_args *a, nsw_scan_lists *lists)
 			return CLI_EXIT_ERROR;
 		}
 		print_summary(a->exports[i], r.label, &r);
+		if (a->timing)
+			printf("time:       %.2f s wall; CPU %.2f s parser "
+			       "thread, %.2f s recording thread\n",
+			       r.seconds, r.parser_cpu, r.store_cpu);
 		if (r.problems > 0 || r.parse_rc != 0)
 			partial = 1;
 	}

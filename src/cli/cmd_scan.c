@@ -105,10 +105,13 @@ static void on_progress(void *ctx, const nsw_scan_progress *p)
 		"  errors %" PRId64,
 		p->files_done, p->files_total, done, total, speed, p->hits,
 		p->errors);
-	if (eta >= 0 && !p->final)
-		fprintf(stderr, "  ETA %d:%02d:%02d ", (int)eta / 3600,
-			((int)eta / 60) % 60, (int)eta % 60);
-	else
+	if (eta >= 0 && !p->final) {
+		int e = (int)(eta +
+			      0.999); /* round up: never "0:00:00" early */
+
+		fprintf(stderr, "  ETA %d:%02d:%02d ", e / 3600, (e / 60) % 60,
+			e % 60);
+	} else
 		fputs("               ", stderr);
 	if (p->final)
 		fputc('\n', stderr);

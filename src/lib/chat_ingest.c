@@ -45,6 +45,15 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int fail(struct ingest *g, int rc)
 {
 	if (g->store_rc == NSW_OK)
@@ -481,7 +490,7 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	nsw_ingest_format fmt = NSW_INGEST_FORMAT_AUTO;
 	char label[NSW_CASE_TEXT_MAX];
 	char pragma[160];
-	double t0 = now_seconds();
+	double t0 = now_seconds(), cpu0 = thread_cpu(), parser_cpu = 0;
 	int rc, bulk = 0;
 
 	if (c == NULL || path == NULL || opt == NULL || result == NULL)
@@ -536,8 +545,9 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	sink.membership = on_membership;
 	sink.problem = on_problem;
 	sink.note = on_note;
-	result->parse_rc = nsw_chat__ingest_piped(&result->stats, path,
-						  &opt->parse, &sink);
+	result->parse_rc = nsw_chat__ingest_piped(
+		&result->stats, path, &opt->parse, &sink, &parser_cpu);
+	result->parser_cpu += parser_cpu;
 	if (g.store_rc != NSW_OK) {
 		rc = g.store_rc;
 		result->parse_rc = 0;
@@ -551,6 +561,7 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 		goto done;
 	}
 	result->seconds += now_seconds() - t0;
+	result->store_cpu += thread_cpu() - cpu0;
 	rc = audit(&g, "ingest.finish", path, label);
 done:
 	if (bulk)

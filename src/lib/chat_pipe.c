@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "chat_pipe.h"
@@ -57,6 +58,7 @@ struct pipe {
 	const char *path;
 	const nsw_ingest_options *options;
 	int parse_rc;
+	double parse_cpu; /* CPU seconds of the parser thread */
 	char parse_message[NSW_ERROR_MESSAGE_MAX];
 };
 
@@ -338,6 +340,15 @@ static void s_note(void *ctx, const char *file, const char *message)
 	(void)push(ctx, EV_NOTE, note);
 }
 
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void *parser_main(void *arg)
 {
 	struct pipe *p = arg;
@@ -347,6 +358,7 @@ static void *parser_main(void *arg)
 
 	p->parse_rc = nsw_ingest_file(p->stats, p->path, p->options, &sink);
 	(void)flush_pending(p);
+	p->parse_cpu = thread_cpu();
 	if (p->parse_rc != 0)
 		snprintf(p->parse_message, sizeof(p->parse_message), "%s",
 			 nsw_error_last());
@@ -386,7 +398,7 @@ static int deliver(const nsw_ingest_sink *sink, const struct ev *ev)
 
 int nsw_chat__ingest_piped(nsw_ingest_stats *stats, const char *path,
 			   const nsw_ingest_options *options,
-			   const nsw_ingest_sink *sink)
+			   const nsw_ingest_sink *sink, double *parser_cpu)
 {
 	struct pipe *p;
 	pthread_t th;
@@ -404,6 +416,7 @@ int nsw_chat__ingest_piped(nsw_ingest_stats *stats, const char *path,
 	pthread_cond_init(&p->room, NULL);
 	if (pthread_create(&th, NULL, parser_main, p) != 0) {
 		/* No thread: parse on this one. */
+		*parser_cpu = 0;
 		rc = nsw_ingest_file(stats, path, options, sink);
 		goto done;
 	}
@@ -425,6 +438,7 @@ int nsw_chat__ingest_piped(nsw_ingest_stats *stats, const char *path,
 		}
 	}
 	pthread_join(th, NULL);
+	*parser_cpu = p->parse_cpu;
 	if (rc == 0 && p->parse_rc != 0)
 		rc = nsw_error_set(p->parse_rc, "%s", p->parse_message);
 done:

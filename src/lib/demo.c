@@ -302,24 +302,31 @@ static void plan(struct demo_model *m)
 {
 	switch (m->scale) {
 	case NSW_DEMO_SMALL:
-		m->n_known = 30, m->n_new = 6, m->n_benign = 40;
+		m->n_known = 30, m->n_new = 10, m->n_benign_posted = 80;
 		m->n_accounts = 80, m->n_tg = 6, m->n_wa = 4;
 		m->n_messages = 2000, m->n_distributors = 3;
 		m->n_software = 24;
 		break;
 	case NSW_DEMO_MEDIUM:
-		m->n_known = 300, m->n_new = 30, m->n_benign = 300;
+		m->n_known = 300, m->n_new = 40, m->n_benign_posted = 800;
 		m->n_accounts = 800, m->n_tg = 60, m->n_wa = 40;
 		m->n_messages = 20000, m->n_distributors = 10;
 		m->n_software = 120;
 		break;
 	case NSW_DEMO_LARGE:
-		m->n_known = 1000, m->n_new = 80, m->n_benign = 800;
+		m->n_known = 1000, m->n_new = 100, m->n_benign_posted = 1000;
 		m->n_accounts = 4000, m->n_tg = 200, m->n_wa = 120;
 		m->n_messages = 80000, m->n_distributors = 25;
 		m->n_software = 400;
 		break;
 	}
+	/* Each account posts its own unrelated pictures (one each, for the
+	 * first n_benign_posted accounts): a picture posted by two accounts
+	 * would look like new material one of them seeded. Each device also
+	 * holds its own never-posted ones. */
+	m->n_benign_device = 6 + m->n_known / 30 + 1;
+	m->n_benign =
+		m->n_benign_posted + NSW_DEMO_DEVICES * m->n_benign_device;
 }
 
 static int write_marker(struct demo_model *m)

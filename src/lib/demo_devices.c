@@ -127,7 +127,9 @@ static int device(struct demo_model *m, size_t dev, struct demo_rng *rng)
 {
 	size_t owner = m->device_owner[dev], i, k;
 	const struct demo_account *a = &m->accounts[owner];
-	size_t scale = m->n_known / 30 + 1, benign0 = m->n_known + m->n_new;
+	size_t scale = m->n_known / 30 + 1;
+	size_t own0 = m->n_known + m->n_new + m->n_benign_posted +
+		      dev * m->n_benign_device;
 	char rel[160], note[512];
 	int n, rc;
 
@@ -165,8 +167,8 @@ static int device(struct demo_model *m, size_t dev, struct demo_rng *rng)
 			      it->blob[0].len);
 	}
 	/* Unrelated pictures: camera JPEGs and PNG screenshots. */
-	for (k = 0; rc == 0 && k < 6 * scale; k++) {
-		size_t item = benign0 + (dev * 7 + k) % m->n_benign;
+	for (k = 0; rc == 0 && k < m->n_benign_device; k++) {
+		size_t item = own0 + k;
 		const struct demo_blob *b = &m->items[item].blob[0];
 
 		if (k % 3 == 2) {
@@ -204,7 +206,7 @@ static int device(struct demo_model *m, size_t dev, struct demo_rng *rng)
 	}
 	/* Corrupt: a cut JPEG and garbage behind a JPEG header. */
 	if (rc == 0) {
-		const struct demo_blob *b = &m->items[benign0 + dev].blob[0];
+		const struct demo_blob *b = &m->items[own0].blob[0];
 
 		rc = add_file(m, dev, DEMO_DEV_CORRUPT_TRUNCATED, DEMO_NONE, 0,
 			      DEMO_NONE, "DCIM/Camera/IMG_0999.jpg", b->data,

@@ -218,6 +218,8 @@ struct demo_model {
 	uint64_t seed;
 	/* plan */
 	size_t n_known, n_new, n_benign, n_accounts, n_tg, n_wa, n_messages;
+	size_t n_benign_posted; /* unrelated items account i-1 posts */
+	size_t n_benign_device; /* never-posted ones per device, after */
 	size_t n_distributors, n_software;
 	/* built */
 	struct demo_item *items; /* known, then new, then benign */

@@ -595,11 +595,10 @@ static int chatter(struct demo_model *m, struct demo_rng *rng)
 			}
 			if (c->platform == DEMO_TG)
 				pool.msg[pool.count++] = m->msg_count;
-		} else if (roll >= 80) {
-			/* Benign unrelated pictures, anyone, anywhere. */
+		} else if (roll >= 80 && msg.sender - 1 < m->n_benign_posted) {
+			/* The sender's own unrelated picture. */
 			msg.kind = DEMO_MSG_MEDIA;
-			msg.item = benign0 +
-				   demo_rng_below(rng, (uint32_t)m->n_benign);
+			msg.item = benign0 + msg.sender - 1;
 			msg.variant = DEMO_T_ORIGINAL;
 		}
 		rc = demo_msg_add(m, &msg);
@@ -636,7 +635,7 @@ static int seeding(struct demo_model *m, struct demo_rng *rng)
 			     span * (int64_t)k / (int64_t)m->n_new +
 			     (int64_t)demo_rng_below(rng, 86400);
 		struct demo_msg msg;
-		size_t reshares = 2 + demo_rng_below(rng, 3), tries = 0;
+		size_t reshares = 3 + demo_rng_below(rng, 3), tries = 0;
 
 		memset(&msg, 0, sizeof(msg));
 		msg.chat = home;

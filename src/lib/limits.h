@@ -496,6 +496,15 @@
  * names; more is an account that renames itself to flood the report. */
 #define NSW_ANALYZE_NAMES_MAX ((size_t)64 << 10)
 
+/*
+ * SQLite page cache of the connection that loads and stores an analysis
+ * run (a negative cache_size is KiB): a 1M-message case is read through
+ * indexes and ~1.5M result rows are written with secondary indexes filled
+ * in random order; 256 MiB keeps those pages in memory, well inside the
+ * 4 GiB budget.
+ */
+#define NSW_ANALYZE_SQL_CACHE_PRAGMA "PRAGMA cache_size=-262144;"
+
 /* ---- End of case network analysis ------------------------------------- */
 /* ---- Chat store and chat ingest (store_chat*.c, chat_ingest.c) -------- */
 

@@ -17,6 +17,14 @@ double nsw_net__now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double nsw_net__thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 const char *nsw_net__str(const char *s)
 {
 	return s ? s : "";
@@ -383,8 +391,12 @@ int nsw_net_analyze(nsw_network *net, const nsw_net_options *opt)
 		return nsw_error_set(NSW_EINVAL,
 				     "network: %u threads; at most %u",
 				     net->opt.threads, NSW_NET_THREADS_MAX);
+	if (net->opt.copost_full_max == 0)
+		net->opt.copost_full_max = NSW_NET_COPOST_FULL_MAX;
 	if (net->opt.copost_full_max < 2)
 		net->opt.copost_full_max = 2;
+	if (net->opt.copost_window == 0)
+		net->opt.copost_window = NSW_NET_COPOST_WINDOW;
 	/* Refuse early, before any work, when the vertices alone are over. */
 	if ((uint64_t)net->account_keys.count > net->opt.max_vertices)
 		return nsw_error_set(

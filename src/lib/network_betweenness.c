@@ -18,6 +18,7 @@ typedef struct worker {
 	uint32_t first;
 	double *bc;  /* this worker's sums, n */
 	double done; /* nsw_net__now() when it finished */
+	double cpu;  /* its CPU seconds */
 	int rc;
 	pthread_t thread;
 	int started;
@@ -42,6 +43,7 @@ static void *run_worker(void *arg)
 	double *sigma = nsw__reallocarray(NULL, n, sizeof(*sigma));
 	double *delta = nsw__reallocarray(NULL, n, sizeof(*delta));
 	uint32_t *queue = nsw__reallocarray(NULL, n, sizeof(*queue));
+	double cpu0 = nsw_net__thread_cpu();
 
 	w->bc = nsw__calloc(n, sizeof(*w->bc));
 	if (!dist || !sigma || !delta || !queue || !w->bc) {
@@ -99,6 +101,7 @@ done:
 	nsw__free(delta);
 	nsw__free(queue);
 	w->done = nsw_net__now();
+	w->cpu = nsw_net__thread_cpu() - cpu0;
 	return NULL;
 }
 
@@ -111,6 +114,7 @@ int nsw_net__betweenness_start(nsw_net__betweenness *job)
 	job->sources = NULL;
 	job->started_at = nsw_net__now();
 	job->seconds = 0;
+	job->cpu = 0;
 	if (job->threads == 0)
 		job->threads = 1;
 	if (k == 0 || k >= n)
@@ -166,6 +170,7 @@ int nsw_net__betweenness_finish(double *out, nsw_net__betweenness *job)
 			pthread_join(workers[t].thread, NULL);
 		if (workers[t].rc != 0 || (job->n > 0 && !workers[t].bc))
 			rc = NSW_ENOMEM;
+		job->cpu += workers[t].cpu;
 		if (workers[t].done - job->started_at > job->seconds)
 			job->seconds = workers[t].done - job->started_at;
 	}

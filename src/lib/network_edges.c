@@ -286,6 +286,9 @@ static int run_graph(nsw_network *net)
 	net->stats.betweenness_sources = job.n_sources;
 	net->stats.seconds_pagerank = out.seconds_pagerank;
 	net->stats.seconds_communities = out.seconds_communities;
+	net->stats.cpu_pagerank = out.cpu_pagerank;
+	net->stats.cpu_communities = out.cpu_communities;
+	net->stats.cpu_betweenness = job.cpu;
 done:
 	if (job_started)
 		nsw_net__betweenness_finish(NULL, &job);

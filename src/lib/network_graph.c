@@ -103,12 +103,22 @@ static void leave_igraph(handlers old)
 	pthread_mutex_unlock(&igraph_lock);
 }
 
-static double now(void)
+static double clock_seconds(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double now(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
+}
+
+static double cpu_now(void)
+{
+	return clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 }
 
 /* Build an igraph graph from an edge list (caller destroys on success). */
@@ -232,7 +242,7 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 	igraph_t und;
 	igraph_error_t rc;
 	int ret = 0, built = 0;
-	double t;
+	double t, c;
 
 	if (out == NULL || in == NULL)
 		return nsw_error_set(NSW_EINVAL, "network: NULL argument");
@@ -260,11 +270,14 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 	old = enter_igraph();
 	igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)in->seed);
 	t = now();
+	c = cpu_now();
 	ret = run_pagerank(out->pagerank, in);
 	out->seconds_pagerank = now() - t;
+	out->cpu_pagerank = cpu_now() - c;
 	if (ret != 0)
 		goto done;
 	t = now();
+	c = cpu_now();
 	rc = build_graph(&und, &in->und, in->n_vertices, 0);
 	if (rc != IGRAPH_SUCCESS) {
 		ret = translate(rc, "graph construction");
@@ -273,6 +286,7 @@ int nsw_net__graph_compute(nsw_net__graph_out *out, const nsw_net__graph_in *in)
 	built = 1;
 	ret = run_communities(out, &und, in);
 	out->seconds_communities = now() - t;
+	out->cpu_communities = cpu_now() - c;
 done:
 	if (built)
 		igraph_destroy(&und);

@@ -28,6 +28,7 @@ typedef struct nsw_net__graph_out {
 	double modularity;
 	uint32_t n_communities;
 	double seconds_pagerank, seconds_communities;
+	double cpu_pagerank, cpu_communities; /* this thread's CPU seconds */
 } nsw_net__graph_out;
 
 /*

@@ -87,8 +87,9 @@ struct nsw_network {
 /* The empty string for absent labels. */
 const char *nsw_net__str(const char *s);
 
-/* Monotonic seconds, for the phase timings. */
+/* Monotonic seconds, and this thread's CPU seconds, for the timings. */
 double nsw_net__now(void);
+double nsw_net__thread_cpu(void);
 
 /* network_tables.c: spreads, per-account and per-chat figures, bridges. */
 int nsw_net__compute_tables(nsw_network *net);
@@ -111,6 +112,7 @@ typedef struct nsw_net__betweenness {
 	uint32_t n_sources;
 	void *workers;
 	double started_at, seconds; /* seconds: until the last worker ended */
+	double cpu;		    /* CPU seconds of all workers */
 } nsw_net__betweenness;
 
 /* Draw the sources and start the workers; nsw_net__betweenness_finish

@@ -231,6 +231,9 @@ static void compute_accounts(nsw_network *net, work *w)
 			}
 		}
 		ac->chats_active = n_chats - net->acct_chats_start[a];
+		ac->chats = net->acct_chats + net->acct_chats_start[a];
+		ac->chat_posts =
+			net->acct_chat_posts + net->acct_chats_start[a];
 		net->acct_known_chats[a] = known_chats;
 		ac->categories = net->catcount_pool + n_cat;
 		ac->n_categories = n_touched;
@@ -281,6 +284,7 @@ static void compute_chats(nsw_network *net, work *w)
 			}
 		}
 		ch->active_accounts = n_acc - net->chat_accts_start[c];
+		ch->accounts = net->chat_accts + net->chat_accts_start[c];
 		ch->known_share =
 			ch->posts ? (double)ch->known_posts / ch->posts : 0.0;
 	}

@@ -185,6 +185,7 @@ static int walk_entry(void *ctx, const nsw_walk_entry *e)
 	job->kind = e->kind;
 	job->walk_flags = e->flags;
 	job->walk_size = e->size;
+	job->walk_error = e->error;
 	if (e->message != NULL)
 		job->walk_message = nsw__strdup(e->message);
 	job->mtime_ns = job->ctime_ns = job->atime_ns = NSW_TIME_UNKNOWN;
@@ -357,7 +358,12 @@ static int process(struct scan *s, nsw_hasher *h, void *mstate,
 				 "directory already visited (loop or bind "
 				 "mount): not entered again");
 	default:
-		return set_error(job, NSW_FILE_ERROR, job->walk_message);
+		/* Gone between listing and examining: it vanished. */
+		return set_error(job,
+				 job->walk_error == NSW_ENOTFOUND
+					 ? NSW_FILE_VANISHED
+					 : NSW_FILE_ERROR,
+				 job->walk_message);
 	}
 }
 

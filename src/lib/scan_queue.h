@@ -26,6 +26,7 @@ typedef struct nsw_scan_job {
 	unsigned walk_flags;
 	uint64_t walk_size;
 	char *walk_message; /* NSW_WALK_ERROR: why */
+	int walk_error;	    /* NSW_WALK_ERROR: the NSW_E* code */
 	/* Filled by the worker. */
 	int status; /* nsw_file_status */
 	char *error;

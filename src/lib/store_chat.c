@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The chat tables of the case (schema v3, docs/case-schema.md): platforms,
+ * The chat tables of the case (schema v4, docs/case-schema.md): platforms,
  * accounts with names over time, chats, messages, media, membership events
  * and ingest problems. Every insert is idempotent (ON CONFLICT DO NOTHING
  * on the UNIQUE keys); ids of accounts, names and chats are cached in
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -18,133 +17,7 @@
 #include "netsweep/chat.h"
 #include "store.h"
 #include "store_chat.h"
-
-/* ---- A string-keyed id cache (open addressing) ------------------------ */
-
-struct slot {
-	uint64_t h;
-	char *key; /* NULL: empty */
-	size_t klen;
-	int64_t id;
-	int64_t first, last; /* seen times (UTC seconds); first > last: none */
-	int dirty;
-	char *ref; /* names: "file:line" of the first sighting */
-};
-
-struct idmap {
-	struct slot *v;
-	size_t cap, n;
-};
-
-static uint64_t hash_key(const void *key, size_t len)
-{
-	const uint8_t *p = key;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h ^ (h >> 29);
-}
-
-static void idmap_clear(struct idmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++) {
-		nsw__free(m->v[i].key);
-		nsw__free(m->v[i].ref);
-	}
-	nsw__free(m->v);
-	m->v = NULL;
-	m->cap = m->n = 0;
-}
-
-static struct slot *idmap_find(const struct idmap *m, const void *key,
-			       size_t klen, uint64_t h)
-{
-	if (m->cap == 0)
-		return NULL;
-	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		struct slot *s = &m->v[i];
-
-		if (s->key == NULL)
-			return NULL;
-		if (s->h == h && s->klen == klen &&
-		    memcmp(s->key, key, klen) == 0)
-			return s;
-	}
-}
-
-static int idmap_grow(struct idmap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 1024;
-	struct slot *v = nsw__calloc(cap, sizeof(*v));
-
-	if (v == NULL)
-		return nsw_error_set(NSW_ENOMEM, "chat store: out of memory");
-	for (size_t i = 0; i < m->cap; i++) {
-		size_t j;
-
-		if (m->v[i].key == NULL)
-			continue;
-		for (j = m->v[i].h & (cap - 1); v[j].key != NULL;
-		     j = (j + 1) & (cap - 1))
-			;
-		v[j] = m->v[i];
-	}
-	nsw__free(m->v);
-	m->v = v;
-	m->cap = cap;
-	return NSW_OK;
-}
-
-/* Insert a key known to be absent. */
-static int idmap_put(struct idmap *m, const void *key, size_t klen, uint64_t h,
-		     int64_t id, struct slot **out)
-{
-	struct slot *s;
-	size_t i;
-	int rc;
-
-	if ((m->n + 1) * 10 > m->cap * 7) {
-		rc = idmap_grow(m);
-		if (rc != NSW_OK)
-			return rc;
-	}
-	for (i = h & (m->cap - 1); m->v[i].key != NULL;
-	     i = (i + 1) & (m->cap - 1))
-		;
-	s = &m->v[i];
-	s->key = nsw__malloc(klen + 1);
-	if (s->key == NULL)
-		return nsw_error_set(NSW_ENOMEM, "chat store: out of memory");
-	memcpy(s->key, key, klen);
-	s->key[klen] = '\0';
-	s->h = h;
-	s->klen = klen;
-	s->id = id;
-	s->first = INT64_MAX;
-	s->last = INT64_MIN;
-	s->dirty = 0;
-	s->ref = NULL;
-	m->n++;
-	*out = s;
-	return NSW_OK;
-}
-
-static void slot_seen(struct slot *s, int64_t t)
-{
-	if (t <= 0)
-		return;
-	if (t < s->first) {
-		s->first = t;
-		s->dirty = 1;
-	}
-	if (t > s->last) {
-		s->last = t;
-		s->dirty = 1;
-	}
-}
+#include "chat_idmap.h"
 
 /* ---- The store --------------------------------------------------------- */
 
@@ -288,9 +161,9 @@ int nsw_chat_store_new(nsw_chat_store **out, nsw_case *c, int64_t evidence_id)
 
 static void caches_clear(nsw_chat_store *s)
 {
-	idmap_clear(&s->accounts);
-	idmap_clear(&s->names);
-	idmap_clear(&s->chats);
+	nsw_chat__idmap_clear(&s->accounts);
+	nsw_chat__idmap_clear(&s->names);
+	nsw_chat__idmap_clear(&s->chats);
 }
 
 void nsw_chat_store_free(nsw_chat_store *s)
@@ -304,15 +177,48 @@ void nsw_chat_store_free(nsw_chat_store *s)
 	nsw__free(s);
 }
 
+static void put_digits(char *p, int64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+}
+
+/*
+ * Our own UTC calendar (days to civil date, H. Hinnant's algorithm), not
+ * gmtime_r/strftime: glibc's strftime calls tzset(), which reads TZ while
+ * the parser thread may be setting it for a named zone (ingest_time.c).
+ */
 void nsw_chat__time_utc(char out[32], int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t days, secs, z, era, doe, yoe, doy, mp, y, m, d;
 
 	out[0] = '\0';
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
-		out[0] = '\0';
+	/* 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z */
+	if (t < INT64_C(-62167219200) || t > INT64_C(253402300799))
+		return;
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	memcpy(out, "0000-00-00T00:00:00.000Z", 25);
+	put_digits(out, y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, secs / 3600, 2);
+	put_digits(out + 14, secs / 60 % 60, 2);
+	put_digits(out + 17, secs % 60, 2);
 }
 
 /* The dirty slots of a map, sorted with `cmp` so the writes walk the
@@ -580,8 +486,8 @@ static int account_slot(nsw_chat_store *s, nsw_platform platform,
 	rc = make_key(s, (int64_t)platform, 'a', native_id, &klen);
 	if (rc != NSW_OK)
 		return rc;
-	h = hash_key(s->key, klen);
-	*out = idmap_find(&s->accounts, s->key, klen, h);
+	h = nsw_chat__hash_key(s->key, klen);
+	*out = nsw_chat__idmap_find(&s->accounts, s->key, klen, h);
 	if (*out != NULL)
 		return NSW_OK;
 	rc = cache_room(s);
@@ -596,7 +502,8 @@ static int account_slot(nsw_chat_store *s, nsw_platform platform,
 	rc = rc ? rc : nsw_sqldb_bind_text(sel, 2, native_id);
 	rc = rc ? rc : upsert_id(s, ins, sel, &id, &ins_flag);
 	/* The key scratch is intact: nothing above rebuilt it. */
-	rc = rc ? rc : idmap_put(&s->accounts, s->key, klen, h, id, out);
+	rc = rc ? rc
+		: nsw_chat__idmap_put(&s->accounts, s->key, klen, h, id, out);
 	if (inserted != NULL)
 		*inserted = ins_flag;
 	return rc;
@@ -619,10 +526,10 @@ static int name_touch(nsw_chat_store *s, int64_t account_id, char kind,
 	rc = make_key(s, account_id, kind, value, &klen);
 	if (rc != NSW_OK)
 		return rc;
-	h = hash_key(s->key, klen);
-	sl = idmap_find(&s->names, s->key, klen, h);
+	h = nsw_chat__hash_key(s->key, klen);
+	sl = nsw_chat__idmap_find(&s->names, s->key, klen, h);
 	if (sl == NULL) {
-		rc = idmap_put(&s->names, s->key, klen, h, 0, &sl);
+		rc = nsw_chat__idmap_put(&s->names, s->key, klen, h, 0, &sl);
 		if (rc != NSW_OK)
 			return rc;
 		sl->ref = nsw__strdup(ref_of(s, file, line));
@@ -631,7 +538,7 @@ static int name_touch(nsw_chat_store *s, int64_t account_id, char kind,
 					     "chat store: out of memory");
 		sl->dirty = 1;
 	}
-	slot_seen(sl, t);
+	nsw_chat__slot_seen(sl, t);
 	return NSW_OK;
 }
 
@@ -651,7 +558,7 @@ int nsw_chat_account_add(nsw_chat_store *s, const nsw_ingest_account *a,
 	rc = account_slot(s, a->platform, a->id, a->flags, &sl, inserted);
 	if (rc != NSW_OK)
 		return rc;
-	slot_seen(sl, a->seen_at);
+	nsw_chat__slot_seen(sl, a->seen_at);
 	rc = name_touch(s, sl->id, 'd', a->name, a->seen_at, a->file, a->line);
 	rc = rc ? rc
 		: name_touch(s, sl->id, 'u', a->username, a->seen_at, a->file,
@@ -678,8 +585,8 @@ static int chat_row(nsw_chat_store *s, const nsw_ingest_chat *ch,
 	rc = make_key(s, (int64_t)ch->platform, 'c', ch->id, &klen);
 	if (rc != NSW_OK)
 		return rc;
-	h = hash_key(s->key, klen);
-	sl = idmap_find(&s->chats, s->key, klen, h);
+	h = nsw_chat__hash_key(s->key, klen);
+	sl = nsw_chat__idmap_find(&s->chats, s->key, klen, h);
 	if (sl != NULL) {
 		*id_out = sl->id;
 		return NSW_OK;
@@ -704,7 +611,8 @@ static int chat_row(nsw_chat_store *s, const nsw_ingest_chat *ch,
 	rc = rc ? rc : nsw_sqldb_bind_text(sel, 2, ch->id);
 	rc = rc ? rc : upsert_id(s, ins, sel, id_out, inserted);
 	rc = rc ? rc : make_key(s, (int64_t)ch->platform, 'c', ch->id, &klen);
-	rc = rc ? rc : idmap_put(&s->chats, s->key, klen, h, *id_out, &sl);
+	rc = rc ? rc
+		: nsw_chat__idmap_put(&s->chats, s->key, klen, h, *id_out, &sl);
 	return rc;
 }
 
@@ -758,7 +666,7 @@ static int account_seen(nsw_chat_store *s, nsw_platform platform,
 	rc = account_slot(s, platform, native, 0, &sl, NULL);
 	if (rc != NSW_OK)
 		return rc;
-	slot_seen(sl, t);
+	nsw_chat__slot_seen(sl, t);
 	*id = sl->id;
 	return name_touch(s, sl->id, 'd', name, t, file, line);
 }

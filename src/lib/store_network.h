@@ -42,6 +42,9 @@ typedef struct nsw_casenet {
 	uint32_t n_anon, anon_cap;
 	int64_t *chat_ids;
 	uint32_t n_chats;
+	/* Per chat, over all its messages (not only media): messages and
+	 * distinct sender accounts. */
+	int64_t *chat_messages, *chat_senders;
 	/* Media rows with a digest, by id; item of each. */
 	nsw_casenet_media *media;
 	uint32_t n_media;

@@ -106,7 +106,8 @@ static const char *const sql[S_COUNT] = {
 			  "items) VALUES(?1,?2,?3,?4,?5,?6)",
 	[S_CHAT] = "INSERT INTO analysis_chats(run_id, chat_id, posts, "
 		   "known_posts, known_items, known_share, active_accounts, "
-		   "bridged_chats) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		   "bridged_chats, messages, senders) VALUES(?1,?2,?3,?4,?5,"
+		   "?6,?7,?8,?9,?10)",
 	[S_BRIDGE] = "INSERT INTO analysis_chat_bridges(run_id, chat_id, "
 		     "rank, other_chat_id, shared_accounts) VALUES(?1,?2,?3,"
 		     "?4,?5)",
@@ -261,33 +262,23 @@ static int save_accounts(struct saver *s)
 static int save_chats(struct saver *s)
 {
 	nsw_casenet *cn = s->cn;
-	nsw_sqlstmt *st = NULL;
 	int rc = NSW_OK;
 
 	for (uint32_t i = 0; i < cn->n_chats && rc == NSW_OK; i++) {
 		const nsw_net_chat_info *ci = nsw_net_chat(cn->net, i);
 
-		rc = row(s->st[S_CHAT], "iiiiidii", s->run, cn->chat_ids[i],
+		rc = row(s->st[S_CHAT], "iiiiidiiii", s->run, cn->chat_ids[i],
 			 (int64_t)ci->posts, (int64_t)ci->known_posts,
 			 (int64_t)ci->known_items, ci->known_share,
 			 (int64_t)ci->active_accounts,
-			 (int64_t)ci->bridged_chats);
+			 (int64_t)ci->bridged_chats, cn->chat_messages[i],
+			 cn->chat_senders[i]);
 		for (size_t k = 0; k < ci->n_bridges && rc == NSW_OK; k++)
 			rc = row(s->st[S_BRIDGE], "iiiii", s->run,
 				 cn->chat_ids[i], (int64_t)k,
 				 cn->chat_ids[ci->bridges[k].chat],
 				 (int64_t)ci->bridges[k].shared_accounts);
 	}
-	/* All messages and their senders, not only those with media. */
-	rc = rc ? rc
-		: nsw_sqldb_prepare(
-			  s->c->db, &st,
-			  "UPDATE analysis_chats SET (messages, senders) = "
-			  "(SELECT count(*), count(DISTINCT sender_account_id)"
-			  " FROM messages m WHERE m.chat_id = "
-			  "analysis_chats.chat_id) WHERE run_id = ?1");
-	rc = rc ? rc : row(st, "i", s->run);
-	nsw_sqldb_finalize(st);
 	return rc;
 }
 

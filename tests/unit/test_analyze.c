@@ -655,6 +655,155 @@ static void graph_exports_parse_with_expected_counts(void **state)
 	free(gexf);
 }
 
+/* ---- the same story recorded through the chat store API ------------- */
+
+static void chat_user(nsw_chat_store *s, const char *id, const char *name)
+{
+	nsw_ingest_account a = {0};
+
+	a.platform = NSW_PLATFORM_TELEGRAM;
+	a.id = id;
+	a.name = name;
+	a.seen_at = 1767225600;
+	a.file = "result.json";
+	assert_int_equal(nsw_chat_account_add(s, &a, NULL, NULL), 0);
+}
+
+/* A message with one photo whose file hashed to sha256/pdq (file row
+ * `file_id` when the copy has a hit). */
+static void chat_post(nsw_chat_store *s, const char *chat, const char *id,
+		      int64_t t, const char *sender, const char *fwd_id,
+		      const uint8_t *sha, const nsw_pdq_hash *pdq,
+		      int64_t file_id)
+{
+	nsw_ingest_message m = {0};
+	nsw_ingest_media md = {0};
+	nsw_chat_media_file f = {0};
+	int64_t msg = 0;
+	int inserted = 0;
+
+	m.platform = NSW_PLATFORM_TELEGRAM;
+	m.chat_id = chat;
+	m.id = id;
+	m.time = t;
+	m.sender_id = sender;
+	m.forwarded_from_id = fwd_id;
+	m.forwarded_from = fwd_id ? "someone" : NULL;
+	m.text = "";
+	m.file = "result.json";
+	md.kind = NSW_MEDIA_KIND_PHOTO;
+	md.state = NSW_MEDIA_FILE;
+	md.ref = "photos/p.jpg";
+	f.file_id = file_id;
+	f.has = NSW_CASE_HAS_SHA256 | NSW_CASE_HAS_PDQ;
+	memcpy(f.sha256, sha, 32);
+	f.pdq = *pdq;
+	f.pdq_quality = 90;
+	f.size = -1;
+	assert_int_equal(nsw_chat_message_add(s, &m, &msg, &inserted), 0);
+	assert_int_equal(inserted, 1);
+	assert_int_equal(nsw_chat_media_add(s, msg, 0, &md, &f, NULL), 0);
+}
+
+static void chat_store_rows_give_the_same_answers(void **state)
+{
+	struct fixture *f = *state;
+	nsw_case *c = NULL;
+	nsw_chat_store *s = NULL;
+	nsw_evidence ev = {0};
+	nsw_case_list l = {0};
+	nsw_case_file cf = {0};
+	nsw_case_hit h = {0};
+	nsw_ingest_chat ch = {0};
+	nsw_analyze_report rep;
+	struct spread_seen w = {0};
+	struct ranking r = {0};
+	int64_t ev_id = 0, list_id = 0, file_id = 0;
+	char *path = ts_path(f->dir, "api.nsdb");
+	char hx[72];
+	static const char *const chats[3] = {"-1001", "-1002", "-1003"};
+
+	assert_int_equal(nsw_case_create(&c, path, "Op", "Examiner"), 0);
+	ev.label = "export-1";
+	ev.kind = "chat-export";
+	ev.source_path = "/exports/1";
+	assert_int_equal(nsw_case_evidence_add(c, &ev, &ev_id), 0);
+	l.name = "vics-test";
+	l.version = "1";
+	l.checksum = "aa";
+	l.entries = 1;
+	assert_int_equal(nsw_case_list_add(c, &l, &list_id), 0);
+	cf.evidence_id = ev_id;
+	cf.path = (const uint8_t *)"photos/k.jpg";
+	cf.path_len = 12;
+	cf.size = 10;
+	cf.mtime_ns = cf.ctime_ns = cf.atime_ns = NSW_TIME_UNKNOWN;
+	cf.has = NSW_CASE_HAS_SHA256;
+	memcpy(cf.sha256, sha_k, 32);
+	cf.pdq_quality = -1;
+	assert_int_equal(nsw_case_file_add(c, &cf, &file_id, NULL), 0);
+	h.file_id = file_id;
+	h.list_id = list_id;
+	h.entry_id = 7;
+	h.algo = NSW_ALGO_SHA256;
+	h.dihedral = -1;
+	h.category_scheme = "vics-default";
+	h.category_code = "1";
+	assert_int_equal(nsw_case_hit_add(c, &h, NULL), 0);
+
+	assert_int_equal(nsw_chat_store_new(&s, c, ev_id), 0);
+	assert_int_equal(nsw_case_begin(c), 0);
+	for (int i = 0; i < 3; i++) {
+		ch.platform = NSW_PLATFORM_TELEGRAM;
+		ch.id = chats[i];
+		ch.title = chats[i];
+		ch.kind = NSW_CHAT_GROUP;
+		ch.file = "result.json";
+		assert_int_equal(nsw_chat_chat_add(s, &ch, NULL, NULL), 0);
+	}
+	chat_user(s, "user1", "Alice A");
+	chat_user(s, "user2", "Bob B");
+	chat_user(s, "user3", "Carol C");
+	chat_user(s, "user4", "Dan D");
+	chat_user(s, "user5", "Eve E");
+	chat_user(s, "user6", "Fay F");
+	chat_post(s, "-1001", "10", 1767225900, "user6", NULL, sha_f1, &pdq_f1,
+		  0);
+	chat_post(s, "-1001", "11", 1767226200, "user1", NULL, sha_k, &pdq_k,
+		  file_id);
+	chat_post(s, "-1002", "12", 1767226500, "user4", NULL, sha_n, &pdq_n,
+		  0);
+	chat_post(s, "-1002", "13", 1767226800, "user2", "user1", sha_k, &pdq_k,
+		  file_id);
+	chat_post(s, "-1003", "14", 1767227100, "user5", NULL, sha_n, &pdq_n,
+		  0);
+	chat_post(s, "-1003", "15", 1767227400, "user3", NULL, sha_k2, &pdq_k2,
+		  0);
+	chat_post(s, "-1003", "16", 1767227700, "user6", NULL, sha_f2, &pdq_f2,
+		  0);
+	assert_int_equal(nsw_chat_store_flush(s), 0);
+	assert_int_equal(nsw_case_commit(c), 0);
+	nsw_chat_store_free(s);
+
+	assert_int_equal(nsw_case_analyze(c, NULL, &rep), 0);
+	assert_int_equal(rep.items, 4);
+	assert_int_equal(rep.known_items, 1);
+	assert_int_equal(rep.items_joined_by_pdq, 1);
+	assert_int_equal(rep.appearances, 7);
+	hex(hx, sha_k2, 32);
+	assert_int_equal(nsw_case_item_spread(c, 0, hx, on_spread, &w), 0);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.accounts[0], "user1");
+	assert_string_equal(w.kinds[1], "forward");
+	assert_string_equal(w.chats_in_order[2], "-1003");
+	assert_int_equal(nsw_case_suspects_foreach(c, NULL, on_suspect, &r), 0);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(r.account[0], "user1");
+	assert_string_equal(r.account[3], "user4");
+	nsw_case_close(c);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +827,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			graph_exports_parse_with_expected_counts, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			chat_store_rows_give_the_same_answers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,10 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "imgsynth.h"
 #include "support.h"
 #include "sqldb.h"
 #include "store.h"
+#include "store_chat.h"
 
 #include "netsweep/netsweep.h"
 
@@ -543,6 +545,70 @@ static void truncated_export_keeps_what_came_before(void **state)
 	free(p);
 }
 
+/* Allocation failures on the recording thread at many points: the ingest
+ * fails cleanly with ENOMEM (the parser thread is cancelled, nothing
+ * leaks: ASan), and running it again completes the case. */
+static void survives_allocation_failures(void **state)
+{
+	struct fixture *f = *state;
+	char *path =
+		fixture_path("telegram-chat-parser/innerdvations_saved.json");
+	char *cp = ts_path(f->dir, "oom.nsdb");
+	nsw_chat_ingest_result r;
+	int failures = 0;
+
+	for (unsigned long n = 1; n < 1500; n += 13) {
+		nsw_case *c = NULL;
+		int rc;
+
+		unlink(cp);
+		assert_int_equal(nsw_case_create(&c, cp, "O", "E"), 0);
+		nsw__alloc_fail_after(n, 0);
+		rc = ingest(c, path, "x", &r);
+		nsw__alloc_fail_after(0, 0);
+		assert_true(rc == NSW_OK || rc == NSW_ENOMEM);
+		if (rc == NSW_ENOMEM) {
+			failures++;
+			assert_int_equal(ingest(c, path, "x", &r), 0);
+		}
+		assert_int_equal(r.parse_rc, 0);
+		assert_int_equal(q1(c, "SELECT count(*) FROM messages"), 21);
+		assert_int_equal(q1(c, "SELECT count(*) FROM media"), 9);
+		nsw_case_close(c);
+	}
+	assert_true(failures > 0);
+	unlink(cp);
+	free(cp);
+	free(path);
+}
+
+static void formats_utc_times(void **state)
+{
+	static const struct {
+		int64_t t;
+		const char *want;
+	} cases[] = {
+		{0, "1970-01-01T00:00:00.000Z"},
+		{-1, "1969-12-31T23:59:59.000Z"},
+		{951782400, "2000-02-29T00:00:00.000Z"},
+		{951868800, "2000-03-01T00:00:00.000Z"},
+		{1709251199, "2024-02-29T23:59:59.000Z"},
+		{1700000000, "2023-11-14T22:13:20.000Z"},
+		{4102444800, "2100-01-01T00:00:00.000Z"},
+		{-62167219200, "0000-01-01T00:00:00.000Z"},
+		{253402300799, "9999-12-31T23:59:59.000Z"},
+		{253402300800, ""},
+		{-62167219201, ""},
+	};
+	char out[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		nsw_chat__time_utc(out, cases[i].t);
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
 static void refuses_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -577,6 +643,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(refuses_bad_arguments, setup,
 						teardown),
+		cmocka_unit_test(formats_utc_times),
+		cmocka_unit_test_setup_teardown(survives_allocation_failures,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,7 +131,7 @@ static void summary_matches_the_plan(void **state)
 	(void)state;
 	assert_int_equal(s->known_items, 30);
 	assert_true(s->known_copies >= 30 * 5);
-	assert_int_equal(s->new_items, 6);
+	assert_int_equal(s->new_items, 10);
 	assert_int_equal(s->accounts, 80);
 	assert_int_equal(s->telegram_groups + s->whatsapp_groups, 10);
 	assert_true(s->countries >= 20);

@@ -202,6 +202,10 @@ static void account_figures_match_hand_count(void **state)
 	assert_int_equal(d1->known_items, 2);
 	assert_int_equal(d1->known_seeded, 0);
 	assert_int_equal(d1->chats_active, 2);
+	assert_int_equal(d1->chats[0], G1); /* t=120, before G2 at t=200 */
+	assert_int_equal(d1->chats[1], G2);
+	assert_int_equal(d1->chat_posts[0], 1);
+	assert_int_equal(d1->chat_posts[1], 2);
 	assert_int_equal(d1->out_degree, 1);	 /* S */
 	assert_int_equal(d1->in_degree, 1);	 /* D2 forwarded from D1 */
 	assert_near(d1->out_weight, 4.0, 1e-12); /* 2 re-shares + 2
@@ -236,6 +240,9 @@ static void chat_shares_and_bridges(void **state)
 	assert_int_equal(g1->known_items, 2);
 	assert_near(g1->known_share, 0.75, 1e-12);
 	assert_int_equal(g1->active_accounts, 3);
+	assert_int_equal(g1->accounts[0], S); /* first activity 100, 120, 150 */
+	assert_int_equal(g1->accounts[1], D1);
+	assert_int_equal(g1->accounts[2], X);
 	assert_int_equal(g1->n_bridges, 1); /* D1 is in G1 and G2 */
 	assert_int_equal(g1->bridges[0].chat, G2);
 	assert_int_equal(g1->bridges[0].shared_accounts, 1);

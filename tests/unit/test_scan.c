@@ -596,6 +596,67 @@ static void verify_detects_modified_deleted_and_added_files(void **state)
 	free_tree(&t);
 }
 
+/* A matcher that deletes a file the scan has walked but not read yet. */
+struct vanisher {
+	char *victim;
+	int done;
+};
+
+static int delete_victim(void *ctx, void *state, const nsw_file_hash *f,
+			 nsw_scan_matches *out)
+{
+	struct vanisher *v = ctx;
+
+	(void)state;
+	(void)f;
+	(void)out;
+	if (!v->done) {
+		v->done = 1;
+		assert_int_equal(unlink(v->victim), 0);
+	}
+	return 0;
+}
+
+static int find_vanished(void *ctx, const nsw_case_file *f)
+{
+	int *seen = ctx;
+
+	if (f->status == NSW_FILE_VANISHED &&
+	    strcmp(f->display_path, "zz-last.txt") == 0)
+		(*seen)++;
+	return 0;
+}
+
+static void file_vanishing_mid_scan_is_recorded(void **state)
+{
+	struct tree t;
+	struct vanisher v = {0};
+	nsw_scan_matcher m = {0};
+	nsw_scan_options o;
+	nsw_scan_result r;
+	nsw_case *c = NULL;
+	int seen = 0;
+
+	(void)state;
+	make_tree(&t, 0);
+	put(t.ev, "zz-last.txt", "walked, then deleted before it is read");
+	v.victim = ts_path(t.ev, "zz-last.txt");
+	m.match = delete_victim;
+	m.ctx = &v;
+	base_options(&o, &t, &m);
+	o.nlists = 0;
+	o.threads = 1; /* files are read in walk order: the victim is last */
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	assert_int_equal(r.errors, 1);
+	assert_int_equal(nsw_case_open(&c, t.case_path, NSW_CASE_READONLY), 0);
+	assert_int_equal(nsw_case_problems_foreach(c, 0, find_vanished, &seen),
+			 0);
+	assert_int_equal(seen, 1);
+	nsw_case_close(c);
+	free(v.victim);
+	free_tree(&t);
+}
+
 static void cancelled_scan_stops_cleanly_and_resumes(void **state)
 {
 	struct tree t;
@@ -665,6 +726,7 @@ int main(void)
 			killed_scan_resumes_without_loss_or_duplicates),
 		cmocka_unit_test(
 			verify_detects_modified_deleted_and_added_files),
+		cmocka_unit_test(file_vanishing_mid_scan_is_recorded),
 		cmocka_unit_test(cancelled_scan_stops_cleanly_and_resumes),
 		cmocka_unit_test(sniffs_media_types_from_content),
 	};
