@@ -20,6 +20,7 @@
 #include "netsweep/links.h"
 #include "netsweep/list.h"
 #include "netsweep/match.h"
+#include "netsweep/merge.h"
 #include "netsweep/network.h"
 #include "netsweep/analyze.h"
 #include "netsweep/package.h"

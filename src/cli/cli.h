@@ -27,6 +27,9 @@ int cli_parse_uint(const char *text, unsigned long min, unsigned long max,
 int cli_cmd_hash(int argc, char **argv);
 int cli_cmd_attribute(int argc, char **argv);
 int cli_cmd_refer(int argc, char **argv);
+int cli_cmd_merge(int argc, char **argv);
+int cli_cmd_tokens(int argc, char **argv);
+int cli_cmd_deconflict(int argc, char **argv);
 int cli_cmd_keygen(int argc, char **argv);
 int cli_cmd_seal(int argc, char **argv);
 int cli_cmd_verify_package(int argc, char **argv);

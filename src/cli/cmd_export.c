@@ -7,14 +7,15 @@
 
 static void export_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: netsweep export --case CASE.nsdb --format vics -o "
-		"CASE.json\n"
-		"\n"
-		"Write the reported hits as a VICS 2.0 case (#Cases): one "
-		"Media "
-		"per MD5\n"
-		"with its MediaFiles. Hashes and metadata only. Audited.\n");
+	fprintf(out, "usage: netsweep export --case CASE.nsdb --format "
+		     "vics|case-uco -o FILE\n"
+		     "\n"
+		     "Write the reported hits as a VICS 2.0 case (#Cases): one "
+		     "Media "
+		     "per MD5\n"
+		     "with its MediaFiles. Hashes and metadata only. Audited.\n"
+		     "case-uco: the whole case as CASE/UCO 1.x JSON-LD "
+		     "(docs/merge.md).\n");
 }
 
 static void report_usage(FILE *out)
@@ -68,13 +69,16 @@ int cli_cmd_export(int argc, char **argv)
 
 	if (rc != CLI_EXIT_OK)
 		return rc < 0 ? CLI_EXIT_OK : rc;
-	if (strcmp(format, "vics") != 0) {
-		cli_error("export: unknown format '%s' (vics)", format);
+	if (strcmp(format, "vics") != 0 && strcmp(format, "case-uco") != 0) {
+		cli_error("export: unknown format '%s' (vics, case-uco)",
+			  format);
 		return CLI_EXIT_USAGE;
 	}
 	if (nsw_case_open(&c, case_path, 0) != NSW_OK)
 		return cli_fail("export");
-	if (nsw_case_export_vics(c, out) != NSW_OK)
+	if ((strcmp(format, "vics") == 0
+		     ? nsw_case_export_vics(c, out)
+		     : nsw_case_export_case_uco(c, out)) != NSW_OK)
 		rc = cli_fail("export");
 	nsw_case_close(c);
 	return rc;

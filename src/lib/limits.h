@@ -586,5 +586,28 @@
 #define NSW_PHC_MAX 256
 /* Longest session: one working day and then some; a year bounds callers. */
 #define NSW_SESSION_TTL_MAX_S (366 * 86400)
+/* ---- Merging partners' cases (store_merge.c) -------------------------- */
+
+/*
+ * PDQ hashes of our case held in memory to join a partner's items by
+ * near-match (40 bytes each): 20M covers the largest seizures we plan
+ * for in 800 MB.
+ */
+#define NSW_MERGE_PDQ_MAX ((size_t)20000000)
+
+/*
+ * Brute-force PDQ comparisons one merge may spend (about 2 ns each, so
+ * ~20 s): past it the remaining items join by digest only and the report
+ * says so (pdq_skipped); `netsweep analyze` still joins them afterwards.
+ */
+#define NSW_MERGE_PDQ_COMPARISONS_MAX ((uint64_t)10000000000)
+
+/*
+ * Deconfliction: a partner's token file (one 64-hex token a line, about
+ * 100 bytes): 50M tokens (5 GB of file, 1.6 GB in memory) bounds a hostile
+ * or mistaken file; lines are short, 512 bytes is generous.
+ */
+#define NSW_TOKENS_MAX ((size_t)50000000)
+#define NSW_TOKEN_LINE_MAX 512
 
 #endif

@@ -470,8 +470,58 @@ static const char schema_analysis[] =
 	"CREATE INDEX IF NOT EXISTS media_file ON media(file_id)"
 	" WHERE file_id IS NOT NULL;";
 
+/*
+ * v6: merging partners' cases (docs/merge.md). Additive: which cases were
+ * merged in, and for each of their rows the row it became or joined here
+ * (provenance and idempotence of re-merges), plus the conflicts found.
+ */
+static const char schema_merge[] =
+	"CREATE TABLE merged_sources("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" examiner TEXT NOT NULL,"
+	" created_utc TEXT NOT NULL,"
+	" path TEXT,"
+	" first_merged_utc TEXT NOT NULL,"
+	" last_merged_utc TEXT NOT NULL,"
+	" merges INTEGER NOT NULL DEFAULT 1);"
+
+	"CREATE TABLE merge_map("
+	" source_id INTEGER NOT NULL REFERENCES merged_sources(id),"
+	" tbl TEXT NOT NULL,"
+	" src_row INTEGER NOT NULL,"
+	" dst_row INTEGER NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" via TEXT NOT NULL,"
+	" src_key TEXT,"
+	" merged_utc TEXT NOT NULL,"
+	" PRIMARY KEY(source_id, tbl, src_row)) WITHOUT ROWID;"
+	"CREATE INDEX merge_map_dst ON merge_map(tbl, dst_row);"
+
+	"CREATE TABLE merge_items("
+	" source_id INTEGER NOT NULL REFERENCES merged_sources(id),"
+	" src_key TEXT NOT NULL,"
+	" via TEXT NOT NULL CHECK (via IN ('new', 'sha256', 'md5', 'sha1',"
+	"  'pdq')),"
+	" dst_key TEXT,"
+	" distance INTEGER NOT NULL DEFAULT 0,"
+	" merged_utc TEXT NOT NULL,"
+	" PRIMARY KEY(source_id, src_key)) WITHOUT ROWID;"
+
+	"CREATE TABLE merge_conflicts("
+	" id INTEGER PRIMARY KEY,"
+	" source_id INTEGER NOT NULL REFERENCES merged_sources(id),"
+	" kind TEXT NOT NULL,"
+	" subject TEXT NOT NULL,"
+	" ours TEXT NOT NULL,"
+	" theirs TEXT NOT NULL,"
+	" recorded_utc TEXT NOT NULL,"
+	" UNIQUE(source_id, kind, subject, ours, theirs));";
+
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_analysis,
+	schema_v1, schema_v2,	    schema_v3,
+	schema_v4, schema_analysis, schema_merge,
 };
 
 static int apply_step(nsw_case *c, int version, int audited)

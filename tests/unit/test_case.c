@@ -196,7 +196,11 @@ static void migrates_from_version_1_and_audits_it(void **state)
 	assert_int_equal(nsw_case_create(&c, p, "Old", "A"), 0);
 	nsw_case_close(c);
 	c = NULL;
-	assert_int_equal(raw_exec(p, "DROP TABLE analysis_runs;"
+	assert_int_equal(raw_exec(p, "DROP TABLE merge_conflicts;"
+				     "DROP TABLE merge_items;"
+				     "DROP TABLE merge_map;"
+				     "DROP TABLE merged_sources;"
+				     "DROP TABLE analysis_runs;"
 				     "DROP TABLE analysis_items;"
 				     "DROP TABLE analysis_item_media;"
 				     "DROP TABLE analysis_item_links;"
