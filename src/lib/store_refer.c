@@ -490,6 +490,18 @@ static int write_suspects(nsw_case *c, const struct package *p)
 	return nsw_out__close(&o, rc, NULL);
 }
 
+/* Is appearance k the first of its copy (one row per distinct copy)? */
+static int first_copy(const struct item *it, size_t k)
+{
+	const char *copy = VEC_AT(it->appearances, struct appearance, k)->copy;
+
+	for (size_t m = 0; m < k; m++)
+		if (strcmp(VEC_AT(it->appearances, struct appearance, m)->copy,
+			   copy) == 0)
+			return 0;
+	return 1;
+}
+
 /* Hashes of one copy from the media it came from. */
 static void copy_hashes(nsw_case *c, const char *copy_hex, char md5[33],
 			char sha1[41], char pdq[65], int64_t *quality,
@@ -546,14 +558,8 @@ static int write_items(nsw_case *c, struct package *p)
 				VEC_AT(it->appearances, struct appearance, k);
 			char md5[33], sha1[41], pdq[65], num[32];
 			int64_t quality, size;
-			int seen = 0;
 
-			for (size_t m = 0; m < k && !seen; m++)
-				seen = strcmp(VEC_AT(it->appearances,
-						     struct appearance, m)
-						      ->copy,
-					      a->copy) == 0;
-			if (seen)
+			if (!first_copy(it, k))
 				continue;
 			copy_hashes(c, a->copy, md5, sha1, pdq, &quality,
 				    &size);
@@ -935,14 +941,8 @@ static int write_vics(nsw_case *c, struct package *p)
 				VEC_AT(it->appearances, struct appearance, k);
 			char md5[33], sha1[41], pdq[65];
 			int64_t quality, size;
-			int seen = 0;
 
-			for (size_t j = 0; j < k && !seen; j++)
-				seen = strcmp(VEC_AT(it->appearances,
-						     struct appearance, j)
-						      ->copy,
-					      a->copy) == 0;
-			if (seen)
+			if (!first_copy(it, k))
 				continue;
 			copy_hashes(c, a->copy, md5, sha1, pdq, &quality,
 				    &size);
