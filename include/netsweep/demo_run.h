@@ -47,8 +47,10 @@ typedef struct nsw_demo_run_result {
 
 /**
  * Run the pipeline on the demo folder `dir` (made by nsw_demo_generate()):
- * writes DIR/case.nsdb (refused if it exists), the .nswl lists in DIR/lists,
+ * writes DIR/case.nsdb, the .nswl lists in DIR/lists,
  * DIR/keys/ (a new Ed25519 signing key) and DIR/referrals/<CC>/.
+ * In a folder carrying the demo marker, what a previous run wrote (those
+ * names only) is removed first; elsewhere an existing case is refused.
  * @param progress  called with a short line per step (may be NULL)
  * @return 0 or the NSW_E* of the step that failed (the message says which)
  */

@@ -2,6 +2,8 @@
 /* The demo pipeline: everything an operation runs, on the generated demo,
  * through the public API only. */
 #include <dirent.h>
+#include <ftw.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
@@ -277,6 +279,53 @@ static int run_ingest(struct run *r, nsw_case *c, nsw_scan_lists *lists)
 	return rc;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/*
+ * A re-run of the demo in the same folder: the generator has replaced its
+ * own files; remove what the previous investigation wrote. Only in a
+ * folder that carries the demo marker, and only these names.
+ */
+static int clear_previous_run(const char *dir)
+{
+	static const char *const files[] = {"case.nsdb",
+					    "case.nsdb-wal",
+					    "case.nsdb-shm",
+					    "lists/known.nswl",
+					    "lists/known-software.nswl",
+					    "keys/demo-signing.pem",
+					    "keys/demo-signing.pem.pub"};
+	char path[4096];
+	int rc;
+
+	rc = path_in(path, sizeof(path), dir, NSW_DEMO_MARKER);
+	if (rc < 0 || !exists(path))
+		return rc;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		rc = path_in(path, sizeof(path), dir, files[i]);
+		if (rc < 0)
+			return rc;
+		if (unlink(path) != 0 && errno != ENOENT)
+			return nsw_error_set(NSW_EIO, "%s: %s", path,
+					     strerror(errno));
+	}
+	rc = path_in(path, sizeof(path), dir, "referrals");
+	if (rc == 0 && exists(path) &&
+	    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		rc = nsw_error_set(NSW_EIO,
+				   "%s: cannot remove the previous "
+				   "referrals",
+				   path);
+	return rc;
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -299,7 +348,10 @@ int nsw_demo_run(nsw_demo_run_result *out, const char *dir,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = path_in(out->case_path, sizeof(out->case_path), dir, "case.nsdb");
+	rc = clear_previous_run(dir);
+	if (rc == 0)
+		rc = path_in(out->case_path, sizeof(out->case_path), dir,
+			     "case.nsdb");
 	if (rc == 0 && exists(out->case_path))
 		rc = nsw_error_set(NSW_EINVAL,
 				   "%s exists: the demo runs on "
