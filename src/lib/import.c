@@ -434,6 +434,33 @@ int nsw_import__line(nsw_import_src *src, char **line, size_t *len,
 	}
 }
 
+int nsw_import__text_line(nsw_importer *imp, char **line, size_t *len,
+			  uint64_t *line_no)
+{
+	for (;;) {
+		int too_long, rc;
+
+		rc = nsw_import__line(imp->src, line, len, &too_long);
+		if (rc <= 0)
+			return rc;
+		*line_no = imp->src->line_no;
+		if (too_long) {
+			rc = nsw_import__reject(imp, NSW_ELIMIT, *line_no,
+						"line longer than %zu bytes",
+						NSW_LIST_LINE_MAX);
+			return rc < 0 ? rc : 2;
+		}
+		/* A UTF-8 byte order mark on the first line. */
+		if (*line_no == 1 && *len >= 3 &&
+		    memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+			*line += 3;
+			*len -= 3;
+		}
+		if (*len > 0)
+			return 1;
+	}
+}
+
 /* ---- Entries, rejections, stats --------------------------------------- */
 
 void nsw_import__entry_init(nsw_list_entry *e)

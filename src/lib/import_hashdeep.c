@@ -390,28 +390,15 @@ int nsw_import__hashdeep(nsw_importer *imp)
 	for (;;) {
 		char *line;
 		size_t len;
-		int too_long;
 		uint64_t ln;
 
-		rc = nsw_import__line(imp->src, &line, &len, &too_long);
+		rc = nsw_import__text_line(imp, &line, &len, &ln);
 		if (rc <= 0)
 			break;
-		ln = imp->src->line_no;
-		if (too_long) {
-			rc = nsw_import__reject(imp, NSW_ELIMIT, ln,
-						"line longer than %zu bytes",
-						NSW_LIST_LINE_MAX);
-			if (rc < 0)
-				break;
+		if (rc == 2) { /* an over-long line, already rejected */
+			rc = 0;
 			continue;
 		}
-		if (ln == 1 && len >= 3 &&
-		    memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-			line += 3;
-			len -= 3;
-		}
-		if (len == 0)
-			continue;
 		rc = text_line(&r, line, len, ln);
 		if (rc < 0)
 			break;

@@ -519,29 +519,17 @@ static int read_lines(pdq_reader *r)
 	for (;;) {
 		char *line;
 		size_t len;
-		int too_long, rc;
 		uint64_t ln;
+		int rc;
 
-		rc = nsw_import__line(imp->src, &line, &len, &too_long);
+		rc = nsw_import__text_line(imp, &line, &len, &ln);
 		if (rc <= 0)
 			return rc;
-		ln = imp->src->line_no;
-		if (too_long) {
-			rc = nsw_import__reject(imp, NSW_ELIMIT, ln,
-						"line longer than %zu bytes",
-						NSW_LIST_LINE_MAX);
-			if (rc < 0)
-				return rc;
+		if (rc == 2) { /* an over-long line, already rejected */
 			first = 0;
 			continue;
 		}
-		/* A UTF-8 byte order mark on the first line. */
-		if (ln == 1 && len >= 3 &&
-		    memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-			line += 3;
-			len -= 3;
-		}
-		if (len == 0 || line[0] == '#')
+		if (line[0] == '#')
 			continue;
 		if (first) {
 			first = 0;

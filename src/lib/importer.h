@@ -106,6 +106,16 @@ int nsw_import__reject(nsw_importer *imp, int code, uint64_t line,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * The next record line of a text list: nsw_import__line() plus what every
+ * text importer does with it. A line over NSW_LIST_LINE_MAX is rejected
+ * (reported, or fatal under strict) and 2 is returned; a UTF-8 byte order
+ * mark on line 1 is dropped; empty lines are skipped. 1 with *line, *len
+ * (non-empty) and *line_no; 0 at EOF; negative NSW_E*.
+ */
+int nsw_import__text_line(nsw_importer *imp, char **line, size_t *len,
+			  uint64_t *line_no);
+
 /* The category scheme to use: the caller's override, else `from_file`. */
 const char *nsw_import__scheme(const nsw_importer *imp, const char *from_file);
 
