@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 
 static const char usage[] =
 	"usage: netsweep attribute --case CASE.nsdb [--geoip DB.mmdb "
@@ -26,22 +27,6 @@ struct show {
 	unsigned long per_country[26 * 26];
 };
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static int count_one(void *ctx, const nsw_attrib_account *a)
 {
 	struct show *s = ctx;
@@ -61,9 +46,9 @@ static int print_one(void *ctx, const nsw_attrib_account *a)
 
 	if (s->jsonl) {
 		printf("{\"account\":");
-		json_string(a->native_id);
+		cli_json_string(stdout, a->native_id, strlen(a->native_id));
 		printf(",\"platform\":");
-		json_string(a->platform);
+		cli_json_string(stdout, a->platform, strlen(a->platform));
 		printf(",\"country\":\"%s\",\"conflict\":%s,\"bases\":[",
 		       a->chosen, a->conflict ? "true" : "false");
 		for (size_t i = 0; i < a->basis_count; i++) {
@@ -71,7 +56,8 @@ static int print_one(void *ctx, const nsw_attrib_account *a)
 			       "\"confidence\":%.2f,\"source\":",
 			       i ? "," : "", a->bases[i].country,
 			       a->bases[i].basis, a->bases[i].confidence);
-			json_string(a->bases[i].source);
+			cli_json_string(stdout, a->bases[i].source,
+					strlen(a->bases[i].source));
 			putchar('}');
 		}
 		printf("]}\n");
