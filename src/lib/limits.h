@@ -610,4 +610,14 @@
 #define NSW_TOKENS_MAX ((size_t)50000000)
 #define NSW_TOKEN_LINE_MAX 512
 
+/* ---- In-memory record arrays (vec.c users) ------------------------------ */
+
+/*
+ * Records one analysis-output array may hold (device-link media rows,
+ * referral suspects, items and appearances): a large operation's case has
+ * a few million media rows; 50M (several GiB of records) stops a runaway
+ * query before it exhausts memory.
+ */
+#define NSW_VEC_RECORDS_MAX ((size_t)50000000)
+
 #endif

@@ -6,10 +6,12 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "limits.h"
 #include "netsweep/links.h"
 #include "netsweep/pdq.h"
 #include "sqldb.h"
 #include "store.h"
+#include "vec.h"
 
 /* Pairs compared by brute force at most (device files x 8 variants x
  * posted media): 2e9 is a few seconds; beyond it only exact digests link
@@ -38,27 +40,7 @@ struct tally {
 	double score;
 };
 
-struct vec {
-	void *data;
-	size_t count, cap, size;
-};
-
-static void *push(struct vec *v)
-{
-	if (v->count == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		void *p = nsw__reallocarray(v->data, cap, v->size);
-
-		if (p == NULL)
-			return NULL;
-		v->data = p;
-		v->cap = cap;
-	}
-	memset((char *)v->data + v->count * v->size, 0, v->size);
-	return (char *)v->data + v->count++ * v->size;
-}
-
-static int load_posted(nsw_case *c, struct vec *out)
+static int load_posted(nsw_case *c, nsw_vec *out)
 {
 	nsw_sqlstmt *q = NULL;
 	int rc = nsw_sqldb_prepare(
@@ -70,7 +52,7 @@ static int load_posted(nsw_case *c, struct vec *out)
 		"OR m.pdq IS NOT NULL) GROUP BY 1, 2, 3");
 
 	while (rc == 0 && (rc = nsw_sqldb_step(q)) == 1) {
-		struct posted *p = push(out);
+		struct posted *p = nsw_vec_push(out);
 		size_t n;
 		const void *b;
 
@@ -96,7 +78,7 @@ static int load_posted(nsw_case *c, struct vec *out)
 	return rc < 0 ? rc : 0;
 }
 
-static int load_device(nsw_case *c, int64_t evidence_id, struct vec *out)
+static int load_device(nsw_case *c, int64_t evidence_id, nsw_vec *out)
 {
 	nsw_sqlstmt *q = NULL;
 	int rc = nsw_sqldb_prepare(
@@ -107,7 +89,7 @@ static int load_device(nsw_case *c, int64_t evidence_id, struct vec *out)
 	if (rc == 0)
 		rc = nsw_sqldb_bind_int64(q, 1, evidence_id);
 	while (rc == 0 && (rc = nsw_sqldb_step(q)) == 1) {
-		struct device_file *f = push(out);
+		struct device_file *f = nsw_vec_push(out);
 		size_t n;
 		const uint8_t *b;
 
@@ -152,7 +134,7 @@ static int by_score(const void *a, const void *b)
 	return (x->account > y->account) - (x->account < y->account);
 }
 
-static struct tally *tally_for(struct vec *t, int64_t account)
+static struct tally *tally_for(nsw_vec *t, int64_t account)
 {
 	struct tally *e;
 
@@ -161,7 +143,7 @@ static struct tally *tally_for(struct vec *t, int64_t account)
 		if (e->account == account)
 			return e;
 	}
-	e = push(t);
+	e = nsw_vec_push(t);
 	if (e != NULL)
 		e->account = account;
 	return e;
@@ -200,12 +182,13 @@ int nsw_case_device_links(nsw_case *c, int64_t evidence_id, int threshold,
 			  int (*fn)(void *ctx, const nsw_device_link *link),
 			  void *ctx)
 {
-	struct vec posted = {NULL, 0, 0, sizeof(struct posted)};
-	struct vec files = {NULL, 0, 0, sizeof(struct device_file)};
-	struct vec tallies = {NULL, 0, 0, sizeof(struct tally)};
+	nsw_vec posted, files, tallies;
 	int64_t *who = NULL, *when = NULL;
 	int use_pdq, rc;
 
+	nsw_vec_init(&posted, sizeof(struct posted), NSW_VEC_RECORDS_MAX);
+	nsw_vec_init(&files, sizeof(struct device_file), NSW_VEC_RECORDS_MAX);
+	nsw_vec_init(&tallies, sizeof(struct tally), NSW_VEC_RECORDS_MAX);
 	rc = load_posted(c, &posted);
 	if (rc == 0)
 		rc = load_device(c, evidence_id, &files);
@@ -282,8 +265,8 @@ int nsw_case_device_links(nsw_case *c, int64_t evidence_id, int threshold,
 done:
 	nsw__free(who);
 	nsw__free(when);
-	nsw__free(posted.data);
-	nsw__free(files.data);
-	nsw__free(tallies.data);
+	nsw_vec_dispose(&posted);
+	nsw_vec_dispose(&files);
+	nsw_vec_dispose(&tallies);
 	return rc;
 }

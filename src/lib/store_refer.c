@@ -25,6 +25,7 @@
 #include "sqldb.h"
 #include "store.h"
 #include "store_output.h"
+#include "vec.h"
 
 /* ---- A string arena: everything a package holds lives here ----------- */
 
@@ -68,29 +69,6 @@ static void arena_free(struct arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* A growable array of fixed-size records. */
-struct vec {
-	void *data;
-	size_t count, cap, size;
-};
-
-static void *vec_push(struct vec *v)
-{
-	if (v->count == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		void *p = nsw__reallocarray(v->data, cap, v->size);
-
-		if (p == NULL)
-			return NULL;
-		v->data = p;
-		v->cap = cap;
-	}
-	memset((char *)v->data + v->count * v->size, 0, v->size);
-	return (char *)v->data + v->count++ * v->size;
-}
-
-#define VEC_AT(v, type, i) (&((type *)(v).data)[i])
-
 /* ---- What one package holds ---------------------------------------- */
 
 struct term {
@@ -105,7 +83,7 @@ struct suspect {
 	double score;
 	int64_t known_posts, known_items, known_seeded, new_seeded_reshared,
 		chats_active;
-	struct vec terms; /* struct term */
+	nsw_vec terms; /* struct term */
 };
 
 struct appearance {
@@ -118,15 +96,15 @@ struct appearance {
 struct item {
 	const char *key, *list, *category;
 	int known;
-	struct vec appearances; /* struct appearance */
+	nsw_vec appearances; /* struct appearance */
 };
 
 struct package {
 	char country[3];
 	struct arena arena;
-	struct vec suspects; /* struct suspect */
-	struct vec items;    /* struct item */
-	struct vec others;   /* int64_t: accounts pseudonymised, by index */
+	nsw_vec suspects; /* struct suspect */
+	nsw_vec items;	  /* struct item */
+	nsw_vec others;	  /* int64_t: accounts pseudonymised, by index */
 	const nsw_refer_options *opt;
 	const char *dir;
 	uint64_t messages, chats;
@@ -135,9 +113,11 @@ struct package {
 static void package_free(struct package *p)
 {
 	for (size_t i = 0; i < p->suspects.count; i++)
-		nsw__free(VEC_AT(p->suspects, struct suspect, i)->terms.data);
+		nsw__free(
+			NSW_VEC_AT(p->suspects, struct suspect, i)->terms.data);
 	for (size_t i = 0; i < p->items.count; i++)
-		nsw__free(VEC_AT(p->items, struct item, i)->appearances.data);
+		nsw__free(
+			NSW_VEC_AT(p->items, struct item, i)->appearances.data);
 	nsw__free(p->suspects.data);
 	nsw__free(p->items.data);
 	nsw__free(p->others.data);
@@ -154,7 +134,7 @@ static int referable(const nsw_suspect_row *r)
 static struct suspect *find_suspect(struct package *p, int64_t account_id)
 {
 	for (size_t i = 0; i < p->suspects.count; i++) {
-		struct suspect *s = VEC_AT(p->suspects, struct suspect, i);
+		struct suspect *s = NSW_VEC_AT(p->suspects, struct suspect, i);
 
 		if (s->account_id == account_id)
 			return s;
@@ -171,10 +151,10 @@ static const char *pseudonym(struct package *p, int64_t account_id,
 	size_t i;
 
 	for (i = 0; i < p->others.count; i++)
-		if (*VEC_AT(p->others, int64_t, i) == account_id)
+		if (*NSW_VEC_AT(p->others, int64_t, i) == account_id)
 			break;
 	if (i == p->others.count) {
-		int64_t *slot = vec_push(&p->others);
+		int64_t *slot = nsw_vec_push(&p->others);
 
 		if (slot == NULL)
 			return "other";
@@ -215,7 +195,7 @@ static int take_suspect(void *ctx, const nsw_suspect_row *r)
 
 	if (!referable(r))
 		return 0;
-	s = vec_push(&p->suspects);
+	s = nsw_vec_push(&p->suspects);
 	if (s == NULL)
 		return g->rc = nsw_error_set(NSW_ENOMEM, "out of memory");
 	s->rank = r->rank;
@@ -232,9 +212,9 @@ static int take_suspect(void *ctx, const nsw_suspect_row *r)
 	s->known_seeded = r->known_seeded;
 	s->new_seeded_reshared = r->new_seeded_reshared;
 	s->chats_active = r->chats_active;
-	s->terms.size = sizeof(struct term);
+	nsw_vec_init(&s->terms, sizeof(struct term), NSW_VEC_RECORDS_MAX);
 	for (size_t i = 0; i < r->n_terms; i++) {
-		struct term *t = vec_push(&s->terms);
+		struct term *t = nsw_vec_push(&s->terms);
 
 		if (t == NULL)
 			return g->rc = nsw_error_set(NSW_ENOMEM,
@@ -250,12 +230,12 @@ static int take_suspect(void *ctx, const nsw_suspect_row *r)
 		struct item *it = NULL;
 
 		for (size_t k = 0; k < p->items.count; k++)
-			if (strcmp(VEC_AT(p->items, struct item, k)->key,
+			if (strcmp(NSW_VEC_AT(p->items, struct item, k)->key,
 				   e->item_key) == 0)
-				it = VEC_AT(p->items, struct item, k);
+				it = NSW_VEC_AT(p->items, struct item, k);
 		if (it != NULL)
 			continue;
-		it = vec_push(&p->items);
+		it = nsw_vec_push(&p->items);
 		if (it == NULL)
 			return g->rc = nsw_error_set(NSW_ENOMEM,
 						     "out of memory");
@@ -263,7 +243,8 @@ static int take_suspect(void *ctx, const nsw_suspect_row *r)
 		it->list = keep(&p->arena, e->list_name);
 		it->category = keep(&p->arena, e->category);
 		it->known = e->list_name && e->list_name[0];
-		it->appearances.size = sizeof(struct appearance);
+		nsw_vec_init(&it->appearances, sizeof(struct appearance),
+			     NSW_VEC_RECORDS_MAX);
 	}
 	return p->arena.failed
 		       ? (g->rc = nsw_error_set(NSW_ENOMEM, "out of memory"))
@@ -286,7 +267,7 @@ static int take_spread(void *ctx, const nsw_item_spread *s)
 		return 0;
 	for (size_t i = 0; i < s->n_appearances; i++) {
 		const nsw_item_appearance_row *a = &s->appearances[i];
-		struct appearance *out = vec_push(&sc->item->appearances);
+		struct appearance *out = nsw_vec_push(&sc->item->appearances);
 
 		if (out == NULL)
 			return sc->rc = nsw_error_set(NSW_ENOMEM,
@@ -315,14 +296,15 @@ static int gather(nsw_case *c, struct package *p)
 
 	memset(&f, 0, sizeof(f));
 	f.country = p->country;
-	p->suspects.size = sizeof(struct suspect);
-	p->items.size = sizeof(struct item);
-	p->others.size = sizeof(int64_t);
+	nsw_vec_init(&p->suspects, sizeof(struct suspect), NSW_VEC_RECORDS_MAX);
+	nsw_vec_init(&p->items, sizeof(struct item), NSW_VEC_RECORDS_MAX);
+	nsw_vec_init(&p->others, sizeof(int64_t), NSW_VEC_RECORDS_MAX);
 	rc = nsw_case_suspects_foreach(c, &f, take_suspect, &g);
 	if (rc < 0 || g.rc < 0)
 		return rc < 0 ? rc : g.rc;
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct spread_ctx sc = {p, VEC_AT(p->items, struct item, i), 0};
+		struct spread_ctx sc = {p, NSW_VEC_AT(p->items, struct item, i),
+					0};
 
 		rc = nsw_case_item_spread(c, 0, sc.item->key, take_spread, &sc);
 		if (rc == NSW_ENOTFOUND)
@@ -446,7 +428,7 @@ static int write_suspects(nsw_case *c, const struct package *p)
 		return rc;
 	for (size_t i = 0; i < p->suspects.count && rc == 0; i++) {
 		const struct suspect *s =
-			VEC_AT(p->suspects, struct suspect, i);
+			NSW_VEC_AT(p->suspects, struct suspect, i);
 		struct bases_ctx b = {&o, s->account_id};
 
 		nsw_out__printf(&o, "{\"rank\":%u,\"platform\":", s->rank);
@@ -474,7 +456,8 @@ static int write_suspects(nsw_case *c, const struct package *p)
 				(long long)s->new_seeded_reshared,
 				(long long)s->chats_active);
 		for (size_t k = 0; k < s->terms.count; k++) {
-			const struct term *t = VEC_AT(s->terms, struct term, k);
+			const struct term *t =
+				NSW_VEC_AT(s->terms, struct term, k);
 
 			nsw_out__puts(&o, k ? ",{\"term\":" : "{\"term\":");
 			nsw_out__json(&o, t->name);
@@ -493,10 +476,12 @@ static int write_suspects(nsw_case *c, const struct package *p)
 /* Is appearance k the first of its copy (one row per distinct copy)? */
 static int first_copy(const struct item *it, size_t k)
 {
-	const char *copy = VEC_AT(it->appearances, struct appearance, k)->copy;
+	const char *copy =
+		NSW_VEC_AT(it->appearances, struct appearance, k)->copy;
 
 	for (size_t m = 0; m < k; m++)
-		if (strcmp(VEC_AT(it->appearances, struct appearance, m)->copy,
+		if (strcmp(NSW_VEC_AT(it->appearances, struct appearance, m)
+				   ->copy,
 			   copy) == 0)
 			return 0;
 	return 1;
@@ -551,11 +536,11 @@ static int write_items(nsw_case *c, struct package *p)
 			  "pdq,pdq_quality,size,handling,source_reliability,"
 			  "information_accuracy\n");
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 
 		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a =
-				VEC_AT(it->appearances, struct appearance, k);
+			struct appearance *a = NSW_VEC_AT(it->appearances,
+							  struct appearance, k);
 			char md5[33], sha1[41], pdq[65], num[32];
 			int64_t quality, size;
 
@@ -613,11 +598,11 @@ static int write_activity(struct package *p)
 		return rc;
 	nsw_out__puts(&o, appearance_header);
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 
 		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a =
-				VEC_AT(it->appearances, struct appearance, k);
+			struct appearance *a = NSW_VEC_AT(it->appearances,
+							  struct appearance, k);
 
 			if (find_suspect(p, a->account_id) == NULL)
 				continue;
@@ -648,14 +633,15 @@ static int by_time(const void *x, const void *y)
 
 static int write_timeline_and_spread(struct package *p)
 {
-	struct vec rows = {NULL, 0, 0, sizeof(struct timeline_row)};
+	nsw_vec rows;
 	nsw_out o;
 	int rc = open_in(&o, p, "spread.jsonl");
 
 	if (rc < 0)
 		return rc;
+	nsw_vec_init(&rows, sizeof(struct timeline_row), NSW_VEC_RECORDS_MAX);
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 
 		nsw_out__puts(&o, "{\"item\":");
 		nsw_out__json(&o, it->key);
@@ -666,9 +652,9 @@ static int write_timeline_and_spread(struct package *p)
 		nsw_out__json(&o, it->category);
 		nsw_out__puts(&o, ",\"appearances\":[");
 		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a =
-				VEC_AT(it->appearances, struct appearance, k);
-			struct timeline_row *r = vec_push(&rows);
+			struct appearance *a = NSW_VEC_AT(it->appearances,
+							  struct appearance, k);
+			struct timeline_row *r = nsw_vec_push(&rows);
 			char b1[32];
 
 			if (r == NULL) {
@@ -701,7 +687,7 @@ static int write_timeline_and_spread(struct package *p)
 		nsw_out__puts(&o, appearance_header);
 		for (size_t i = 0; i < rows.count; i++) {
 			struct timeline_row *r =
-				VEC_AT(rows, struct timeline_row, i);
+				NSW_VEC_AT(rows, struct timeline_row, i);
 
 			appearance_csv(&o, p, r->item, r->a);
 		}
@@ -719,11 +705,11 @@ struct chat_ctx {
 static int chat_involved(struct package *p, const char *chat)
 {
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 
 		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a =
-				VEC_AT(it->appearances, struct appearance, k);
+			struct appearance *a = NSW_VEC_AT(it->appearances,
+							  struct appearance, k);
 
 			if (find_suspect(p, a->account_id) &&
 			    strcmp(a->chat, chat) == 0)
@@ -777,12 +763,12 @@ static int chat_seen_before(struct package *p, size_t item, size_t k,
 			    const char *chat)
 {
 	for (size_t i = 0; i <= item; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 		size_t end = i == item ? k : it->appearances.count;
 
 		for (size_t m = 0; m < end; m++) {
-			struct appearance *b =
-				VEC_AT(it->appearances, struct appearance, m);
+			struct appearance *b = NSW_VEC_AT(it->appearances,
+							  struct appearance, m);
 
 			if (find_suspect(p, b->account_id) &&
 			    strcmp(b->chat, chat) == 0)
@@ -841,18 +827,18 @@ static int write_graph(struct package *p)
 		"<graph id=\"referral\" edgedefault=\"directed\">\n");
 	for (size_t i = 0; i < p->suspects.count; i++) {
 		const struct suspect *s =
-			VEC_AT(p->suspects, struct suspect, i);
+			NSW_VEC_AT(p->suspects, struct suspect, i);
 
 		graph_node(&o, "a:", s->native_id, "account", s->names);
 	}
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 
 		graph_node(&o, "i:", it->key,
 			   it->known ? "known-item" : "new-item", it->list);
 		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a =
-				VEC_AT(it->appearances, struct appearance, k);
+			struct appearance *a = NSW_VEC_AT(it->appearances,
+							  struct appearance, k);
 
 			if (find_suspect(p, a->account_id) &&
 			    !chat_seen_before(p, i, k, a->chat))
@@ -861,11 +847,11 @@ static int write_graph(struct package *p)
 		}
 	}
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 
 		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a =
-				VEC_AT(it->appearances, struct appearance, k);
+			struct appearance *a = NSW_VEC_AT(it->appearances,
+							  struct appearance, k);
 			struct suspect *s = find_suspect(p, a->account_id);
 			int again = 0;
 
@@ -875,13 +861,13 @@ static int write_graph(struct package *p)
 				   a->kind);
 			for (size_t j = 0; j <= i && !again; j++) {
 				struct item *jt =
-					VEC_AT(p->items, struct item, j);
+					NSW_VEC_AT(p->items, struct item, j);
 				size_t end = j == i ? k : jt->appearances.count;
 
 				for (size_t m = 0; m < end && !again; m++) {
-					struct appearance *b =
-						VEC_AT(jt->appearances,
-						       struct appearance, m);
+					struct appearance *b = NSW_VEC_AT(
+						jt->appearances,
+						struct appearance, m);
 
 					again = b->account_id ==
 							a->account_id &&
@@ -931,14 +917,14 @@ static int write_vics(nsw_case *c, struct package *p)
 			"\"SourceApplicationVersion\":\"%s\",\"Media\":[",
 			NSW_VERSION);
 	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = VEC_AT(p->items, struct item, i);
+		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 		const char *colon = strchr(it->category, ':');
 		int vics = strncmp(it->category, "vics-", 5) == 0 && colon &&
 			   colon[1] >= '0' && colon[1] <= '9';
 
 		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a =
-				VEC_AT(it->appearances, struct appearance, k);
+			struct appearance *a = NSW_VEC_AT(it->appearances,
+							  struct appearance, k);
 			char md5[33], sha1[41], pdq[65];
 			int64_t quality, size;
 
@@ -1033,7 +1019,7 @@ static int write_cover(nsw_case *c, struct package *p, const char *now)
 			  "re-shared</th><th>Score</th></tr>\n");
 	for (size_t i = 0; i < p->suspects.count; i++) {
 		const struct suspect *s =
-			VEC_AT(p->suspects, struct suspect, i);
+			NSW_VEC_AT(p->suspects, struct suspect, i);
 
 		nsw_out__printf(&o, "<tr><td>%u</td><td>", s->rank);
 		nsw_out__html(&o, s->platform);
@@ -1097,7 +1083,7 @@ static int write_cover(nsw_case *c, struct package *p, const char *now)
 		rc = nsw_pdf_row(pdf, head, widths, 5, 1);
 	for (size_t i = 0; i < p->suspects.count && rc == 0; i++) {
 		const struct suspect *s =
-			VEC_AT(p->suspects, struct suspect, i);
+			NSW_VEC_AT(p->suspects, struct suspect, i);
 		char rank[16], account[256], known[32], seeded[32];
 		const char *cells[5] = {rank, account, s->names, known, seeded};
 

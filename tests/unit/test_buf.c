@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
+#include "vec.h"
 
 static void buf_grows_up_to_its_maximum(void **state)
 {
@@ -57,6 +58,27 @@ static void alloc_refuses_overflowing_products(void **state)
 	assert_null(nsw__reallocarray(NULL, (size_t)-1 / 8, 16));
 }
 
+static void vec_grows_zeroed_up_to_its_maximum(void **state)
+{
+	nsw_vec v;
+	int *slot;
+
+	(void)state;
+	nsw_vec_init(&v, sizeof(int), 20);
+	for (int i = 0; i < 20; i++) {
+		slot = nsw_vec_push(&v);
+		assert_non_null(slot);
+		assert_int_equal(*slot, 0);
+		*slot = i;
+	}
+	assert_null(nsw_vec_push(&v));
+	assert_int_equal(v.count, 20);
+	assert_int_equal(*NSW_VEC_AT(v, int, 19), 19);
+	nsw_vec_dispose(&v);
+	assert_null(v.data);
+	assert_int_equal(v.count, 0);
+}
+
 static void error_message_is_kept_per_thread(void **state)
 {
 	(void)state;
@@ -78,6 +100,7 @@ int main(void)
 		cmocka_unit_test(buf_printf_formats),
 		cmocka_unit_test(alloc_fault_injection_fails_nth),
 		cmocka_unit_test(alloc_refuses_overflowing_products),
+		cmocka_unit_test(vec_grows_zeroed_up_to_its_maximum),
 		cmocka_unit_test(error_message_is_kept_per_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
