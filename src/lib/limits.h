@@ -291,8 +291,9 @@
 
 /*
  * Probes, buckets or candidates one PDQ query may hold in scratch memory
- * (12-16 bytes each: up to ~256 MiB). A radius-63 query over 8 dihedral
- * variants needs ~5M; more means a corrupt index or an absurd request.
+ * (12-16 bytes each: up to ~256 MiB). Queries go through the index one
+ * hash at a time; a radius-63 one needs under 1M; more means a corrupt
+ * index or an absurd request.
  */
 #define NSW_PDQ_QUERY_SCRATCH_MAX ((size_t)1 << 24)
 

@@ -94,6 +94,20 @@ typedef struct nsw_pdq_query_ctx nsw_pdq_query_ctx;
 int nsw_pdq_query_ctx_new(nsw_pdq_query_ctx **out);
 void nsw_pdq_query_ctx_free(nsw_pdq_query_ctx *ctx);
 
+/* Work done by index queries with a ctx (summed over calls): what the
+ * benchmark reports to show where a query's time goes. */
+typedef struct nsw_pdq_query_stats {
+	uint64_t queries;    /* query hashes (8 for a dihedral call) */
+	uint64_t probes;     /* directory slots visited */
+	uint64_t buckets;    /* non-empty slots (one bucket read each) */
+	uint64_t entries;    /* bucket entries filtered by residual */
+	uint64_t candidates; /* rows whose full hash was compared */
+} nsw_pdq_query_stats;
+
+/* Copy the counters into *out; zero them when `reset` is non-zero. */
+void nsw_pdq_query_ctx_stats(nsw_pdq_query_stats *out, nsw_pdq_query_ctx *ctx,
+			     int reset);
+
 /*
  * All rows within `radius` (0..255) of any of `nq` queries. Hits are
  * sorted by (query, row), each pair once; *hits points into ctx (valid

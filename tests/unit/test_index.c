@@ -309,30 +309,109 @@ static void million_random_hashes_few_queries(void **state)
 	free(l);
 }
 
-static void corrupt_directory_is_an_error_not_a_crash(void **state)
+/* Damage a fresh 500-hash index with `damage`, then query it: the query
+ * must fail with NSW_EFORMAT naming the corruption, not crash. */
+static void expect_corrupt(void (*damage)(nsw_pdq_index *view))
 {
 	nsw_pdq_hash *l = random_list(500);
 	built_index b;
 	nsw_pdq_query_ctx *ctx = NULL;
 	const nsw_pdq_hit *hits = NULL;
 	size_t nhits = 0;
-	int rc;
 
-	(void)state;
 	build(&b, l, 500, 0);
-	/* Every directory slot of every table points past the end. */
-	for (uint32_t t = 0; t < b.view.ntables; t++) {
-		uint32_t *dir = (uint32_t *)b.view.tables[t].dir;
+	damage(&b.view);
+	assert_int_equal(nsw_pdq_query_ctx_new(&ctx), NSW_OK);
+	assert_int_equal(nsw_pdq_index__query(ctx, &b.view, l, 1, 31,
+					      NSW_PDQ_QUERY_INDEX, &hits,
+					      &nhits),
+			 NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), "corrupt"));
+	nsw_pdq_query_ctx_free(ctx);
+	nsw_pdq_index__built_free(&b.built);
+	free(l);
+}
 
-		for (uint32_t j = 0; j <= (1u << b.view.tables[t].dir_bits);
-		     j++)
+/* Every directory slot of every table points past the end. */
+static void damage_directories(nsw_pdq_index *v)
+{
+	for (uint32_t t = 0; t < v->ntables; t++) {
+		uint32_t *dir = (uint32_t *)v->tables[t].dir;
+
+		for (uint32_t j = 0; j <= (1u << v->tables[t].dir_bits); j++)
 			dir[j] = 0xfffffff0u + (j & 7);
 	}
+}
+
+/* Directories intact, every bucket entry names a row past the end
+ * (residual kept, so entries pass the filter). */
+static void damage_bucket_rows(nsw_pdq_index *v)
+{
+	uint32_t rowmask = (1u << v->row_bits) - 1;
+
+	assert_true(rowmask >= v->count);
+	for (uint32_t t = 1; t < v->ntables; t++) {
+		uint32_t *ent = (uint32_t *)v->tables[t].ent;
+
+		for (uint32_t k = 0; k < v->count; k++)
+			ent[k] |= rowmask;
+	}
+}
+
+static void corrupt_directory_is_an_error_not_a_crash(void **state)
+{
+	(void)state;
+	expect_corrupt(damage_directories);
+}
+
+static void corrupt_bucket_row_is_an_error_not_a_crash(void **state)
+{
+	(void)state;
+	expect_corrupt(damage_bucket_rows);
+}
+
+/* A call with 8 queries does exactly the work of 8 calls with one (the
+ * counters the benchmark reports), and finds the same hits. */
+static void batch_work_equals_single_work(void **state)
+{
+	nsw_pdq_hash *l = random_list(20000);
+	built_index b;
+	nsw_pdq_query_ctx *ctx = NULL;
+	nsw_pdq_query_stats one, eight;
+	const nsw_pdq_hit *hits = NULL;
+	size_t nhits = 0, single_hits = 0;
+
+	(void)state;
+	build(&b, l, 20000, 0);
 	assert_int_equal(nsw_pdq_query_ctx_new(&ctx), NSW_OK);
-	rc = nsw_pdq_index__query(ctx, &b.view, l, 1, 31, NSW_PDQ_QUERY_INDEX,
-				  &hits, &nhits);
-	assert_int_equal(rc, NSW_EFORMAT);
-	assert_non_null(strstr(nsw_error_last(), "corrupt"));
+	for (uint32_t q = 0; q < 8; q++) {
+		assert_int_equal(nsw_pdq_index__query(
+					 ctx, &b.view, &l[q * 7], 1, 31,
+					 NSW_PDQ_QUERY_INDEX, &hits, &nhits),
+				 NSW_OK);
+		single_hits += nhits;
+	}
+	nsw_pdq_query_ctx_stats(&one, ctx, 1);
+	assert_int_equal(one.queries, 8);
+	assert_true(one.probes > 0 && one.candidates >= 8);
+	/* Rows 0, 7, ... 49 are not consecutive: copy them. */
+	{
+		nsw_pdq_hash qs[8];
+
+		for (uint32_t q = 0; q < 8; q++)
+			qs[q] = l[q * 7];
+		assert_int_equal(nsw_pdq_index__query(ctx, &b.view, qs, 8, 31,
+						      NSW_PDQ_QUERY_INDEX,
+						      &hits, &nhits),
+				 NSW_OK);
+	}
+	nsw_pdq_query_ctx_stats(&eight, ctx, 0);
+	assert_int_equal(eight.queries, 8);
+	assert_int_equal(eight.probes, one.probes);
+	assert_int_equal(eight.buckets, one.buckets);
+	assert_int_equal(eight.entries, one.entries);
+	assert_int_equal(eight.candidates, one.candidates);
+	assert_int_equal(nhits, single_hits);
 	nsw_pdq_query_ctx_free(ctx);
 	nsw_pdq_index__built_free(&b.built);
 	free(l);
@@ -387,6 +466,8 @@ int main(void)
 		cmocka_unit_test(empty_index_returns_nothing),
 		cmocka_unit_test(million_random_hashes_few_queries),
 		cmocka_unit_test(corrupt_directory_is_an_error_not_a_crash),
+		cmocka_unit_test(corrupt_bucket_row_is_an_error_not_a_crash),
+		cmocka_unit_test(batch_work_equals_single_work),
 		cmocka_unit_test(open_rejects_bad_blobs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
