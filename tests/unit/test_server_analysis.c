@@ -77,13 +77,14 @@ static int setup(void **state)
 		 src, bin, fx->dir, PW);
 	assert_int_equal(system(cmd), 0);
 	case_path = ts_path(fx->dir, "case.nsdb");
-	assert_int_equal(srv_app_open(&fx->app, case_path), 0);
-	free(case_path);
 	memset(&cfg, 0, sizeof(cfg));
+	nsw_limits_get(&cfg.limits);
+	assert_int_equal(
+		srv_app_open(&fx->app, case_path, cfg.limits.http_threads), 0);
+	free(case_path);
 	cfg.listen = "127.0.0.1:0";
 	cfg.routes = srv_app_routes(&cfg.route_count);
 	cfg.app = &fx->app;
-	nsw_limits_get(&cfg.limits);
 	assert_int_equal(srv_start(&fx->d, &cfg, &err), 0);
 	fx->port = srv_port(fx->d);
 	fx->referrals = ts_path(fx->dir, "referrals");
