@@ -176,6 +176,8 @@ static int media_file(struct ingest *g, const nsw_ingest_media *m,
 		if (!g->o->no_pdq)
 			algos |= NSW_ALGO_BIT(NSW_ALGO_PDQ);
 		rc = nsw_hasher_new(&g->hasher, algos, dihedral);
+		if (rc == NSW_OK && g->o->partial_images)
+			rc = nsw_hasher_set_partial_images(g->hasher, 1);
 		if (rc != NSW_OK)
 			return rc;
 	}
@@ -211,6 +213,9 @@ static int media_file(struct ingest *g, const nsw_ingest_media *m,
 	if (cf.has & NSW_CASE_HAS_PDQ) {
 		cf.pdq = h->pdq.hash;
 		cf.pdq_quality = h->pdq.quality;
+		cf.pdq_partial = h->pdq.partial;
+		cf.pdq_rows_present = h->pdq.partial ? h->pdq.rows_present : 0;
+		cf.pdq_rows = h->pdq.partial ? h->pdq.height : 0;
 	}
 	cf.media_type = media_type_of(h);
 	if (h->decode_error != 0)
