@@ -60,6 +60,18 @@ static _Noreturn void on_error_exit(j_common_ptr cinfo)
 		break;
 	}
 	cinfo->err->format_message(cinfo, guard->message);
+	/*
+	 * Partial mode, data already ended: libjpeg read its fake end of
+	 * image as part of a marker segment (a cut inside the tables before
+	 * a progressive scan). Not decodable; say why.
+	 */
+	if (guard->truncated && code == NSW_EFORMAT) {
+		char reason[JMSG_LENGTH_MAX];
+
+		memcpy(reason, guard->message, sizeof(reason));
+		snprintf(guard->message, sizeof(guard->message),
+			 "truncated inside a marker segment (%.100s)", reason);
+	}
 	guard_escape(cinfo, code);
 }
 

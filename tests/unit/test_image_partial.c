@@ -361,6 +361,34 @@ static void refuses_cut_jpeg_below_minimum_rows(void **state)
 }
 
 /*
+ * A progressive file cut inside the Huffman tables written before a later
+ * scan: libjpeg reads its fake end of image as table bytes and fails.
+ * Refused in partial mode too, with a message that says it was cut.
+ */
+static void refuses_jpeg_cut_inside_a_marker_segment(void **state)
+{
+	size_t len, sos = 0, dht = 0;
+	uint8_t *jpg = make_jpeg(320, 240, 8, 3, 1, 0, &len);
+	nsw_pdq_result part;
+
+	(void)state;
+	for (size_t i = 2; i + 1 < len && dht == 0; i++) {
+		if (jpg[i] != 0xff)
+			continue;
+		if (jpg[i + 1] == 0xda && sos == 0)
+			sos = i;
+		else if (jpg[i + 1] == 0xc4 && sos != 0)
+			dht = i;
+	}
+	assert_true(dht > sos && sos > 0);
+	assert_int_equal(nsw_pdq_hash_buffer_opts(&part, jpg, dht + 8, "c.jpg",
+						  0, NSW_PDQ_PARTIAL_IMAGES),
+			 NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), "truncated inside a marker"));
+	free(jpg);
+}
+
+/*
  * The decompression-bomb case: 16 x 16 pixels of data under a header that
  * claims 20000 x 10000 (within the pixel limit). Partial mode must not
  * "decode" 200 MP of padding: it refuses where the data ends.
@@ -501,6 +529,7 @@ int main(void)
 		cmocka_unit_test(scene_cut_at_80_percent_matches_its_full_hash),
 		cmocka_unit_test(refuses_cut_jpeg_below_minimum_rows),
 		cmocka_unit_test(refuses_tiny_jpeg_claiming_huge_image),
+		cmocka_unit_test(refuses_jpeg_cut_inside_a_marker_segment),
 		cmocka_unit_test(whole_images_are_not_marked_partial),
 		cmocka_unit_test(hasher_marks_partial_files_only_when_asked),
 		cmocka_unit_test(partial_api_rejects_bad_arguments),
