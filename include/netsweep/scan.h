@@ -118,6 +118,8 @@ typedef struct nsw_scan_result {
 	int64_t errors;	       /**< recorded now unreadable or vanished */
 	int64_t skipped;       /**< recorded now as links, specials, loops */
 	int64_t hits;	       /**< reported hits recorded now */
+	/** recorded now with a PDQ from a partial image (partial_images) */
+	int64_t partial_images;
 	double seconds;
 } nsw_scan_result;
 

@@ -191,6 +191,11 @@ static int print_summary(const char *case_path, const char *label,
 	rc = nsw_case_summary_foreach(c, r->evidence_id,
 				      NSW_GROUP_BY_MEDIA_TYPE, print_group,
 				      "type");
+	if (r->partial_images > 0)
+		printf("partial: %" PRId64
+		       " images hashed from JPEGs cut short "
+		       "(--partial-images), marked in their records and hits\n",
+		       r->partial_images);
 	printf("hits:    %" PRId64 " on %" PRId64 " files (%" PRId64
 	       " suppressed by allow lists; %" PRId64
 	       " files on allow lists)\n",

@@ -515,6 +515,8 @@ static int record(struct writer *w, nsw_scan_job *job)
 	w->result->files++;
 	if (job->hashed)
 		w->result->bytes += (int64_t)h->size;
+	if (f.pdq_partial)
+		w->result->partial_images++;
 	if (job->status == NSW_FILE_ERROR || job->status == NSW_FILE_VANISHED)
 		w->result->errors++;
 	else if (job->status != NSW_FILE_OK)
