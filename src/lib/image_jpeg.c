@@ -135,8 +135,13 @@ static void note_truncation(j_common_ptr cinfo, struct jpeg_guard *guard)
 	guard->rows_present = rows_with_data(d, guard);
 	need = ((uint64_t)d->image_height * NSW_JPEG_PARTIAL_MIN_PERCENT + 99) /
 	       100;
-	if (d->image_height == 0 || guard->rows_present < need ||
-	    guard->rows_present == 0) {
+	if (d->image_height == 0) {
+		/* Cut among the segments before the frame header. */
+		snprintf(guard->message, sizeof(guard->message),
+			 "truncated before the image header");
+		guard_escape(cinfo, NSW_EFORMAT);
+	}
+	if (guard->rows_present < need || guard->rows_present == 0) {
 		snprintf(guard->message, sizeof(guard->message),
 			 "truncated: %u of %u rows present, under the %d%% "
 			 "minimum for a partial image",

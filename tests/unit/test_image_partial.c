@@ -128,6 +128,16 @@ static int decode_partial(struct keep_sink *k, nsw_image_partial *part,
 	return nsw_image_decode_sink_partial(data, len, "cut.jpg", &sink, part);
 }
 
+/* Where the SOF0/SOF2 marker is (len when absent). */
+static size_t sof_offset(const uint8_t *jpg, size_t len)
+{
+	for (size_t i = 2; i + 1 < len; i++)
+		if (jpg[i] == 0xff &&
+		    (jpg[i + 1] == 0xc0 || jpg[i + 1] == 0xc2))
+			return i;
+	return len;
+}
+
 /* Rewrites the SOF0/SOF2 height and width of a JPEG in place. */
 static void set_jpeg_dims(uint8_t *jpg, size_t len, uint16_t w, uint16_t h)
 {
@@ -338,7 +348,10 @@ static void refuses_cut_jpeg_below_minimum_rows(void **state)
 	static const struct {
 		int progressive, permille;
 	} rows[] = {
-		{0, 5}, {0, 200}, {0, 350}, {1, 10}, /* inside the DC scan */
+		{0, 2},	  /* before the frame header */
+		{0, 200}, /* inside the tables or the first rows */
+		{0, 350},
+		{1, 10}, /* inside the DC scan */
 	};
 
 	(void)state;
@@ -365,6 +378,9 @@ static void refuses_cut_jpeg_below_minimum_rows(void **state)
 		if (n > 700) /* past the headers: the rule itself speaks */
 			assert_non_null(strstr(nsw_error_last(),
 					       "minimum for a partial image"));
+		if (n <= sof_offset(jpg, len))
+			assert_non_null(strstr(nsw_error_last(),
+					       "before the image header"));
 		free(k.px);
 		free(cut);
 		free(jpg);
@@ -516,6 +532,110 @@ static void hasher_marks_partial_files_only_when_asked(void **state)
 	ts_tmpdir_remove(dir);
 }
 
+/*
+ * The reference tool's own test JPEGs (../shared, skipped when absent):
+ * whole, partial mode gives exactly the reference's hash and quality and
+ * marks nothing; cut to 80% of their bytes, the partial hash is the SPEC
+ * oracle's on libjpeg's padded decode, and its distance to the reference's
+ * hash of the whole photo is printed (docs/image-decoding.md).
+ */
+static void reference_jpegs_whole_and_cut(void **state)
+{
+	const char *shared = ts_shared_dir("PDQ reference test JPEGs, cut");
+	char *base, *csv, *text, *line, *next;
+	size_t len;
+	int checked = 0, cut_ok = 0, within = 0;
+
+	(void)state;
+	if (shared == NULL) {
+		skip();
+		return;
+	}
+	base = ts_path(shared, "pdq/testdata");
+	csv = ts_path(base, "generated/ref-pdq-photo-hasher.csv");
+	text = (char *)ts_read_file(csv, &len);
+	assert_non_null(text);
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		char *c1, *c2, *file;
+		size_t plen, flen, n;
+		uint8_t *data, *ref = NULL;
+		nsw_pdq_hash want, oracle;
+		nsw_pdq_result r;
+		uint32_t w, h;
+		int ch, quality;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		c1 = strchr(line, ',');
+		c2 = c1 != NULL ? strchr(c1 + 1, ',') : NULL;
+		if (c2 == NULL)
+			continue;
+		*c1 = *c2 = '\0';
+		plen = strlen(c2 + 1);
+		if (plen < 4 || (strcmp(c2 + 1 + plen - 4, ".jpg") != 0 &&
+				 strcmp(c2 + 1 + plen - 4, "jpeg") != 0))
+			continue;
+		assert_int_equal(nsw_pdq_from_hex(&want, line, strlen(line)),
+				 0);
+		quality = (int)strtol(c1 + 1, NULL, 10);
+		file = ts_path(base, c2 + 1);
+		data = ts_read_file(file, &flen);
+		free(file);
+		if (data == NULL)
+			continue;
+		assert_int_equal(
+			nsw_pdq_hash_buffer_opts(&r, data, flen, c2 + 1, 0,
+						 NSW_PDQ_PARTIAL_IMAGES),
+			0);
+		assert_memory_equal(&r.hash, &want, sizeof(want));
+		assert_int_equal(r.quality, quality);
+		assert_int_equal(r.partial, 0);
+		checked++;
+
+		n = flen * 8 / 10;
+		if (nsw_pdq_hash_buffer_opts(&r, data, n, c2 + 1, 0,
+					     NSW_PDQ_PARTIAL_IMAGES) == 0) {
+			assert_int_equal(r.partial, 1);
+			assert_int_equal(
+				ts_decode_jpeg_ref(data, n, &ref, &w, &h, &ch),
+				0);
+			if (ch == 4) /* Adobe CMYK to RGB as djpeg does */
+				for (size_t i = 0; i < (size_t)w * h; i++)
+					for (int k = 0; k < 3; k++)
+						ref[3 * i + k] =
+							(uint8_t)((2u *
+									   ref[4 * i +
+									       k] *
+									   ref[4 * i +
+									       3] +
+								   255u) /
+								  510u);
+			oracle_pdq(&oracle, ref, w, h, ch == 4 ? 3 : ch);
+			assert_memory_equal(&oracle, &r.hash, sizeof(oracle));
+			free(ref);
+			cut_ok++;
+			if (nsw_pdq_distance(&r.hash, &want) <= 31)
+				within++;
+			printf("%s cut at 80%%: %u of %u rows, distance %d "
+			       "to the reference's whole hash\n",
+			       c2 + 1, r.rows_present, r.height,
+			       nsw_pdq_distance(&r.hash, &want));
+		} else {
+			printf("%s cut at 80%%: refused: %s\n", c2 + 1,
+			       nsw_error_last());
+		}
+		free(data);
+	}
+	printf("reference JPEGs: %d whole equal; %d cut hashed, %d of them "
+	       "within 31\n",
+	       checked, cut_ok, within);
+	assert_true(checked > 0);
+	free(text);
+	free(csv);
+	free(base);
+}
+
 static void partial_api_rejects_bad_arguments(void **state)
 {
 	static const uint8_t soi[3] = {0xff, 0xd8, 0xff};
@@ -545,6 +665,7 @@ int main(void)
 		cmocka_unit_test(whole_images_are_not_marked_partial),
 		cmocka_unit_test(hasher_marks_partial_files_only_when_asked),
 		cmocka_unit_test(partial_api_rejects_bad_arguments),
+		cmocka_unit_test(reference_jpegs_whole_and_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
