@@ -110,6 +110,11 @@ int nsw_ingest__whatsapp(nsw_ingest__ctx *c, nsw_ingest__src *src);
 /* A WhatsApp .zip: finds the chat text inside and parses it. */
 int nsw_ingest__whatsapp_zip(nsw_ingest__ctx *c, const char *path);
 
+/* The entry of a WhatsApp .zip export that holds the chat text (the one
+ * nsw_ingest__whatsapp_zip() parses). *entry is owned (nsw__free).
+ * @return 0, NSW_EFORMAT (no chat text, corrupt), NSW_ENOMEM, ... */
+int nsw_ingest__whatsapp_zip_chat(char **entry, const char *path);
+
 /* Feed a whole source to a JSON stream; reports a fatal problem (with the
  * line) when the parse fails. Used by the JSON parsers. */
 struct nsw_json_handlers;
