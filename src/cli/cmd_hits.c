@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "output.h"
 
 enum hits_format {
 	HITS_JSONL,
@@ -57,31 +58,6 @@ static void put_json(FILE *out, const char *s)
 			fputc(*p, out);
 	}
 	fputc('"', out);
-}
-
-/*
- * CSV field (RFC 4180). A field an evidence path controls could start with
- * = + - @ and be run as a formula by a spreadsheet: such fields get a
- * leading apostrophe (the OWASP advice), so they stay text.
- */
-static void put_csv(FILE *out, const char *s)
-{
-	int quote;
-
-	if (s == NULL)
-		return;
-	quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
-	if (quote)
-		fputc('"', out);
-	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
-		fputc('\'', out);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	if (quote)
-		fputc('"', out);
 }
 
 static void time_text(char out[40], int64_t ns)
@@ -208,9 +184,9 @@ static int print_csv(struct hits_out *o, const nsw_hit_row *r)
 
 	time_text(mtime, f->mtime_ns);
 	fprintf(out, "%" PRId64 ",", r->hit.id);
-	put_csv(out, r->evidence_label);
+	cli_csv_text(out, r->evidence_label);
 	fputc(',', out);
-	put_csv(out, f->display_path);
+	cli_csv_text(out, f->display_path);
 	fprintf(out, ",%" PRId64 ",%s,", f->size, mtime);
 	digest_field(o, f, NSW_CASE_HAS_MD5, f->md5, NSW_MD5_BYTES);
 	fputc(',', out);
@@ -223,31 +199,31 @@ static int print_csv(struct hits_out *o, const nsw_hit_row *r)
 	if (f->has & NSW_CASE_HAS_PDQ)
 		fprintf(out, "%d", f->pdq_quality);
 	fputc(',', out);
-	put_csv(out, f->media_type);
+	cli_csv_text(out, f->media_type);
 	fputc(',', out);
-	put_csv(out, r->list_name);
+	cli_csv_text(out, r->list_name);
 	fputc(',', out);
-	put_csv(out, r->list_version);
+	cli_csv_text(out, r->list_version);
 	fputc(',', out);
-	put_csv(out, r->list_checksum);
+	cli_csv_text(out, r->list_checksum);
 	fprintf(out, ",%s,%" PRId64 ",",
 		r->list_role == NSW_LIST_ROLE_ALLOW ? "allow" : "match",
 		r->hit.entry_id);
-	put_csv(out, r->hit.entry_ref);
+	cli_csv_text(out, r->hit.entry_ref);
 	fprintf(out, ",%s,%d,%s,", nsw_algo_name(r->hit.algo), r->hit.distance,
 		r->hit.dihedral >= 0
 			? nsw_pdq_dihedral_name(
 				  (nsw_pdq_dihedral)r->hit.dihedral)
 			: "");
-	put_csv(out, r->hit.category_scheme);
+	cli_csv_text(out, r->hit.category_scheme);
 	fputc(',', out);
-	put_csv(out, r->hit.category_code);
+	cli_csv_text(out, r->hit.category_code);
 	fprintf(out, ",%d,", r->hit.suppressed ? 1 : 0);
 	if (r->hit.suppressed_by_list > 0)
 		fprintf(out, "%" PRId64, r->hit.suppressed_by_list);
 	fprintf(out, ",%" PRId64 ",%" PRId64 ",", r->scan_run_id,
 		r->hit.file_id);
-	put_csv(out, r->recorded_utc);
+	cli_csv_text(out, r->recorded_utc);
 	if (!(f->has & NSW_CASE_HAS_PDQ))
 		fputs(",,,", out);
 	else if (f->pdq_partial)
