@@ -342,6 +342,40 @@ static void scene_cut_at_80_percent_mostly_matches_its_full_hash(void **state)
 	assert_true(within * 4 >= SCENES * 3);
 }
 
+/*
+ * A cut file "repaired" with an EOI after the cut (some download tools do
+ * that): libjpeg meets the marker inside the scan data instead of the end
+ * of the file. Strict refuses it; partial mode marks it as the plain cut.
+ */
+static void cut_with_eoi_appended_is_partial_too(void **state)
+{
+	size_t len, n;
+	uint8_t *jpg = make_jpeg(320, 240, 6, 3, 0, 0, &len);
+	uint8_t *fixed;
+	nsw_pdq_result plain, eoi;
+
+	(void)state;
+	n = len * 3 / 4;
+	fixed = malloc(n + 2);
+	assert_non_null(fixed);
+	memcpy(fixed, jpg, n);
+	fixed[n] = 0xff;
+	fixed[n + 1] = 0xd9;
+	assert_int_equal(nsw_pdq_hash_buffer(&eoi, fixed, n + 2, "e", 0),
+			 NSW_EFORMAT);
+	assert_int_equal(nsw_pdq_hash_buffer_opts(&plain, jpg, n, "c", 0,
+						  NSW_PDQ_PARTIAL_IMAGES),
+			 0);
+	assert_int_equal(nsw_pdq_hash_buffer_opts(&eoi, fixed, n + 2, "e", 0,
+						  NSW_PDQ_PARTIAL_IMAGES),
+			 0);
+	assert_int_equal(eoi.partial, 1);
+	assert_int_equal(eoi.rows_present, plain.rows_present);
+	assert_memory_equal(&eoi.hash, &plain.hash, sizeof(eoi.hash));
+	free(fixed);
+	free(jpg);
+}
+
 /* Under NSW_JPEG_PARTIAL_MIN_PERCENT of rows: still refused, saying so. */
 static void refuses_cut_jpeg_below_minimum_rows(void **state)
 {
@@ -659,6 +693,7 @@ int main(void)
 		cmocka_unit_test(rows_present_are_the_full_pictures_rows),
 		cmocka_unit_test(
 			scene_cut_at_80_percent_mostly_matches_its_full_hash),
+		cmocka_unit_test(cut_with_eoi_appended_is_partial_too),
 		cmocka_unit_test(refuses_cut_jpeg_below_minimum_rows),
 		cmocka_unit_test(refuses_tiny_jpeg_claiming_huge_image),
 		cmocka_unit_test(refuses_jpeg_cut_inside_a_marker_segment),
