@@ -55,6 +55,17 @@ typedef struct nsw_hasher nsw_hasher;
 NSW_EXTERN int nsw_hasher_new(nsw_hasher **out, unsigned algos, int dihedral);
 
 /**
+ * Hash JPEGs whose data ends early (partly downloaded or cut-off files)
+ * from what is present instead of reporting a decode error: PDQ is then
+ * marked (out->pdq.partial, out->pdq.rows_present; NSW_PDQ_PARTIAL_IMAGES
+ * in pdq.h). Off by default. Digests are of the bytes as they are either
+ * way.
+ * @param allow  non-zero to allow, 0 for the strict default
+ * @return 0, NSW_EINVAL (NULL hasher)
+ */
+NSW_EXTERN int nsw_hasher_set_partial_images(nsw_hasher *hasher, int allow);
+
+/**
  * Hash the file at `path` (borrowed; a symlink is followed: the caller
  * decides about links). Only regular files are read: a FIFO, socket or
  * device is refused without blocking or reading. The file is read once, in

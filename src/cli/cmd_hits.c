@@ -80,7 +80,7 @@ static const char *const csv_header =
 	"media_type,list,list_version,list_sha256,list_role,entry_id,"
 	"entry_ref,algorithm,distance,dihedral,category_scheme,"
 	"category_code,suppressed,suppressed_by_list,scan_run,file_id,"
-	"recorded_utc";
+	"recorded_utc,pdq_partial,pdq_rows_present,pdq_rows";
 
 static void digest_field(struct hits_out *o, const nsw_case_file *f,
 			 unsigned bit, const uint8_t *d, size_t n)
@@ -124,6 +124,20 @@ static int print_jsonl(struct hits_out *o, const nsw_hit_row *r)
 		fprintf(out, ",\"pdq_quality\":%d", f->pdq_quality);
 	else
 		fputs(",\"pdq_quality\":null", out);
+	/* A PDQ from a cut file (--partial-images) says so on every hit. */
+	if (!(f->has & NSW_CASE_HAS_PDQ))
+		fputs(",\"pdq_partial\":null,\"pdq_rows_present\":null,"
+		      "\"pdq_rows\":null",
+		      out);
+	else if (f->pdq_partial)
+		fprintf(out,
+			",\"pdq_partial\":true,\"pdq_rows_present\":%u,"
+			"\"pdq_rows\":%u",
+			f->pdq_rows_present, f->pdq_rows);
+	else
+		fputs(",\"pdq_partial\":false,\"pdq_rows_present\":null,"
+		      "\"pdq_rows\":null",
+		      out);
 	fputs(",\"media_type\":", out);
 	put_json(out, f->media_type);
 	fputs(",\"list\":", out);
@@ -210,6 +224,12 @@ static int print_csv(struct hits_out *o, const nsw_hit_row *r)
 	fprintf(out, ",%" PRId64 ",%" PRId64 ",", r->scan_run_id,
 		r->hit.file_id);
 	cli_csv_text(out, r->recorded_utc);
+	if (!(f->has & NSW_CASE_HAS_PDQ))
+		fputs(",,,", out);
+	else if (f->pdq_partial)
+		fprintf(out, ",1,%u,%u", f->pdq_rows_present, f->pdq_rows);
+	else
+		fputs(",0,,", out);
 	fputc('\n', out);
 	return 0;
 }

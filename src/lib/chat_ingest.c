@@ -157,12 +157,16 @@ static int ensure_hasher(struct ingest *g)
 {
 	unsigned algos = NSW_DIGESTS_ALL;
 	int dihedral = !g->o->no_pdq && g->o->matcher != NULL;
+	int rc;
 
 	if (g->hasher != NULL)
 		return NSW_OK;
 	if (!g->o->no_pdq)
 		algos |= NSW_ALGO_BIT(NSW_ALGO_PDQ);
-	return nsw_hasher_new(&g->hasher, algos, dihedral);
+	rc = nsw_hasher_new(&g->hasher, algos, dihedral);
+	if (rc == NSW_OK && g->o->partial_images)
+		rc = nsw_hasher_set_partial_images(g->hasher, 1);
+	return rc;
 }
 
 /*
@@ -205,6 +209,9 @@ static int record_file(struct ingest *g, const char *rel, int hash_rc,
 	if (cf.has & NSW_CASE_HAS_PDQ) {
 		cf.pdq = h->pdq.hash;
 		cf.pdq_quality = h->pdq.quality;
+		cf.pdq_partial = h->pdq.partial;
+		cf.pdq_rows_present = h->pdq.partial ? h->pdq.rows_present : 0;
+		cf.pdq_rows = h->pdq.partial ? h->pdq.height : 0;
 	}
 	cf.media_type = media_type_of(h);
 	if (h->decode_error != 0)

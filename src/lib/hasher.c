@@ -19,6 +19,7 @@
 struct nsw_hasher {
 	unsigned algos;
 	int dihedral;
+	unsigned pdq_flags; /* NSW_PDQ_PARTIAL_IMAGES or 0 */
 	nsw_digest *digest;
 	uint8_t *chunk; /* NSW_READ_CHUNK bytes */
 	uint8_t *image; /* the file's bytes while reading an image */
@@ -56,6 +57,15 @@ int nsw_hasher_new(nsw_hasher **out, unsigned algos, int dihedral)
 done:
 	nsw_hasher_free(h);
 	return rc;
+}
+
+int nsw_hasher_set_partial_images(nsw_hasher *hasher, int allow)
+{
+	if (hasher == NULL)
+		return nsw_error_set(NSW_EINVAL,
+				     "nsw_hasher_set_partial_images: NULL");
+	hasher->pdq_flags = allow ? NSW_PDQ_PARTIAL_IMAGES : 0;
+	return NSW_OK;
 }
 
 void nsw_hasher_free(nsw_hasher *hasher)
@@ -367,7 +377,8 @@ static void hash_image(nsw_hasher *h, nsw_file_hash *out, const uint8_t *data,
 	int rc;
 
 	nsw_error_clear();
-	rc = nsw_pdq_hash_buffer(&out->pdq, data, len, path, h->dihedral);
+	rc = nsw_pdq_hash_buffer_opts(&out->pdq, data, len, path, h->dihedral,
+				      h->pdq_flags);
 	if (rc != NSW_OK) {
 		memset(&out->pdq, 0, sizeof(out->pdq));
 		set_decode_error(out, rc, path);
