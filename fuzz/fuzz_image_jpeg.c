@@ -3,7 +3,10 @@
  * Fuzz target: the jpeg decoder alone. The input's magic bytes are forced
  * so every mutation reaches the jpeg decoder rather than the sniffer; the
  * sink declines rows in a pattern chosen by the last byte, so row skipping
- * (jpeg_skip_scanlines) is fuzzed as well.
+ * (jpeg_skip_scanlines) is fuzzed as well. Each input is decoded strictly
+ * and in partial mode (nsw_image_decode_sink_partial): a file the strict
+ * decoder accepts must decode the same, unmarked, in partial mode, and a
+ * partial report must be consistent.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,7 +56,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint8_t magic[] = {0xff, 0xd8, 0xff};
 	struct fuzz_sink s = {0, 0, 0};
 	nsw_image_sink sink = {&s, fuzz_begin, fuzz_row, fuzz_wants_row};
+	nsw_image_partial part;
+	uint32_t strict_sum;
 	uint8_t *copy;
+	int rc, prc;
 
 	if (size < 0 + sizeof(magic))
 		return 0;
@@ -64,7 +70,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy + 0, magic, sizeof(magic));
 	/* The last byte picks the row pattern (it is mostly EOI anyway). */
 	s.every = data[size - 1] % 40;
-	nsw_image_decode_sink(copy, size, "fuzz", &sink);
+	rc = nsw_image_decode_sink(copy, size, "fuzz", &sink);
+	strict_sum = s.sum;
+	s.sum = 0;
+	prc = nsw_image_decode_sink_partial(copy, size, "fuzz", &sink, &part);
+	if (rc == 0 && (prc != 0 || part.partial || s.sum != strict_sum ||
+			part.rows_present != part.height))
+		abort();
+	if (prc == 0 && (part.height == 0 || part.rows_present > part.height ||
+			 (part.partial && part.rows_present == 0)))
+		abort();
 	free(copy);
 	return 0;
 }

@@ -22,7 +22,7 @@ extern "C" {
 typedef struct nsw_case nsw_case;
 
 /** The schema version this library writes (PRAGMA user_version). */
-#define NSW_CASE_SCHEMA_VERSION 6
+#define NSW_CASE_SCHEMA_VERSION 7
 
 /** Open flags. */
 #define NSW_CASE_READONLY 1u /**< no writes, no migration */
@@ -222,6 +222,14 @@ typedef struct nsw_case_file {
 	int has_pdq_dihedral;
 	nsw_pdq_hash pdq_dihedral[NSW_PDQ_DIHEDRAL_COUNT];
 	const char *media_type; /**< from content ("image/jpeg"), NULL */
+	/**
+	 * The PDQ came from a partial image (a JPEG cut short, hashed on
+	 * request, --partial-images): pdq_rows_present of pdq_rows (the
+	 * image's height) were decoded from data. 0, 0, 0 otherwise.
+	 */
+	int pdq_partial;
+	uint32_t pdq_rows_present;
+	uint32_t pdq_rows;
 	nsw_file_status status;
 	const char *error;	    /**< why, for non-ok statuses; NULL */
 	const uint8_t *link_target; /**< symlinks: the target bytes */

@@ -142,7 +142,10 @@ typedef struct nsw_chat_ingest_options {
 	const nsw_case_list *lists;
 	uint32_t nlists;
 	const nsw_scan_matcher *matcher;
-	int no_pdq;	    /**< 1: digests only */
+	int no_pdq; /**< 1: digests only */
+	/** 1: hash media JPEGs cut short from what is present, recorded as
+	 * partial (nsw_case_file.pdq_partial); 0: strict. */
+	int partial_images;
 	int no_media;	    /**< 1: do not hash media files (benchmarks) */
 	int batch_messages; /**< commit every N messages; 0: default */
 	/** Each problem, as it is recorded (the CLI prints them). */

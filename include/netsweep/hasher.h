@@ -55,6 +55,17 @@ typedef struct nsw_hasher nsw_hasher;
 NSW_EXTERN int nsw_hasher_new(nsw_hasher **out, unsigned algos, int dihedral);
 
 /**
+ * Hash JPEGs whose data ends early (partly downloaded or cut-off files)
+ * from what is present instead of reporting a decode error: PDQ is then
+ * marked (out->pdq.partial, out->pdq.rows_present; NSW_PDQ_PARTIAL_IMAGES
+ * in pdq.h). Off by default. Digests are of the bytes as they are either
+ * way.
+ * @param allow  non-zero to allow, 0 for the strict default
+ * @return 0, NSW_EINVAL (NULL hasher)
+ */
+NSW_EXTERN int nsw_hasher_set_partial_images(nsw_hasher *hasher, int allow);
+
+/**
  * Hash the file at `path` (borrowed; a symlink is followed: the caller
  * decides about links). Only regular files are read: a FIFO, socket or
  * device is refused without blocking or reading. The file is read once, in
@@ -71,6 +82,32 @@ NSW_EXTERN int nsw_hasher_new(nsw_hasher **out, unsigned algos, int dihedral);
  */
 NSW_EXTERN int nsw_hasher_file(nsw_hasher *hasher, nsw_file_hash *out,
 			       const char *path);
+
+/**
+ * Where nsw_hasher_stream() gets its bytes: fill buf with up to cap bytes,
+ * set *got (0 at the end). Return 0 or a negative NSW_E* with the message
+ * set (an archive member that is corrupt, over a limit, ...).
+ */
+typedef int (*nsw_hasher_read_fn)(void *ctx, uint8_t *buf, size_t cap,
+				  size_t *got);
+
+/**
+ * Hash bytes from a reader, as nsw_hasher_file() hashes a file: for a
+ * member of an archive (a chat export's .zip), read once, never written
+ * anywhere. The reader is drained to its end.
+ * @param read       the reader; called until it yields 0 bytes or fails
+ * @param ctx        passed to read (borrowed)
+ * @param size_hint  the declared size when known (sizes the image
+ *                   buffer; a larger image is refused as for a file),
+ *                   else -1
+ * @param name       names the data in messages, e.g. "chat.zip/IMG-1.jpg"
+ * @param out        caller storage, fully overwritten
+ * @return 0 (check out->decode_error), the reader's NSW_E* (message
+ *         prefixed with name), NSW_ENOMEM, NSW_EINVAL
+ */
+NSW_EXTERN int nsw_hasher_stream(nsw_hasher *hasher, nsw_file_hash *out,
+				 nsw_hasher_read_fn read, void *ctx,
+				 int64_t size_hint, const char *name);
 
 /** Free a hasher; NULL is a no-op. */
 NSW_EXTERN void nsw_hasher_free(nsw_hasher *hasher);

@@ -66,6 +66,41 @@ NSW_EXTERN int nsw_image_decode_sink(const uint8_t *data, size_t len,
 				     const char *name,
 				     const nsw_image_sink *sink);
 
+/**
+ * How much of a decoded image came from the file's data. A JPEG whose data
+ * ends early (a partly downloaded or cut-off file) decodes in full only
+ * because libjpeg pads what is missing (zero coefficients: mid-grey in the
+ * rows that have no data, lower detail where only later progressive scans
+ * are missing). docs/image-decoding.md.
+ */
+typedef struct nsw_image_partial {
+	/** 1: the data ended early (or a scan broke off at a marker) and the
+	 * decoder padded the rest; 0: every pixel came from data. */
+	int partial;
+	/** Rows, from the top, decoded from the file's data (a lower bound:
+	 * the MCU row where the data stopped counts as missing); equals
+	 * `height` when not partial, and may equal it when only later
+	 * progressive scans are missing. */
+	uint32_t rows_present;
+	uint32_t height; /**< the image's height */
+} nsw_image_partial;
+
+/**
+ * As nsw_image_decode_sink(), but a JPEG whose data ends early is decoded
+ * (with libjpeg's padding, the same decode the PDQ reference tool's
+ * libjpeg-based I/O gives a cut file) instead of refused, as long as at
+ * least NSW_JPEG_PARTIAL_MIN_PERCENT of its rows are present; `*partial`
+ * says how much was. Other formats decode as nsw_image_decode_sink() does
+ * (a cut PNG, WebP or GIF is still NSW_EFORMAT).
+ * @param partial  caller storage, required; zeroed first, filled on success
+ * @return as nsw_image_decode_sink(); NSW_EFORMAT also for a cut JPEG with
+ *         too few rows present (the message says how many)
+ */
+NSW_EXTERN int nsw_image_decode_sink_partial(const uint8_t *data, size_t len,
+					     const char *name,
+					     const nsw_image_sink *sink,
+					     nsw_image_partial *partial);
+
 /** A whole decoded image. */
 typedef struct nsw_image {
 	nsw_image_format format;

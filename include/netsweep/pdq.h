@@ -57,6 +57,16 @@ typedef struct nsw_pdq_result {
 	 */
 	uint32_t width;
 	uint32_t height;
+	/**
+	 * 1: computed from a partial image, a JPEG whose data ends early,
+	 * hashed only on request (NSW_PDQ_PARTIAL_IMAGES): the rows from
+	 * rows_present on are libjpeg's padding, not the file's picture.
+	 */
+	int partial;
+	/** Rows of `height` decoded from the file's data: `height` unless
+	 * partial (a partial progressive file may still have them all); 0
+	 * when the hash did not come from a decode. */
+	uint32_t rows_present;
 } nsw_pdq_result;
 
 /**
@@ -105,6 +115,26 @@ NSW_EXTERN int nsw_pdq_hash_pixels(nsw_pdq_result *out, const uint8_t *pixels,
  */
 NSW_EXTERN int nsw_pdq_hash_buffer(nsw_pdq_result *out, const uint8_t *data,
 				   size_t len, const char *name, int dihedral);
+
+/**
+ * nsw_pdq_hash_buffer_opts() flag: hash a JPEG whose data ends early (a
+ * partly downloaded or cut-off file) from what is present, as the reference
+ * tool's libjpeg decode pads it, and mark the result partial. Refused
+ * (NSW_EFORMAT) below NSW_JPEG_PARTIAL_MIN_PERCENT of rows present.
+ * Without it such a file is NSW_EFORMAT "truncated".
+ */
+#define NSW_PDQ_PARTIAL_IMAGES 0x1u
+
+/**
+ * As nsw_pdq_hash_buffer(), with `flags` (NSW_PDQ_PARTIAL_IMAGES or 0).
+ * out->partial and out->rows_present say how much of the image came from
+ * data.
+ * @return as nsw_pdq_hash_buffer(); NSW_EINVAL also for an unknown flag
+ */
+NSW_EXTERN int nsw_pdq_hash_buffer_opts(nsw_pdq_result *out,
+					const uint8_t *data, size_t len,
+					const char *name, int dihedral,
+					unsigned flags);
 
 /**
  * Read a file (read-only, O_NOATIME where allowed) and hash it; as

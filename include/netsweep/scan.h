@@ -84,8 +84,11 @@ typedef struct nsw_scan_options {
 	/** Canonical arguments (JSON array) identifying the scan for resume;
 	 * NULL: built from path, label and list checksums. */
 	const char *args;
-	int threads;	 /**< workers; <= 0: all online cores */
-	int no_pdq;	 /**< 1: digests only, no image decoding */
+	int threads; /**< workers; <= 0: all online cores */
+	int no_pdq;  /**< 1: digests only, no image decoding */
+	/** 1: hash JPEGs cut short from what is present; the file record
+	 * says so (nsw_case_file.pdq_partial). 0: strict (decode error). */
+	int partial_images;
 	int pdq_radius;	 /**< passed through for the matcher; unused here */
 	int batch_files; /**< commit every N files (0: default) */
 	int batch_ms;	 /**< ... or every N milliseconds (0: default) */
@@ -115,6 +118,8 @@ typedef struct nsw_scan_result {
 	int64_t errors;	       /**< recorded now unreadable or vanished */
 	int64_t skipped;       /**< recorded now as links, specials, loops */
 	int64_t hits;	       /**< reported hits recorded now */
+	/** recorded now with a PDQ from a partial image (partial_images) */
+	int64_t partial_images;
 	double seconds;
 } nsw_scan_result;
 

@@ -43,6 +43,7 @@ int cli_cmd_list(int argc, char **argv);
 int cli_cmd_match(int argc, char **argv);
 int cli_cmd_analyze(int argc, char **argv);
 int cli_cmd_suspects(int argc, char **argv);
+int cli_cmd_links(int argc, char **argv);
 int cli_cmd_chats(int argc, char **argv);
 int cli_cmd_item(int argc, char **argv);
 int cli_cmd_graph(int argc, char **argv);

@@ -35,6 +35,7 @@ enum format {
 struct options {
 	unsigned algos;
 	int dihedral;
+	int partial_images; /* --partial-images: hash cut JPEGs, marked */
 	unsigned threads;
 	enum format format;
 };
@@ -94,6 +95,12 @@ static void usage(FILE *out)
 		"options:\n"
 		"  --algo LIST      md5,sha1,sha256,pdq (default: all)\n"
 		"  --dihedral       also the 8 dihedral PDQ variants\n"
+		"  --partial-images hash JPEGs whose data ends early (cut-off\n"
+		"                   downloads) from what is present, marked:\n"
+		"                   a rows column (text: whole or\n"
+		"                   partial:PRESENT/HEIGHT; csv: partial,\n"
+		"                   rows_present; jsonl: partial, "
+		"rows_present)\n"
 		"  --threads N      hashing threads (default: all cores)\n"
 		"  --format FORMAT  text, csv or jsonl (default: text)\n"
 		"exit: 0 all hashed, 3 some inputs failed (on stderr), "
@@ -160,6 +167,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 
 	opt->algos = ALL_ALGOS;
 	opt->dihedral = 0;
+	opt->partial_images = 0;
 	opt->threads = cores < 1	     ? 1
 		       : cores > THREADS_MAX ? THREADS_MAX
 					     : (unsigned)cores;
@@ -178,6 +186,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		}
 		if (strcmp(arg, "--dihedral") == 0) {
 			opt->dihedral = 1;
+			continue;
+		}
+		if (strcmp(arg, "--partial-images") == 0) {
+			opt->partial_images = 1;
 			continue;
 		}
 		v = option_value(argc, argv, &i, "--algo", &missing);
@@ -229,6 +241,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		cli_error("hash: --dihedral needs pdq in --algo");
 		return -1;
 	}
+	if (opt->partial_images && (opt->algos & PDQ_BIT) == 0) {
+		cli_error("hash: --partial-images needs pdq in --algo");
+		return -1;
+	}
 	return i;
 }
 
@@ -270,6 +286,22 @@ static const uint8_t *digest_of(const nsw_file_hash *r, int a)
 	}
 }
 
+/*
+ * The rows field of --partial-images text output: "whole", or
+ * "partial:PRESENT/HEIGHT" when the PDQ came from a cut file, "-" without
+ * PDQ.
+ */
+static void put_rows_text(FILE *out, const nsw_file_hash *r)
+{
+	if ((r->has & PDQ_BIT) == 0)
+		fputc('-', out);
+	else if (r->pdq.partial)
+		fprintf(out, "partial:%u/%u", r->pdq.rows_present,
+			r->pdq.height);
+	else
+		fputs("whole", out);
+}
+
 static void print_csv_header(const struct options *opt)
 {
 	fputs("path,size", stdout);
@@ -286,6 +318,8 @@ static void print_csv_header(const struct options *opt)
 	fputs(",format", stdout);
 	if (opt->algos & PDQ_BIT)
 		fputs(",width,height,error", stdout);
+	if (opt->partial_images)
+		fputs(",partial,rows_present", stdout);
 	fputc('\n', stdout);
 }
 
@@ -307,6 +341,10 @@ static void print_text(const struct options *opt, const struct slot *s)
 				put_pdq(stdout, &r->pdq.dihedral[d]);
 			}
 		printf(",%d,", r->pdq.quality);
+		if (opt->partial_images) {
+			put_rows_text(stdout, r);
+			fputc(',', stdout);
+		}
 	} else {
 		for (int a = NSW_ALGO_MD5; a <= NSW_ALGO_SHA256; a++) {
 			const uint8_t *d = digest_of(r, a);
@@ -335,6 +373,10 @@ static void print_text(const struct options *opt, const struct slot *s)
 				printf("%d  ", r->pdq.quality);
 			else
 				fputs("-  ", stdout);
+			if (opt->partial_images) {
+				put_rows_text(stdout, r);
+				fputs("  ", stdout);
+			}
 		}
 	}
 	cli_text_path(stdout, s->path, s->path_len, escape);
@@ -382,6 +424,13 @@ static void print_csv(const struct options *opt, const struct slot *s)
 		if (r->decode_error != 0)
 			cli_csv_field(stdout, r->decode_message,
 				      strlen(r->decode_message));
+	}
+	if (opt->partial_images) {
+		if (has_pdq)
+			printf(",%d,%u", r->pdq.partial ? 1 : 0,
+			       r->pdq.rows_present);
+		else
+			fputs(",,", stdout);
 	}
 	fputc('\n', stdout);
 }
@@ -440,6 +489,10 @@ static void print_jsonl(const struct options *opt, const struct slot *s)
 			}
 			fputc('}', stdout);
 		}
+		if (opt->partial_images && has_pdq)
+			printf(",\"partial\":%s,\"rows_present\":%u",
+			       r->pdq.partial ? "true" : "false",
+			       r->pdq.rows_present);
 		if (r->decode_error != 0) {
 			fputs(",\"error\":", stdout);
 			cli_json_string(stdout, r->decode_message,
@@ -612,6 +665,8 @@ static void *worker(void *arg)
 	int rc;
 
 	rc = nsw_hasher_new(&hasher, run->opt.algos, run->opt.dihedral);
+	if (rc == NSW_OK && run->opt.partial_images)
+		rc = nsw_hasher_set_partial_images(hasher, 1);
 	pthread_mutex_lock(&run->lock);
 	if (rc != NSW_OK) {
 		run->worker_fatal = 1;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "output.h"
 
 enum hits_format {
 	HITS_JSONL,
@@ -59,31 +60,6 @@ static void put_json(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/*
- * CSV field (RFC 4180). A field an evidence path controls could start with
- * = + - @ and be run as a formula by a spreadsheet: such fields get a
- * leading apostrophe (the OWASP advice), so they stay text.
- */
-static void put_csv(FILE *out, const char *s)
-{
-	int quote;
-
-	if (s == NULL)
-		return;
-	quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
-	if (quote)
-		fputc('"', out);
-	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
-		fputc('\'', out);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	if (quote)
-		fputc('"', out);
-}
-
 static void time_text(char out[40], int64_t ns)
 {
 	time_t secs;
@@ -104,7 +80,7 @@ static const char *const csv_header =
 	"media_type,list,list_version,list_sha256,list_role,entry_id,"
 	"entry_ref,algorithm,distance,dihedral,category_scheme,"
 	"category_code,suppressed,suppressed_by_list,scan_run,file_id,"
-	"recorded_utc";
+	"recorded_utc,pdq_partial,pdq_rows_present,pdq_rows";
 
 static void digest_field(struct hits_out *o, const nsw_case_file *f,
 			 unsigned bit, const uint8_t *d, size_t n)
@@ -148,6 +124,20 @@ static int print_jsonl(struct hits_out *o, const nsw_hit_row *r)
 		fprintf(out, ",\"pdq_quality\":%d", f->pdq_quality);
 	else
 		fputs(",\"pdq_quality\":null", out);
+	/* A PDQ from a cut file (--partial-images) says so on every hit. */
+	if (!(f->has & NSW_CASE_HAS_PDQ))
+		fputs(",\"pdq_partial\":null,\"pdq_rows_present\":null,"
+		      "\"pdq_rows\":null",
+		      out);
+	else if (f->pdq_partial)
+		fprintf(out,
+			",\"pdq_partial\":true,\"pdq_rows_present\":%u,"
+			"\"pdq_rows\":%u",
+			f->pdq_rows_present, f->pdq_rows);
+	else
+		fputs(",\"pdq_partial\":false,\"pdq_rows_present\":null,"
+		      "\"pdq_rows\":null",
+		      out);
 	fputs(",\"media_type\":", out);
 	put_json(out, f->media_type);
 	fputs(",\"list\":", out);
@@ -194,9 +184,9 @@ static int print_csv(struct hits_out *o, const nsw_hit_row *r)
 
 	time_text(mtime, f->mtime_ns);
 	fprintf(out, "%" PRId64 ",", r->hit.id);
-	put_csv(out, r->evidence_label);
+	cli_csv_text(out, r->evidence_label);
 	fputc(',', out);
-	put_csv(out, f->display_path);
+	cli_csv_text(out, f->display_path);
 	fprintf(out, ",%" PRId64 ",%s,", f->size, mtime);
 	digest_field(o, f, NSW_CASE_HAS_MD5, f->md5, NSW_MD5_BYTES);
 	fputc(',', out);
@@ -209,31 +199,37 @@ static int print_csv(struct hits_out *o, const nsw_hit_row *r)
 	if (f->has & NSW_CASE_HAS_PDQ)
 		fprintf(out, "%d", f->pdq_quality);
 	fputc(',', out);
-	put_csv(out, f->media_type);
+	cli_csv_text(out, f->media_type);
 	fputc(',', out);
-	put_csv(out, r->list_name);
+	cli_csv_text(out, r->list_name);
 	fputc(',', out);
-	put_csv(out, r->list_version);
+	cli_csv_text(out, r->list_version);
 	fputc(',', out);
-	put_csv(out, r->list_checksum);
+	cli_csv_text(out, r->list_checksum);
 	fprintf(out, ",%s,%" PRId64 ",",
 		r->list_role == NSW_LIST_ROLE_ALLOW ? "allow" : "match",
 		r->hit.entry_id);
-	put_csv(out, r->hit.entry_ref);
+	cli_csv_text(out, r->hit.entry_ref);
 	fprintf(out, ",%s,%d,%s,", nsw_algo_name(r->hit.algo), r->hit.distance,
 		r->hit.dihedral >= 0
 			? nsw_pdq_dihedral_name(
 				  (nsw_pdq_dihedral)r->hit.dihedral)
 			: "");
-	put_csv(out, r->hit.category_scheme);
+	cli_csv_text(out, r->hit.category_scheme);
 	fputc(',', out);
-	put_csv(out, r->hit.category_code);
+	cli_csv_text(out, r->hit.category_code);
 	fprintf(out, ",%d,", r->hit.suppressed ? 1 : 0);
 	if (r->hit.suppressed_by_list > 0)
 		fprintf(out, "%" PRId64, r->hit.suppressed_by_list);
 	fprintf(out, ",%" PRId64 ",%" PRId64 ",", r->scan_run_id,
 		r->hit.file_id);
-	put_csv(out, r->recorded_utc);
+	cli_csv_text(out, r->recorded_utc);
+	if (!(f->has & NSW_CASE_HAS_PDQ))
+		fputs(",,,", out);
+	else if (f->pdq_partial)
+		fprintf(out, ",1,%u,%u", f->pdq_rows_present, f->pdq_rows);
+	else
+		fputs(",0,,", out);
 	fputc('\n', out);
 	return 0;
 }

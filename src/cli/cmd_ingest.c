@@ -32,6 +32,8 @@ static void ingest_usage(FILE *out)
 	      "name;\n"
 	      "                     LABEL-1, LABEL-2... with several exports)\n"
 	      "  --no-pdq           digests only, no image decoding\n"
+	      "  --partial-images   hash media JPEGs cut short from what is\n"
+	      "                     present; recorded as partial\n"
 	      "  --timing           also print wall and per-thread CPU time\n"
 	      "\n"
 	      "Problems are printed as 'netsweep: FILE:LINE: message' and "
@@ -47,7 +49,7 @@ struct ingest_args {
 	size_t nlists, nallows, nexports;
 	nsw_ingest_format format;
 	nsw_date_order order;
-	int no_pdq, timing;
+	int no_pdq, partial_images, timing;
 };
 
 static int parse_args(struct ingest_args *a, int argc, char **argv)
@@ -83,6 +85,8 @@ static int parse_args(struct ingest_args *a, int argc, char **argv)
 			}
 		} else if (strcmp(arg, "--no-pdq") == 0) {
 			a->no_pdq = 1;
+		} else if (strcmp(arg, "--partial-images") == 0) {
+			a->partial_images = 1;
 		} else if (strcmp(arg, "--timing") == 0) {
 			a->timing = 1;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
@@ -176,6 +180,7 @@ static int ingest_all(struct ingest_args *a, nsw_scan_lists *lists)
 		o.lists = nsw_scan_lists_cases(lists, &o.nlists);
 		o.matcher = o.nlists > 0 ? nsw_scan_lists_matcher(lists) : NULL;
 		o.no_pdq = a->no_pdq;
+		o.partial_images = a->partial_images;
 		o.problem = on_problem;
 		o.note = on_note;
 		rc = nsw_chat_ingest(c, a->exports[i], &o, &r);

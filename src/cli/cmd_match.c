@@ -39,12 +39,16 @@ struct query_slot {
 	size_t output_len;
 	char *message; /* stderr note or error */
 	int failed;
+	/* --partial-images: the file's PDQ came from a JPEG cut short */
+	int partial;
+	uint32_t rows_present, rows;
 };
 
 struct run {
 	nsw_matcher *matcher;
 	enum format format;
 	int all, dihedral;
+	int partial_images; /* --partial-images */
 	unsigned threads;
 	struct query_slot slots[BATCH];
 	size_t nslots;
@@ -65,6 +69,7 @@ static void usage(FILE *out)
 		"[--min-quality Q]\n"
 		"                      [--no-dihedral] [--format jsonl|csv] "
 		"[--all] [--threads N]\n"
+		"                      [--partial-images]\n"
 		"                      (PATH... | --hashes FILE)\n"
 		"  --list-threshold N  PDQ threshold of the list named just "
 		"before\n"
@@ -74,6 +79,14 @@ static void usage(FILE *out)
 		"digits, or a\n"
 		"                      64-hex PDQ with ',quality'; '-' is "
 		"stdin\n"
+		"  --partial-images    hash JPEGs cut short from what is "
+		"present; each\n"
+		"                      record says whether the query was "
+		"partial\n"
+		"                      (jsonl: query_partial, "
+		"query_rows_present,\n"
+		"                      query_rows; csv: the same 3 columns "
+		"last)\n"
 		"exit: 0 done, 3 some inputs failed (on stderr), 2 usage, 1 "
 		"error\n");
 }
@@ -108,9 +121,11 @@ static const char *tri_name(int v)
 	return v < 0 ? "null" : v ? "true" : "false";
 }
 
-static void print_jsonl(FILE *out, const char *label, const nsw_match_record *r)
+static void print_jsonl(FILE *out, const struct run *run,
+			const struct query_slot *s, const nsw_match_record *r)
 {
 	const nsw_list_entry *e = &r->entry;
+	const char *label = s->label;
 
 	fputs("{\"query\":", out);
 	cli_json_string(out, label, strlen(label));
@@ -157,6 +172,18 @@ static void print_jsonl(FILE *out, const char *label, const nsw_match_record *r)
 	fprintf(out, ",\"line\":%" PRIu64 "}", e->source_line);
 	fputs(",\"attributes\":", out);
 	json_str_or_null(out, e->attributes);
+	/* A match on a cut file's PDQ says so (--partial-images). */
+	if (run->partial_images && s->partial)
+		fprintf(out,
+			",\"query_partial\":true,\"query_rows_present\":%u,"
+			"\"query_rows\":%u",
+			s->rows_present, s->rows);
+	else if (run->partial_images)
+		fprintf(out,
+			",\"query_partial\":%s,\"query_rows_present\":"
+			"null,\"query_rows\":null",
+			s->is_file && (s->query.has & NSW_HAS_PDQ) ? "false"
+								   : "null");
 	fputs("}\n", out);
 }
 
@@ -166,9 +193,11 @@ static void csv_str(FILE *out, const char *s)
 		cli_csv_field(out, s, strlen(s));
 }
 
-static void print_csv(FILE *out, const char *label, const nsw_match_record *r)
+static void print_csv(FILE *out, const struct run *run,
+		      const struct query_slot *s, const nsw_match_record *r)
 {
 	const nsw_list_entry *e = &r->entry;
+	const char *label = s->label;
 
 	cli_csv_field(out, label, strlen(label));
 	fprintf(out, ",%s,", nsw_algo_name(r->algo));
@@ -199,13 +228,20 @@ static void print_csv(FILE *out, const char *label, const nsw_match_record *r)
 		fprintf(out, "%" PRId64, e->size);
 	fputc(',', out);
 	csv_str(out, e->source_file);
-	fprintf(out, ",%" PRIu64 "\n", e->source_line);
+	fprintf(out, ",%" PRIu64, e->source_line);
+	if (run->partial_images && s->partial)
+		fprintf(out, ",1,%u,%u", s->rows_present, s->rows);
+	else if (run->partial_images)
+		fputs(s->is_file && (s->query.has & NSW_HAS_PDQ) ? ",0,,"
+								 : ",,,",
+		      out);
+	fputc('\n', out);
 }
 
 static const char CSV_HEADER[] =
 	"query,algorithm,hash,distance,variant,status,list,list_version,"
 	"entry,category_scheme,category_code,series,victim_identified,"
-	"offender_identified,name,source_id,size,source_file,source_line\n";
+	"offender_identified,name,source_id,size,source_file,source_line";
 
 /* ---- queries ------------------------------------------------------------ */
 
@@ -284,6 +320,8 @@ static int hash_file_query(nsw_hasher *h, struct query_slot *s)
 
 	memset(q, 0, sizeof(*q));
 	q->pdq_quality = -1;
+	s->partial = 0;
+	s->rows_present = s->rows = 0;
 	if (rc != 0) {
 		s->failed = 1;
 		s->message = strdup(nsw_error_last());
@@ -308,6 +346,9 @@ static int hash_file_query(nsw_hasher *h, struct query_slot *s)
 	if (fh.has & NSW_ALGO_BIT(NSW_ALGO_PDQ)) {
 		q->has |= NSW_HAS_PDQ;
 		q->pdq_quality = fh.pdq.quality;
+		s->partial = fh.pdq.partial;
+		s->rows_present = fh.pdq.rows_present;
+		s->rows = fh.pdq.height;
 		q->pdq[0] = fh.pdq.hash;
 		q->npdq = 1;
 		if (fh.pdq.has_dihedral) {
@@ -347,9 +388,9 @@ static int format_slot(struct run *run, nsw_match_ctx *ctx,
 		if (res.records[i].status == NSW_MATCH_SUPPRESSED && !run->all)
 			continue;
 		if (run->format == FORMAT_JSONL)
-			print_jsonl(out, s->label, &res.records[i]);
+			print_jsonl(out, run, s, &res.records[i]);
 		else
-			print_csv(out, s->label, &res.records[i]);
+			print_csv(out, run, s, &res.records[i]);
 	}
 	fclose(out);
 	*alerts = res.alerts;
@@ -367,6 +408,8 @@ static void *worker(void *arg)
 		rc = nsw_hasher_new(
 			&hasher, NSW_DIGESTS_ALL | NSW_ALGO_BIT(NSW_ALGO_PDQ),
 			run->dihedral);
+	if (rc == 0 && hasher != NULL && run->partial_images)
+		rc = nsw_hasher_set_partial_images(hasher, 1);
 	for (;;) {
 		struct query_slot *s;
 		uint64_t alerts = 0;
@@ -656,6 +699,8 @@ int cli_cmd_match(int argc, char **argv)
 			opts.dihedral = 0;
 		} else if (!strcmp(a, "--all")) {
 			run.all = 1;
+		} else if (!strcmp(a, "--partial-images")) {
+			run.partial_images = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			cli_error("match: unknown option '%s'", a);
 			rc = CLI_EXIT_USAGE;
@@ -690,7 +735,10 @@ int cli_cmd_match(int argc, char **argv)
 		}
 	pthread_mutex_init(&run.lock, NULL);
 	if (run.format == FORMAT_CSV)
-		fputs(CSV_HEADER, stdout);
+		fprintf(stdout, "%s%s\n", CSV_HEADER,
+			run.partial_images
+				? ",query_partial,query_rows_present,query_rows"
+				: "");
 	if (run.hashes_path != NULL) {
 		if (read_hashes(&run, run.hashes_path) != 0)
 			rc = CLI_EXIT_ERROR;

@@ -42,6 +42,11 @@ static void scan_usage(FILE *out)
 		"(repeatable)\n"
 		"  --threads N        hashing threads (default: all cores)\n"
 		"  --no-pdq           digests only, no image decoding\n"
+		"  --partial-images   hash JPEGs cut short (partial downloads)"
+		"\n"
+		"                     from what is present; recorded and shown "
+		"as\n"
+		"                     partial (rows with data of the height)\n"
 		"  --threshold N      PDQ distance (default %d, at most %d)\n"
 		"  --min-quality N    PDQ quality gate (default %d)\n"
 		"  --json-progress    progress as JSON lines on stderr\n"
@@ -186,6 +191,11 @@ static int print_summary(const char *case_path, const char *label,
 	rc = nsw_case_summary_foreach(c, r->evidence_id,
 				      NSW_GROUP_BY_MEDIA_TYPE, print_group,
 				      "type");
+	if (r->partial_images > 0)
+		printf("partial: %" PRId64
+		       " images hashed from JPEGs cut short "
+		       "(--partial-images), marked in their records and hits\n",
+		       r->partial_images);
 	printf("hits:    %" PRId64 " on %" PRId64 " files (%" PRId64
 	       " suppressed by allow lists; %" PRId64
 	       " files on allow lists)\n",
@@ -221,7 +231,7 @@ struct scan_args {
 	const char **lists, **allows, **evidence;
 	size_t nlists, nallows, nevidence;
 	unsigned long threads, threshold, min_quality;
-	int no_pdq, json_progress, quiet;
+	int no_pdq, partial_images, json_progress, quiet;
 };
 
 static int parse_args(struct scan_args *a, int argc, char **argv)
@@ -262,6 +272,8 @@ static int parse_args(struct scan_args *a, int argc, char **argv)
 			}
 		} else if (strcmp(arg, "--no-pdq") == 0) {
 			a->no_pdq = 1;
+		} else if (strcmp(arg, "--partial-images") == 0) {
+			a->partial_images = 1;
 		} else if (strcmp(arg, "--json-progress") == 0) {
 			a->json_progress = 1;
 		} else if (strcmp(arg, "--quiet") == 0) {
@@ -277,6 +289,10 @@ static int parse_args(struct scan_args *a, int argc, char **argv)
 	    a->nlists == 0) {
 		cli_error("scan: --case, --label, at least one --list and an "
 			  "EVIDENCE path are required");
+		return CLI_EXIT_USAGE;
+	}
+	if (a->partial_images && a->no_pdq) {
+		cli_error("scan: --partial-images needs PDQ (not --no-pdq)");
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_EXIT_OK;
@@ -344,6 +360,7 @@ int cli_cmd_scan(int argc, char **argv)
 		o.matcher = nsw_scan_lists_matcher(lists);
 		o.threads = (int)a.threads;
 		o.no_pdq = a.no_pdq;
+		o.partial_images = a.partial_images;
 		o.pdq_radius = (int)a.threshold;
 		if (po.json || po.tty) {
 			o.progress = on_progress;

@@ -30,39 +30,11 @@ struct opts {
 	const char *hash;
 };
 
-static void csv(FILE *out, const char *s)
-{
-	int quote;
-
-	if (s == NULL)
-		return;
-	quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
-	if (quote)
-		fputc('"', out);
-	if (s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL)
-		fputc('\'', out);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	if (quote)
-		fputc('"', out);
-}
-
 static void json(FILE *out, const char *s)
 {
 	if (s == NULL)
 		s = "";
 	cli_json_string(out, s, strlen(s));
-}
-
-/* Table cell: control bytes become '?', so a name cannot move the
- * cursor or fake lines. */
-static void cell(FILE *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
 }
 
 static int parse_common(int argc, char **argv, struct opts *o, int want_hash,
@@ -142,18 +114,18 @@ static void suspect_table(FILE *out, const nsw_suspect_row *s)
 {
 	fprintf(out, "#%u  score %.3f  %s:", s->rank, s->score,
 		s->platform[0] ? s->platform : "?");
-	cell(out, s->native_id);
+	cli_text_cell(out, s->native_id);
 	if (s->names[0]) {
 		fputs("  names: ", out);
-		cell(out, s->names);
+		cli_text_cell(out, s->names);
 	}
 	if (s->usernames[0]) {
 		fputs("  usernames: ", out);
-		cell(out, s->usernames);
+		cli_text_cell(out, s->usernames);
 	}
 	if (s->phones[0]) {
 		fputs("  phones: ", out);
-		cell(out, s->phones);
+		cli_text_cell(out, s->phones);
 	}
 	fprintf(out, "  country: %s\n", s->country[0] ? s->country : "-");
 	fprintf(out,
@@ -175,7 +147,7 @@ static void suspect_table(FILE *out, const nsw_suspect_row *s)
 		fputs("    lists:", out);
 		for (size_t l = 0; l < s->n_lists; l++) {
 			fputc(' ', out);
-			cell(out, s->lists[l]);
+			cli_text_cell(out, s->lists[l]);
 		}
 		fputc('\n', out);
 	}
@@ -183,17 +155,17 @@ static void suspect_table(FILE *out, const nsw_suspect_row *s)
 		const nsw_suspect_evidence_row *ev = &s->evidence[e];
 
 		fprintf(out, "    %s: message ", ev->why);
-		cell(out, ev->message_native_id);
+		cli_text_cell(out, ev->message_native_id);
 		fputs(" in chat ", out);
-		cell(out, ev->chat_native_id);
+		cli_text_cell(out, ev->chat_native_id);
 		fprintf(out, " at %s, item %s", ev->time_utc, ev->item_key);
 		if (ev->list_name[0]) {
 			fputs(" on ", out);
-			cell(out, ev->list_name);
+			cli_text_cell(out, ev->list_name);
 		}
 		if (ev->category[0]) {
 			fputs(" (", out);
-			cell(out, ev->category);
+			cli_text_cell(out, ev->category);
 			fputc(')', out);
 		}
 		fputc('\n', out);
@@ -206,17 +178,17 @@ static void suspect_table(FILE *out, const nsw_suspect_row *s)
 static void suspect_csv(FILE *out, const nsw_suspect_row *s)
 {
 	fprintf(out, "%u,%.6f,", s->rank, s->score);
-	csv(out, s->platform);
+	cli_csv_text(out, s->platform);
 	fputc(',', out);
-	csv(out, s->native_id);
+	cli_csv_text(out, s->native_id);
 	fputc(',', out);
-	csv(out, s->names);
+	cli_csv_text(out, s->names);
 	fputc(',', out);
-	csv(out, s->usernames);
+	cli_csv_text(out, s->usernames);
 	fputc(',', out);
-	csv(out, s->phones);
+	cli_csv_text(out, s->phones);
 	fputc(',', out);
-	csv(out, s->country);
+	cli_csv_text(out, s->country);
 	for (size_t t = 0; t < N_TERMS; t++) {
 		const nsw_suspect_term_row *tr = NULL;
 
@@ -242,7 +214,7 @@ static void suspect_csv(FILE *out, const nsw_suspect_row *s)
 		for (size_t l = 0; l < s->n_lists && n < sizeof(buf); l++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
 					      l ? ";" : "", s->lists[l]);
-		csv(out, buf);
+		cli_csv_text(out, buf);
 	}
 	fprintf(out, ",%" PRId64 ",", s->n_evidence_total);
 	for (size_t e = 0; e < s->n_evidence; e++)
@@ -388,22 +360,22 @@ static int on_chat(void *ctx, const nsw_chat_metrics_row *m)
 			m->native_id, 100.0 * m->known_share, m->known_posts,
 			m->posts, m->known_items, m->messages, m->senders,
 			m->active_accounts, m->bridged_chats);
-		cell(out, m->title);
+		cli_text_cell(out, m->title);
 		for (size_t b = 0; b < m->n_bridges && b < 3; b++) {
 			fprintf(out, "%s", b ? ", " : "  bridges: ");
-			cell(out, m->bridges[b].native_id);
+			cli_text_cell(out, m->bridges[b].native_id);
 			fprintf(out, " (%" PRId64 ")",
 				m->bridges[b].shared_accounts);
 		}
 		fputc('\n', out);
 	} else if (o->format == F_CSV) {
-		csv(out, m->platform);
+		cli_csv_text(out, m->platform);
 		fputc(',', out);
-		csv(out, m->native_id);
+		cli_csv_text(out, m->native_id);
 		fputc(',', out);
-		csv(out, m->title);
+		cli_csv_text(out, m->title);
 		fputc(',', out);
-		csv(out, m->kind);
+		cli_csv_text(out, m->kind);
 		fprintf(out,
 			",%.6f,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
 			",%" PRId64 ",%" PRId64 ",%" PRId64 ",",
@@ -422,7 +394,7 @@ static int on_chat(void *ctx, const nsw_chat_metrics_row *m)
 					"%s%s:%" PRId64, b ? ";" : "",
 					m->bridges[b].native_id,
 					m->bridges[b].shared_accounts);
-			csv(out, buf);
+			cli_csv_text(out, buf);
 		}
 		fputc('\n', out);
 	} else {
@@ -495,21 +467,22 @@ static void item_usage(FILE *out)
 static void appearance_line(FILE *out, const nsw_item_appearance_row *a)
 {
 	fprintf(out, "  %3u  %s  ", a->seq, a->time_utc);
-	cell(out, a->chat_native_id);
+	cli_text_cell(out, a->chat_native_id);
 	fputs("  ", out);
-	cell(out, a->account_id ? a->account_native_id : "(no account)");
+	cli_text_cell(out,
+		      a->account_id ? a->account_native_id : "(no account)");
 	if (a->account_name[0]) {
 		fputs(" \"", out);
-		cell(out, a->account_name);
+		cli_text_cell(out, a->account_name);
 		fputc('"', out);
 	}
 	fprintf(out, "  %s", a->kind);
 	if (a->forwarded_from_native_id[0]) {
 		fputs(" from ", out);
-		cell(out, a->forwarded_from_native_id);
+		cli_text_cell(out, a->forwarded_from_native_id);
 	}
 	fputs("  message ", out);
-	cell(out, a->message_native_id);
+	cli_text_cell(out, a->message_native_id);
 	fprintf(out, "  copy %s\n", a->copy);
 }
 
@@ -577,10 +550,10 @@ static int on_item(void *ctx, const nsw_item_spread *s)
 	fprintf(out, "item %s (found by %s)\n", s->key, s->matched_by);
 	if (s->known) {
 		fputs("known: on ", out);
-		cell(out, s->list_name);
+		cli_text_cell(out, s->list_name);
 		if (s->category[0]) {
 			fputs(", category ", out);
-			cell(out, s->category);
+			cli_text_cell(out, s->category);
 		}
 		fputc('\n', out);
 	} else {
@@ -592,21 +565,22 @@ static int on_item(void *ctx, const nsw_item_spread *s)
 		const nsw_item_appearance_row *a = &s->appearances[0];
 
 		fputs("first poster: ", out);
-		cell(out,
-		     a->account_id ? a->account_native_id : "(no account)");
+		cli_text_cell(out, a->account_id ? a->account_native_id
+						 : "(no account)");
 		fputs(" in ", out);
-		cell(out, a->chat_native_id);
+		cli_text_cell(out, a->chat_native_id);
 		fprintf(out, " at %s\n", a->time_utc);
 	}
 	fprintf(out, "re-sharers: %zu;", s->n_resharers);
 	for (size_t i = 0; i < s->n_resharers; i++) {
 		fputc(' ', out);
-		cell(out, s->appearances[s->resharers[i]].account_native_id);
+		cli_text_cell(
+			out, s->appearances[s->resharers[i]].account_native_id);
 	}
 	fprintf(out, "\nchats crossed: %zu;", s->n_chats);
 	for (size_t i = 0; i < s->n_chats; i++) {
 		fputs(i ? " -> " : " ", out);
-		cell(out, s->appearances[s->chats[i]].chat_native_id);
+		cli_text_cell(out, s->appearances[s->chats[i]].chat_native_id);
 	}
 	fprintf(out, "\nspread (%zu appearances, time order):\n",
 		s->n_appearances);

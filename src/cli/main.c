@@ -41,6 +41,8 @@ static const struct command commands[] = {
 	 "chats by known-material share, active accounts, bridges"},
 	{"item", cli_cmd_item, "the spread of one item across chats"},
 	{"graph", cli_cmd_graph, "export the network as GraphML or GEXF"},
+	{"links", cli_cmd_links,
+	 "which accounts posted the files found on a seized device"},
 	{"attribute", cli_cmd_attribute,
 	 "attribute accounts to countries: phones, IP logs, analyst"},
 	{"refer", cli_cmd_refer,

@@ -128,3 +128,29 @@ void cli_text_path(FILE *out, const char *s, size_t len, int escape)
 			fputc(s[i], out);
 	}
 }
+
+void cli_csv_text(FILE *out, const char *s)
+{
+	int quote;
+
+	if (s == NULL)
+		return;
+	quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
+	if (quote)
+		fputc('"', out);
+	if (s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL)
+		fputc('\'', out);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p, out);
+	}
+	if (quote)
+		fputc('"', out);
+}
+
+void cli_text_cell(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+}

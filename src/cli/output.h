@@ -23,6 +23,17 @@ void cli_base64(FILE *out, const unsigned char *data, size_t len);
 void cli_csv_field(FILE *out, const char *s, size_t len);
 
 /*
+ * A CSV field of text from hostile sources (names, titles from chat
+ * exports): quoted as cli_csv_field, and a leading = + - @ TAB CR gets an
+ * apostrophe so a spreadsheet does not run it as a formula. NULL: empty.
+ */
+void cli_csv_text(FILE *out, const char *s);
+
+/* A table cell of such text: control bytes become '?', so a name cannot
+ * move the cursor or fake lines. NULL: nothing. */
+void cli_text_cell(FILE *out, const char *s);
+
+/*
  * A path at the end of a text line, as GNU md5sum does: a path holding a
  * backslash, LF or CR needs escaping (the caller then starts the line with
  * a backslash); cli_text_path writes those as \\, \n, \r when `escape`

@@ -5,8 +5,10 @@
  * expand to (size and ratio), so a zip bomb costs a bounded amount of work.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -22,6 +24,8 @@ struct nsw_archive {
 	uint64_t entries;
 	int64_t raw_at_entry; /* compressed bytes consumed before the entry */
 	uint64_t out;	      /* bytes of the entry produced so far */
+	int64_t size;	      /* the entry's declared size, or -1 */
+	int64_t mtime_ns;     /* its modification time, or INT64_MIN */
 };
 
 int nsw_archive_open(nsw_archive **out, const char *path)
@@ -76,19 +80,33 @@ int nsw_archive_next(nsw_archive *a, const char **name, int *is_file)
 	a->entries++;
 	a->raw_at_entry = archive_filter_bytes(a->ar, -1);
 	a->out = 0;
-	if (archive_entry_size_is_set(e) &&
-	    (uint64_t)archive_entry_size(e) > NSW_ZIP_ENTRY_MAX)
-		return nsw_error_set(NSW_ELIMIT,
-				     "%s: entry declares %lld bytes (limit "
-				     "%llu)",
-				     a->path, (long long)archive_entry_size(e),
-				     (unsigned long long)NSW_ZIP_ENTRY_MAX);
+	a->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	a->mtime_ns = INT64_MIN;
+	if (archive_entry_mtime_is_set(e) &&
+	    archive_entry_mtime(e) > INT64_MIN / 1000000000 &&
+	    archive_entry_mtime(e) < INT64_MAX / 1000000000)
+		a->mtime_ns = (int64_t)archive_entry_mtime(e) * 1000000000 +
+			      archive_entry_mtime_nsec(e);
 	pn = archive_entry_pathname_utf8(e);
 	if (pn == NULL)
 		pn = archive_entry_pathname(e);
+	/* Named even when refused below, so the caller can say which. */
 	*name = pn ? pn : "";
 	*is_file = archive_entry_filetype(e) == AE_IFREG;
+	if (a->size > 0 && (uint64_t)a->size > NSW_ZIP_ENTRY_MAX)
+		return nsw_error_set(NSW_ELIMIT,
+				     "%s: entry declares %lld bytes (limit "
+				     "%llu)",
+				     a->path, (long long)a->size,
+				     (unsigned long long)NSW_ZIP_ENTRY_MAX);
 	return 0;
+}
+
+void nsw_archive_entry_meta(const nsw_archive *a, int64_t *size,
+			    int64_t *mtime_ns)
+{
+	*size = a->size;
+	*mtime_ns = a->mtime_ns;
 }
 
 int nsw_archive_read(nsw_archive *a, uint8_t *buf, size_t cap, size_t *got)
@@ -117,6 +135,21 @@ int nsw_archive_read(nsw_archive *a, uint8_t *buf, size_t cap, size_t *got)
 				     a->path, NSW_ZIP_RATIO_MAX);
 	*got = (size_t)n;
 	return 0;
+}
+
+int nsw_archive_is_zip(const char *path)
+{
+	uint8_t magic[4];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	do
+		n = read(fd, magic, sizeof(magic));
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	return n == 4 && memcmp(magic, "PK\003\004", 4) == 0;
 }
 
 void nsw_archive_free(nsw_archive *a)

@@ -12,9 +12,11 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "archive_reader.h"
 #include "buf.h"
 #include "chat_pipe.h"
 #include "error.h"
+#include "ingest_internal.h"
 #include "limits.h"
 #include "netsweep/chat.h"
 #include "scan_queue.h"
@@ -34,7 +36,9 @@ struct ingest {
 	struct nsw_scan_matches matches;
 	int64_t in_batch;
 	int64_t batch;
-	int store_rc; /* first store failure; stops the parser */
+	int store_rc;	/* first store failure; stops the parser */
+	char *chat_dir; /* .zip export: the chat text's folder in the zip
+			   ("" or "dir/"), once its members are hashed */
 };
 
 static double now_seconds(void)
@@ -145,56 +149,50 @@ static int known_file(struct ingest *g, int64_t id, nsw_chat_media_file *f)
 	f->pdq_quality = cf.pdq_quality;
 	f->media_type = NULL; /* borrowed until the next call: not kept */
 	f->size = cf.size;
-	g->r->media_known++;
 	return NSW_OK;
 }
 
-/* Hash, record and match one media file (state FILE). */
-static int media_file(struct ingest *g, const nsw_ingest_media *m,
-		      nsw_chat_media_file *f, nsw_file_hash *h)
+/* The hasher, made on first use (most exports carry media). */
+static int ensure_hasher(struct ingest *g)
+{
+	unsigned algos = NSW_DIGESTS_ALL;
+	int dihedral = !g->o->no_pdq && g->o->matcher != NULL;
+	int rc;
+
+	if (g->hasher != NULL)
+		return NSW_OK;
+	if (!g->o->no_pdq)
+		algos |= NSW_ALGO_BIT(NSW_ALGO_PDQ);
+	rc = nsw_hasher_new(&g->hasher, algos, dihedral);
+	if (rc == NSW_OK && g->o->partial_images)
+		rc = nsw_hasher_set_partial_images(g->hasher, 1);
+	return rc;
+}
+
+/*
+ * Record one hashed file (hash_rc: what hashing returned) under the
+ * export's evidence item at `rel`, match it, and fill `f` for the media
+ * rows. A file that could not be read is recorded with its error.
+ */
+static int record_file(struct ingest *g, const char *rel, int hash_rc,
+		       const nsw_file_hash *h, const int64_t times[3],
+		       nsw_chat_media_file *f)
 {
 	const nsw_scan_matcher *mt = g->o->matcher;
-	const uint8_t *rel = (const uint8_t *)m->ref;
-	size_t rel_len = strlen(m->ref);
 	nsw_case_file cf;
-	struct stat st;
 	int64_t id = 0;
 	int rc, inserted = 0;
 
-	memset(f, 0, sizeof(*f));
-	f->pdq_quality = -1;
-	f->size = -1;
-	rc = nsw_case_file_find(g->c, g->evidence_id, rel, rel_len, &id);
-	if (rc == NSW_OK)
-		return known_file(g, id, f);
-	if (rc != NSW_ENOTFOUND)
-		return rc;
-	if (g->hasher == NULL) {
-		unsigned algos = NSW_DIGESTS_ALL;
-		int dihedral = !g->o->no_pdq && mt != NULL;
-
-		if (!g->o->no_pdq)
-			algos |= NSW_ALGO_BIT(NSW_ALGO_PDQ);
-		rc = nsw_hasher_new(&g->hasher, algos, dihedral);
-		if (rc != NSW_OK)
-			return rc;
-	}
 	memset(&cf, 0, sizeof(cf));
 	cf.evidence_id = g->evidence_id;
-	cf.path = rel;
-	cf.path_len = rel_len;
-	cf.mtime_ns = cf.ctime_ns = cf.atime_ns = NSW_TIME_UNKNOWN;
+	cf.path = (const uint8_t *)rel;
+	cf.path_len = strlen(rel);
+	cf.mtime_ns = times[0];
+	cf.ctime_ns = times[1];
+	cf.atime_ns = times[2];
 	cf.pdq_quality = -1;
 	cf.size = -1;
-	if (lstat(m->path, &st) == 0) {
-		cf.mtime_ns = ns_of(&st.st_mtim);
-		cf.ctime_ns = ns_of(&st.st_ctim);
-		cf.atime_ns = ns_of(&st.st_atim);
-	}
-	rc = nsw_hasher_file(g->hasher, h, m->path);
-	if (rc == NSW_ENOMEM)
-		return rc;
-	if (rc != NSW_OK) {
+	if (hash_rc != NSW_OK) {
 		cf.status = NSW_FILE_ERROR;
 		cf.error = nsw_error_last();
 		f->error = cf.error;
@@ -211,6 +209,9 @@ static int media_file(struct ingest *g, const nsw_ingest_media *m,
 	if (cf.has & NSW_CASE_HAS_PDQ) {
 		cf.pdq = h->pdq.hash;
 		cf.pdq_quality = h->pdq.quality;
+		cf.pdq_partial = h->pdq.partial;
+		cf.pdq_rows_present = h->pdq.partial ? h->pdq.rows_present : 0;
+		cf.pdq_rows = h->pdq.partial ? h->pdq.height : 0;
 	}
 	cf.media_type = media_type_of(h);
 	if (h->decode_error != 0)
@@ -243,6 +244,192 @@ static int media_file(struct ingest *g, const nsw_ingest_media *m,
 	return rc ? rc : record_hits(g, id);
 }
 
+/* Hash, record and match one media file (state FILE). */
+static int media_file(struct ingest *g, const nsw_ingest_media *m,
+		      nsw_chat_media_file *f, nsw_file_hash *h)
+{
+	int64_t id = 0, times[3] = {NSW_TIME_UNKNOWN, NSW_TIME_UNKNOWN,
+				    NSW_TIME_UNKNOWN};
+	struct stat st;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->pdq_quality = -1;
+	f->size = -1;
+	rc = nsw_case_file_find(g->c, g->evidence_id, (const uint8_t *)m->ref,
+				strlen(m->ref), &id);
+	if (rc == NSW_OK) {
+		g->r->media_known++;
+		return known_file(g, id, f);
+	}
+	if (rc != NSW_ENOTFOUND)
+		return rc;
+	rc = ensure_hasher(g);
+	if (rc != NSW_OK)
+		return rc;
+	if (lstat(m->path, &st) == 0) {
+		times[0] = ns_of(&st.st_mtim);
+		times[1] = ns_of(&st.st_ctim);
+		times[2] = ns_of(&st.st_atim);
+	}
+	rc = nsw_hasher_file(g->hasher, h, m->path);
+	if (rc == NSW_ENOMEM)
+		return rc;
+	return record_file(g, m->ref, rc, h, times, f);
+}
+
+/* ---- Media inside a .zip export ---------------------------------------- */
+
+static void on_problem(void *ctx, const nsw_ingest_problem *p);
+
+static int member_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+	return nsw_archive_read(ctx, buf, cap, got);
+}
+
+static void member_problem(struct ingest *g, const char *zip, int code,
+			   int fatal)
+{
+	nsw_ingest_problem p;
+
+	memset(&p, 0, sizeof(p));
+	p.file = zip;
+	p.code = code;
+	p.fatal = fatal;
+	p.message = nsw_error_last();
+	on_problem(g, &p);
+}
+
+/* Hash one member (the archive positioned at it) unless recorded. */
+static int member_file(struct ingest *g, nsw_archive *a, const char *zip,
+		       const char *name, nsw_file_hash *h, nsw_buf *display)
+{
+	nsw_chat_media_file f;
+	int64_t id = 0, size = -1,
+		times[3] = {NSW_TIME_UNKNOWN, NSW_TIME_UNKNOWN,
+			    NSW_TIME_UNKNOWN};
+	int rc;
+
+	rc = nsw_case_file_find(g->c, g->evidence_id, (const uint8_t *)name,
+				strlen(name), &id);
+	if (rc != NSW_ENOTFOUND)
+		return rc; /* recorded by an earlier ingest, or a failure */
+	rc = ensure_hasher(g);
+	if (rc != NSW_OK)
+		return rc;
+	nsw_archive_entry_meta(a, &size, &times[0]);
+	/* Messages name the member inside its zip: "chat.zip/IMG-1.jpg". */
+	nsw_buf_reset(display);
+	if (nsw_buf_printf(display, "%s/%s", zip, name) < 0)
+		return nsw_error_set(NSW_ENOMEM, "ingest: out of memory");
+	rc = nsw_hasher_stream(g->hasher, h, member_read, a, size,
+			       display->ptr);
+	if (rc == NSW_ENOMEM)
+		return rc;
+	if (rc != NSW_OK)
+		member_problem(g, zip, rc, 0);
+	memset(&f, 0, sizeof(f));
+	return record_file(g, name, rc, h, times, &f);
+}
+
+/*
+ * Before the messages: hash every member of a WhatsApp .zip export but
+ * the chat text, each recorded as a file of the export's evidence item
+ * under its name in the zip, and matched; the messages' media then link
+ * to these records (media_add). The zip is read as it is, never
+ * extracted. A bad member is recorded with its error and the rest go on;
+ * a corrupt zip stops here and the parser reports it.
+ */
+static int archive_members(struct ingest *g, const char *path)
+{
+	nsw_archive *a = NULL;
+	nsw_file_hash *h = NULL;
+	char *chat = NULL;
+	const char *name, *slash, *zip = strrchr(path, '/');
+	nsw_buf display;
+	int rc, is_file;
+
+	zip = zip ? zip + 1 : path;
+	nsw_buf_init(&display, 2 * NSW_PATH_MAX);
+	rc = nsw_ingest__whatsapp_zip_chat(&chat, path);
+	if (rc != NSW_OK) {
+		/* The parser meets the same problem and reports it. */
+		rc = rc == NSW_ENOMEM ? rc : NSW_OK;
+		goto done;
+	}
+	slash = strrchr(chat, '/');
+	g->chat_dir =
+		nsw__strndup(chat, slash ? (size_t)(slash - chat) + 1 : 0);
+	h = nsw__malloc(sizeof(*h));
+	if (g->chat_dir == NULL || h == NULL) {
+		rc = nsw_error_set(NSW_ENOMEM, "ingest: out of memory");
+		goto done;
+	}
+	rc = nsw_archive_open(&a, path);
+	while (rc == NSW_OK) {
+		rc = nsw_archive_next(a, &name, &is_file);
+		if (rc == 1) {
+			rc = NSW_OK;
+			break;
+		}
+		if (rc == NSW_ELIMIT && name != NULL) {
+			/* Over the member size limit: said, not hashed. */
+			member_problem(g, zip, rc, 0);
+			rc = NSW_OK;
+			continue;
+		}
+		if (rc != NSW_OK)
+			break;
+		if (!is_file || strcmp(name, chat) == 0)
+			continue;
+		rc = member_file(g, a, zip, name, h, &display);
+	}
+	if (rc != NSW_OK && rc != NSW_ENOMEM && g->store_rc == NSW_OK &&
+	    (rc == NSW_EFORMAT || rc == NSW_ELIMIT || rc == NSW_EIO ||
+	     rc == NSW_ENOTFOUND)) {
+		/* The zip itself is unreadable past here. */
+		member_problem(g, zip, rc, 0);
+		rc = NSW_OK;
+	}
+done:
+	nsw_archive_free(a);
+	nsw__free(h);
+	nsw__free(chat);
+	nsw_buf_dispose(&display);
+	return rc;
+}
+
+/* A media reference of a .zip export: the member it names, hashed by
+ * archive_members(). */
+static int media_member(struct ingest *g, const nsw_ingest_media *m,
+			nsw_chat_media_file *f, int *found)
+{
+	nsw_buf rel;
+	int64_t id = 0;
+	int rc;
+
+	*found = 0;
+	memset(f, 0, sizeof(*f));
+	f->pdq_quality = -1;
+	f->size = -1;
+	if (g->chat_dir == NULL)
+		return NSW_OK; /* media not read (--no-media) */
+	nsw_buf_init(&rel, 2 * NSW_PATH_MAX);
+	rc = nsw_buf_printf(&rel, "%s%s", g->chat_dir, m->ref);
+	rc = rc < 0 ? nsw_error_set(NSW_ELIMIT, "media path too long") : 0;
+	rc = rc ? rc
+		: nsw_case_file_find(g->c, g->evidence_id,
+				     (const uint8_t *)rel.ptr, rel.len, &id);
+	if (rc == NSW_OK) {
+		*found = 1;
+		rc = known_file(g, id, f);
+	} else if (rc == NSW_ENOTFOUND) {
+		rc = NSW_OK;
+	}
+	nsw_buf_dispose(&rel);
+	return rc;
+}
+
 static int media_add(struct ingest *g, int64_t message_id, size_t i,
 		     const nsw_ingest_media *m)
 {
@@ -262,6 +449,24 @@ static int media_add(struct ingest *g, int64_t message_id, size_t i,
 		rc = media_file(g, m, &f, h);
 		fp = &f;
 		break;
+	case NSW_MEDIA_IN_ARCHIVE: {
+		int found = 0;
+
+		rc = media_member(g, m, &f, &found);
+		if (rc == NSW_OK && found) {
+			fp = &f;
+		} else if (rc == NSW_OK && g->chat_dir != NULL) {
+			/* Named in the chat, absent from the zip. */
+			nsw_ingest_media missing = *m;
+
+			missing.state = NSW_MEDIA_MISSING;
+			missing.archive = NULL;
+			g->r->media_missing++;
+			return nsw_chat_media_add(g->s, message_id, i, &missing,
+						  NULL, NULL);
+		}
+		break;
+	}
 	case NSW_MEDIA_MISSING:
 		g->r->media_missing++;
 		break;
@@ -538,6 +743,15 @@ int nsw_chat_ingest(nsw_case *c, const char *path,
 	rc = rc ? rc : nsw_case_begin(c);
 	if (rc != NSW_OK)
 		goto done;
+	if (!opt->no_media && fmt == NSW_INGEST_FORMAT_WHATSAPP &&
+	    nsw_archive_is_zip(path)) {
+		rc = archive_members(&g, path);
+		rc = rc ? rc : g.store_rc;
+		if (rc != NSW_OK) {
+			nsw_case_rollback(c);
+			goto done;
+		}
+	}
 	sink.ctx = &g;
 	sink.chat = on_chat;
 	sink.account = on_account;
@@ -573,6 +787,7 @@ done:
 		opt->matcher->thread_free(opt->matcher->ctx, g.mstate);
 	nsw__free(g.matches.v);
 	nsw_hasher_free(g.hasher);
+	nsw__free(g.chat_dir);
 	nsw__free(g.list_ids);
 	nsw_chat_store_free(g.s);
 	return rc;

@@ -19,6 +19,7 @@
 struct nsw_hasher {
 	unsigned algos;
 	int dihedral;
+	unsigned pdq_flags; /* NSW_PDQ_PARTIAL_IMAGES or 0 */
 	nsw_digest *digest;
 	uint8_t *chunk; /* NSW_READ_CHUNK bytes */
 	uint8_t *image; /* the file's bytes while reading an image */
@@ -56,6 +57,15 @@ int nsw_hasher_new(nsw_hasher **out, unsigned algos, int dihedral)
 done:
 	nsw_hasher_free(h);
 	return rc;
+}
+
+int nsw_hasher_set_partial_images(nsw_hasher *hasher, int allow)
+{
+	if (hasher == NULL)
+		return nsw_error_set(NSW_EINVAL,
+				     "nsw_hasher_set_partial_images: NULL");
+	hasher->pdq_flags = allow ? NSW_PDQ_PARTIAL_IMAGES : 0;
+	return NSW_OK;
 }
 
 void nsw_hasher_free(nsw_hasher *hasher)
@@ -144,15 +154,54 @@ static int open_evidence(int *fd_out, const char *path, struct stat *st)
 	return NSW_OK;
 }
 
-/* read() up to `len` bytes, retrying interruptions and short reads; stops
- * early only at end of file. Sets *got. */
-static int read_full(int fd, uint8_t *buf, size_t len, size_t *got,
-		     const char *path)
+/* Where the bytes come from: a file descriptor, or a reader callback (a
+ * member of an archive). */
+typedef struct source {
+	int fd;
+	nsw_hasher_read_fn read;
+	void *ctx;
+} source;
+
+/* Fill `len` bytes from a reader, stopping early only at its end. */
+static int read_stream(const source *src, uint8_t *buf, size_t len, size_t *got,
+		       const char *path)
 {
 	size_t n = 0;
 
 	while (n < len) {
-		ssize_t r = read(fd, buf + n, len - n);
+		size_t r = 0;
+		int rc = src->read(src->ctx, buf + n, len - n, &r);
+
+		if (rc != NSW_OK) {
+			*got = n;
+			return nsw_error_prefix(rc, "%s", path);
+		}
+		if (r == 0)
+			break;
+		if (r > len - n) {
+			*got = n;
+			return nsw_error_set(NSW_ERROR,
+					     "%s: reader returned more than "
+					     "asked",
+					     path);
+		}
+		n += r;
+	}
+	*got = n;
+	return NSW_OK;
+}
+
+/* read() up to `len` bytes, retrying interruptions and short reads; stops
+ * early only at end of file. Sets *got. */
+static int read_full(const source *src, uint8_t *buf, size_t len, size_t *got,
+		     const char *path)
+{
+	size_t n = 0;
+
+	if (src->read != NULL)
+		return read_stream(src, buf, len, got, path);
+	while (n < len) {
+		ssize_t r = read(src->fd, buf + n, len - n);
 
 		if (r < 0) {
 			int err = errno;
@@ -223,12 +272,13 @@ static int image_reserve(nsw_hasher *h, size_t need)
  * asked (PDQ only) there is nothing to compute from the rest: it is not
  * read, and the size comes from fstat.
  */
-static int stream_rest(nsw_hasher *h, int fd, uint64_t *size, const char *path)
+static int stream_rest(nsw_hasher *h, const source *src, uint64_t *size,
+		       const char *path)
 {
-	if ((h->algos & NSW_DIGESTS_ALL) == 0) {
+	if ((h->algos & NSW_DIGESTS_ALL) == 0 && src->read == NULL) {
 		struct stat st;
 
-		if (fstat(fd, &st) != 0)
+		if (fstat(src->fd, &st) != 0)
 			return nsw_error_set(NSW_EIO, "%s: %s", path,
 					     strerror(errno));
 		if (st.st_size > 0 && (uint64_t)st.st_size > *size)
@@ -237,13 +287,15 @@ static int stream_rest(nsw_hasher *h, int fd, uint64_t *size, const char *path)
 	}
 	for (;;) {
 		size_t got = 0;
-		int rc = read_full(fd, h->chunk, NSW_READ_CHUNK, &got, path);
+		int rc = read_full(src, h->chunk, NSW_READ_CHUNK, &got, path);
 
 		if (rc != NSW_OK)
 			return rc;
 		if (got == 0)
 			return NSW_OK;
 		*size += got;
+		if ((h->algos & NSW_DIGESTS_ALL) == 0)
+			continue; /* a reader must be drained all the same */
 		rc = nsw_digest_update(h->digest, h->chunk, got);
 		if (rc != NSW_OK)
 			return nsw_error_prefix(rc, "%s", path);
@@ -256,30 +308,27 @@ static int stream_rest(nsw_hasher *h, int fd, uint64_t *size, const char *path)
  * out larger than NSW_IMAGE_FILE_MAX, give the image up and stream the rest.
  * Sets *kept to the image's length, or 0 when it was given up.
  */
-static int read_image(nsw_hasher *h, nsw_file_hash *out, int fd,
-		      const struct stat *st, size_t first, size_t *kept,
+static int read_image(nsw_hasher *h, nsw_file_hash *out, const source *src,
+		      uint64_t size_hint, size_t first, size_t *kept,
 		      const char *path)
 {
 	size_t len = first, want;
 	int rc;
 
 	*kept = 0;
-	want = st->st_size > 0 ? (size_t)st->st_size : first;
-	if (want < first)
-		want = first;
-	if (want > NSW_IMAGE_FILE_MAX) {
+	if (size_hint > NSW_IMAGE_FILE_MAX) {
 		decode_error(out, NSW_ELIMIT, path,
 			     "image file of %llu bytes is over the %zu-byte "
 			     "limit, not decoded",
-			     (unsigned long long)st->st_size,
-			     NSW_IMAGE_FILE_MAX);
-		return stream_rest(h, fd, &out->size, path);
+			     (unsigned long long)size_hint, NSW_IMAGE_FILE_MAX);
+		return stream_rest(h, src, &out->size, path);
 	}
+	want = size_hint > first ? (size_t)size_hint : first;
 	/* One byte more than the size, to see the end without growing. */
 	if (image_reserve(h, want + 1) != NSW_OK) {
 		decode_error(out, NSW_ENOMEM, path,
 			     "out of memory holding a %zu-byte image", want);
-		return stream_rest(h, fd, &out->size, path);
+		return stream_rest(h, src, &out->size, path);
 	}
 	memcpy(h->image, h->chunk, first);
 	for (;;) {
@@ -298,7 +347,7 @@ static int read_image(nsw_hasher *h, nsw_file_hash *out, int fd,
 					     "image file grew past %zu bytes "
 					     "while being read, not decoded",
 					     len);
-				return stream_rest(h, fd, &out->size, path);
+				return stream_rest(h, src, &out->size, path);
 			}
 			h->image = p;
 			h->image_cap = cap;
@@ -306,7 +355,7 @@ static int read_image(nsw_hasher *h, nsw_file_hash *out, int fd,
 		room = h->image_cap - len;
 		if (room > NSW_READ_CHUNK)
 			room = NSW_READ_CHUNK;
-		rc = read_full(fd, h->image + len, room, &got, path);
+		rc = read_full(src, h->image + len, room, &got, path);
 		if (rc != NSW_OK)
 			return rc;
 		if (got == 0)
@@ -328,7 +377,8 @@ static void hash_image(nsw_hasher *h, nsw_file_hash *out, const uint8_t *data,
 	int rc;
 
 	nsw_error_clear();
-	rc = nsw_pdq_hash_buffer(&out->pdq, data, len, path, h->dihedral);
+	rc = nsw_pdq_hash_buffer_opts(&out->pdq, data, len, path, h->dihedral,
+				      h->pdq_flags);
 	if (rc != NSW_OK) {
 		memset(&out->pdq, 0, sizeof(out->pdq));
 		set_decode_error(out, rc, path);
@@ -339,66 +389,96 @@ static void hash_image(nsw_hasher *h, nsw_file_hash *out, const uint8_t *data,
 	out->height = out->pdq.height;
 }
 
-int nsw_hasher_file(nsw_hasher *hasher, nsw_file_hash *out, const char *path)
+/* Hash everything `src` yields (the common body of file and stream). */
+static int hash_source(nsw_hasher *hasher, nsw_file_hash *out,
+		       const source *src, uint64_t size_hint, const char *path)
 {
-	struct stat st;
 	size_t first = 0, kept = 0;
 	const uint8_t *image = NULL;
-	int fd = -1, rc;
+	int rc;
 
-	if (hasher == NULL || out == NULL || path == NULL)
-		return nsw_error_set(NSW_EINVAL, "nsw_hasher_file: NULL");
-	memset(out, 0, sizeof(*out));
-	rc = nsw_digest_reset(hasher->digest);
+	rc = read_full(src, hasher->chunk, NSW_READ_CHUNK, &first, path);
 	if (rc != NSW_OK)
-		goto done;
-	rc = open_evidence(&fd, path, &st);
-	if (rc != NSW_OK)
-		goto done;
-	rc = read_full(fd, hasher->chunk, NSW_READ_CHUNK, &first, path);
-	if (rc != NSW_OK)
-		goto done;
+		return rc;
 	out->size = first;
 	rc = nsw_digest_update(hasher->digest, hasher->chunk, first);
-	if (rc != NSW_OK) {
-		rc = nsw_error_prefix(rc, "%s", path);
-		goto done;
-	}
+	if (rc != NSW_OK)
+		return nsw_error_prefix(rc, "%s", path);
 	out->format = nsw_image_sniff(hasher->chunk, first);
 	if ((hasher->algos & PDQ_BIT) == 0 ||
 	    out->format == NSW_IMAGE_UNKNOWN) {
-		rc = stream_rest(hasher, fd, &out->size, path);
+		rc = stream_rest(hasher, src, &out->size, path);
 	} else if (first < NSW_READ_CHUNK) {
 		/* The whole file is in the first chunk. */
 		image = hasher->chunk;
 		kept = first;
 	} else {
-		rc = read_image(hasher, out, fd, &st, first, &kept, path);
+		rc = read_image(hasher, out, src, size_hint, first, &kept,
+				path);
 		image = kept > 0 ? hasher->image : NULL;
 	}
 	if (rc != NSW_OK)
-		goto done;
+		return rc;
 	rc = nsw_digest_final(hasher->digest, &out->digests);
 	if (rc != NSW_OK)
-		goto done;
+		return rc;
 	out->has = out->digests.has;
 	if (image != NULL)
 		hash_image(hasher, out, image, kept, path);
-done:
-	if (fd >= 0)
-		close(fd);
-	if (hasher != NULL && hasher->image_cap > NSW_HASH_KEEP_BUFFER_MAX) {
+	return NSW_OK;
+}
+
+/* After a hash: drop an outsized image buffer; on failure clear `out`
+ * but keep the message. */
+static int hash_done(nsw_hasher *hasher, nsw_file_hash *out, int rc)
+{
+	if (hasher->image_cap > NSW_HASH_KEEP_BUFFER_MAX) {
 		nsw__free(hasher->image);
 		hasher->image = NULL;
 		hasher->image_cap = 0;
 	}
-	if (rc != NSW_OK && out != NULL) {
-		int code = rc;
+	if (rc != NSW_OK) {
 		char keep[NSW_HASH_MESSAGE_MAX];
 
 		snprintf(keep, sizeof(keep), "%s", nsw_error_last());
 		memset(out, 0, sizeof(*out));
-		nsw_error_set(code, "%s", keep);
+		nsw_error_set(rc, "%s", keep);
 	}
 	return rc;
+}
+
+int nsw_hasher_file(nsw_hasher *hasher, nsw_file_hash *out, const char *path)
+{
+	struct stat st;
+	source src = {-1, NULL, NULL};
+	int rc;
+
+	if (hasher == NULL || out == NULL || path == NULL)
+		return nsw_error_set(NSW_EINVAL, "nsw_hasher_file: NULL");
+	memset(out, 0, sizeof(*out));
+	rc = nsw_digest_reset(hasher->digest);
+	rc = rc ? rc : open_evidence(&src.fd, path, &st);
+	rc = rc ? rc
+		: hash_source(hasher, out, &src,
+			      st.st_size > 0 ? (uint64_t)st.st_size : 0, path);
+	if (src.fd >= 0)
+		close(src.fd);
+	return hash_done(hasher, out, rc);
+}
+
+int nsw_hasher_stream(nsw_hasher *hasher, nsw_file_hash *out,
+		      nsw_hasher_read_fn read, void *ctx, int64_t size_hint,
+		      const char *name)
+{
+	source src = {-1, read, ctx};
+	int rc;
+
+	if (hasher == NULL || out == NULL || read == NULL || name == NULL)
+		return nsw_error_set(NSW_EINVAL, "nsw_hasher_stream: NULL");
+	memset(out, 0, sizeof(*out));
+	rc = nsw_digest_reset(hasher->digest);
+	rc = rc ? rc
+		: hash_source(hasher, out, &src,
+			      size_hint > 0 ? (uint64_t)size_hint : 0, name);
+	return hash_done(hasher, out, rc);
 }

@@ -84,8 +84,41 @@ int nsw_image__begin(const nsw_image_sink *sink, nsw_image_format format,
 	return sink->begin(sink->ctx, format, width, height, channels);
 }
 
-int nsw_image_decode_sink(const uint8_t *data, size_t len, const char *name,
-			  const nsw_image_sink *sink)
+/*
+ * For the formats that are never partial: forwards to the caller's sink and
+ * notes the height, so the report says "all rows present".
+ */
+struct whole_sink {
+	const nsw_image_sink *inner;
+	uint32_t height;
+};
+
+static int whole_begin(void *ctx, nsw_image_format format, uint32_t width,
+		       uint32_t height, uint32_t channels)
+{
+	struct whole_sink *w = ctx;
+
+	w->height = height;
+	return nsw_image__begin(w->inner, format, width, height, channels);
+}
+
+static int whole_row(void *ctx, uint32_t y, const uint8_t *row)
+{
+	const struct whole_sink *w = ctx;
+
+	return w->inner->row(w->inner->ctx, y, row);
+}
+
+static int whole_wants_row(void *ctx, uint32_t y)
+{
+	const struct whole_sink *w = ctx;
+
+	return w->inner->wants_row(w->inner->ctx, y);
+}
+
+/* `partial` NULL: strict; else cut JPEGs are accepted (image.h). */
+static int decode_sink(const uint8_t *data, size_t len, const char *name,
+		       const nsw_image_sink *sink, nsw_image_partial *partial)
 {
 	nsw_image_format format;
 
@@ -99,7 +132,7 @@ int nsw_image_decode_sink(const uint8_t *data, size_t len, const char *name,
 	format = nsw_image_sniff(data, len);
 	switch (format) {
 	case NSW_IMAGE_JPEG:
-		return nsw_image__decode_jpeg(data, len, name, sink);
+		return nsw_image__decode_jpeg(data, len, name, sink, partial);
 	case NSW_IMAGE_PNG:
 		return nsw_image__decode_png(data, len, name, sink);
 	case NSW_IMAGE_WEBP:
@@ -116,6 +149,38 @@ int nsw_image_decode_sink(const uint8_t *data, size_t len, const char *name,
 				     name);
 	return nsw_error_set(NSW_EUNSUPPORTED,
 			     "%s: not a JPEG, PNG, WebP or GIF image", name);
+}
+
+int nsw_image_decode_sink(const uint8_t *data, size_t len, const char *name,
+			  const nsw_image_sink *sink)
+{
+	return decode_sink(data, len, name, sink, NULL);
+}
+
+int nsw_image_decode_sink_partial(const uint8_t *data, size_t len,
+				  const char *name, const nsw_image_sink *sink,
+				  nsw_image_partial *partial)
+{
+	struct whole_sink whole = {sink, 0};
+	nsw_image_sink wrap = {&whole, whole_begin, whole_row, NULL};
+	int rc;
+
+	if (partial == NULL)
+		return nsw_error_set(NSW_EINVAL,
+				     "%s: partial decode needs a report",
+				     name != NULL ? name : "(image)");
+	memset(partial, 0, sizeof(*partial));
+	if (sink == NULL || sink->row == NULL ||
+	    nsw_image_sniff(data, len) == NSW_IMAGE_JPEG)
+		return decode_sink(data, len, name, sink, partial);
+	if (sink->wants_row != NULL)
+		wrap.wants_row = whole_wants_row;
+	rc = decode_sink(data, len, name, &wrap, NULL);
+	if (rc == NSW_OK) {
+		partial->rows_present = whole.height;
+		partial->height = whole.height;
+	}
+	return rc;
 }
 
 /* The whole-image sink behind nsw_image_decode(). */

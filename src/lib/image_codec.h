@@ -11,8 +11,13 @@
  * nsw_image__begin() once, then sink->row for y = 0 .. height-1 in order,
  * and returns what nsw_image_decode_sink() documents.
  */
+/*
+ * `partial` NULL: strict (data that ends early is NSW_EFORMAT); else a cut
+ * file is decoded with libjpeg's padding and *partial filled (image.h).
+ */
 int nsw_image__decode_jpeg(const uint8_t *data, size_t len, const char *name,
-			   const nsw_image_sink *sink);
+			   const nsw_image_sink *sink,
+			   nsw_image_partial *partial);
 int nsw_image__decode_png(const uint8_t *data, size_t len, const char *name,
 			  const nsw_image_sink *sink);
 int nsw_image__decode_webp(const uint8_t *data, size_t len, const char *name,

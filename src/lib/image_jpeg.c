@@ -27,6 +27,11 @@ struct jpeg_guard {
 	int code; /* NSW_E* reported after the jump */
 	unsigned long warnings;
 	char message[JMSG_LENGTH_MAX];
+	/* Partial mode (decoding only): accept data that ends early. */
+	int allow_partial;
+	int truncated;	       /* the data ended early */
+	uint32_t rows_present; /* rows with data, judged where it ended */
+	unsigned long covered; /* components whose first scan has begun */
 };
 
 static _Noreturn void guard_escape(j_common_ptr cinfo, int code)
@@ -55,23 +60,122 @@ static _Noreturn void on_error_exit(j_common_ptr cinfo)
 		break;
 	}
 	cinfo->err->format_message(cinfo, guard->message);
+	/*
+	 * Partial mode, data already ended: libjpeg read its fake end of
+	 * image as part of a marker segment (a cut inside the tables before
+	 * a progressive scan). Not decodable; say why.
+	 */
+	if (guard->truncated && code == NSW_EFORMAT) {
+		char reason[JMSG_LENGTH_MAX];
+
+		memcpy(reason, guard->message, sizeof(reason));
+		snprintf(guard->message, sizeof(guard->message),
+			 "truncated inside a marker segment (%.100s)", reason);
+	}
 	guard_escape(cinfo, code);
 }
 
 /*
+ * The components the scan being read gives their first data: every
+ * component of a sequential scan; in a progressive file only a first DC
+ * scan (Ss = 0, Ah = 0): later scans refine what it gave.
+ */
+static unsigned long scan_first_components(j_decompress_ptr d)
+{
+	unsigned long mask = 0;
+
+	if (d->progressive_mode && (d->Ss != 0 || d->Ah != 0))
+		return 0;
+	for (int i = 0; i < d->comps_in_scan && i < MAX_COMPS_IN_SCAN; i++)
+		if (d->cur_comp_info[i] != NULL &&
+		    d->cur_comp_info[i]->component_index < 32)
+			mask |= 1ul << d->cur_comp_info[i]->component_index;
+	return mask;
+}
+
+/*
+ * Where the data ended: how many rows, from the top, were decoded from it.
+ * Scans come in file order, so a component whose first scan began earlier
+ * has data in every row, unless that scan is the one being cut: then only
+ * its iMCU rows before the current one do (the current row counts as
+ * missing). A component whose first scan never began has none.
+ */
+static uint32_t rows_with_data(j_decompress_ptr d, struct jpeg_guard *guard)
+{
+	unsigned long current = scan_first_components(d);
+	unsigned long all;
+	uint64_t rows;
+
+	if (d->image_height == 0 || d->num_components < 1 ||
+	    d->num_components > 31)
+		return 0;
+	all = (1ul << d->num_components) - 1;
+	if (((guard->covered | current) & all) != all)
+		return 0;
+	if (current == 0 || d->input_iMCU_row >= d->total_iMCU_rows)
+		return d->image_height;
+	rows = (uint64_t)d->input_iMCU_row * (uint64_t)d->max_v_samp_factor *
+	       DCTSIZE;
+	return rows < d->image_height ? (uint32_t)rows : d->image_height;
+}
+
+/*
+ * Partial mode: the first sign that the data ended early. Judge how much is
+ * present now, before libjpeg decodes any padding, and refuse below
+ * NSW_JPEG_PARTIAL_MIN_PERCENT (limits.h: the decompression-bomb case).
+ */
+static void note_truncation(j_common_ptr cinfo, struct jpeg_guard *guard)
+{
+	j_decompress_ptr d = (j_decompress_ptr)cinfo;
+	uint64_t need;
+
+	if (guard->truncated)
+		return;
+	guard->truncated = 1;
+	guard->rows_present = rows_with_data(d, guard);
+	need = ((uint64_t)d->image_height * NSW_JPEG_PARTIAL_MIN_PERCENT + 99) /
+	       100;
+	if (d->image_height == 0) {
+		/* Cut among the segments before the frame header. */
+		snprintf(guard->message, sizeof(guard->message),
+			 "truncated before the image header");
+		guard_escape(cinfo, NSW_EFORMAT);
+	}
+	if (guard->rows_present < need || guard->rows_present == 0) {
+		snprintf(guard->message, sizeof(guard->message),
+			 "truncated: %u of %u rows present, under the %d%% "
+			 "minimum for a partial image",
+			 (unsigned)guard->rows_present,
+			 (unsigned)d->image_height,
+			 NSW_JPEG_PARTIAL_MIN_PERCENT);
+		guard_escape(cinfo, NSW_EFORMAT);
+	}
+}
+
+/*
  * Warnings (level -1) are corrupt-data notices libjpeg recovers from. A
- * premature end of data (of the file or of a scan) is fatal for us: libjpeg
- * would pad the image with grey and hash a picture that is not in the file.
- * Other warnings (such as extraneous bytes before a marker, common in camera
- * files) are tolerated up to NSW_JPEG_WARNINGS_MAX, as libvips does without
- * "fail".
+ * premature end of data (of the file or of a scan) is fatal by default:
+ * libjpeg would pad the image with grey and hash a picture that is not in
+ * the file. In partial mode it is noted instead (note_truncation), and the
+ * warnings that follow from it (one per remaining restart interval) are not
+ * counted. Other warnings (such as extraneous bytes before a marker, common
+ * in camera files) are tolerated up to NSW_JPEG_WARNINGS_MAX, as libvips
+ * does without "fail".
  */
 static void on_emit_message(j_common_ptr cinfo, int level)
 {
 	struct jpeg_guard *guard = (struct jpeg_guard *)cinfo->err;
+	int code = cinfo->err->msg_code;
 
 	if (level >= 0)
 		return; /* trace messages */
+	if (guard->allow_partial && cinfo->is_decompressor &&
+	    (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER)) {
+		note_truncation(cinfo, guard);
+		return;
+	}
+	if (guard->truncated)
+		return;
 	if (cinfo->err->msg_code == JWRN_JPEG_EOF) {
 		snprintf(guard->message, sizeof(guard->message),
 			 "truncated (premature end of data)");
@@ -103,8 +207,11 @@ static void on_progress(j_common_ptr cinfo)
 	struct jpeg_guard *guard = (struct jpeg_guard *)cinfo->err;
 	j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
 
-	if (!cinfo->is_decompressor ||
-	    dinfo->input_scan_number <= NSW_JPEG_SCANS_MAX)
+	if (!cinfo->is_decompressor)
+		return;
+	/* Before each step of input: the scan being read (partial mode). */
+	guard->covered |= scan_first_components(dinfo);
+	if (dinfo->input_scan_number <= NSW_JPEG_SCANS_MAX)
 		return;
 	snprintf(guard->message, sizeof(guard->message),
 		 "more than %d progressive scans", NSW_JPEG_SCANS_MAX);
@@ -279,7 +386,8 @@ static int deliver_rows(struct jpeg_job *job)
  * The one function with a setjmp: libjpeg errors, fatal warnings and the
  * scan cap land here. State lives in *job, not in locals.
  */
-static int run_decode(struct jpeg_job *job, const uint8_t *data, size_t len)
+static int run_decode(struct jpeg_job *job, const uint8_t *data, size_t len,
+		      int allow_partial)
 {
 	j_decompress_ptr cinfo = &job->cinfo;
 	int rc;
@@ -288,6 +396,7 @@ static int run_decode(struct jpeg_job *job, const uint8_t *data, size_t len)
 	job->guard.pub.error_exit = on_error_exit;
 	job->guard.pub.emit_message = on_emit_message;
 	job->guard.progress.progress_monitor = on_progress;
+	job->guard.allow_partial = allow_partial;
 	if (setjmp(job->guard.escape))
 		return nsw_error_set(job->guard.code, "%s: JPEG: %s", job->name,
 				     job->guard.message);
@@ -308,7 +417,8 @@ static int run_decode(struct jpeg_job *job, const uint8_t *data, size_t len)
 }
 
 int nsw_image__decode_jpeg(const uint8_t *data, size_t len, const char *name,
-			   const nsw_image_sink *sink)
+			   const nsw_image_sink *sink,
+			   nsw_image_partial *partial)
 {
 	struct jpeg_job *job = NULL;
 	int rc;
@@ -320,7 +430,14 @@ int nsw_image__decode_jpeg(const uint8_t *data, size_t len, const char *name,
 		return nsw_error_set(NSW_ENOMEM, "%s: out of memory", name);
 	job->sink = sink;
 	job->name = name;
-	rc = run_decode(job, data, len);
+	rc = run_decode(job, data, len, partial != NULL);
+	if (rc == NSW_OK && partial != NULL) {
+		partial->height = job->cinfo.output_height;
+		partial->partial = job->guard.truncated;
+		partial->rows_present = job->guard.truncated
+						? job->guard.rows_present
+						: partial->height;
+	}
 	if (job->created)
 		jpeg_destroy_decompress(&job->cinfo);
 	nsw__free(job->batch);

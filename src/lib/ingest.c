@@ -17,7 +17,6 @@
 #include "alloc.h"
 #include "error.h"
 #include "ingest_internal.h"
-#include "json_stream.h"
 #include "limits.h"
 
 /* ---- Names ------------------------------------------------------------ */
@@ -649,56 +648,6 @@ static int mem_rewind(void *h)
 {
 	((struct mem_src *)h)->pos = 0;
 	return 0;
-}
-
-int nsw_ingest__json_run(nsw_ingest__ctx *c, nsw_ingest__src *src,
-			 const nsw_json_handlers *h, void *hctx,
-			 nsw_json_stream **slot)
-{
-	nsw_json_stream *s = NULL;
-	uint8_t *chunk = NULL;
-	const size_t chunk_size = (size_t)256 << 10;
-	uint64_t line = 0;
-	int rc;
-
-	/* Strings are validated (and repaired) by the parsers, so bad UTF-8
-	 * costs one field, not the rest of the file. */
-	rc = nsw_json_stream_new(&s, h, hctx, c->file,
-				 NSW_JSON_FIX_HEX_ESCAPES |
-					 NSW_JSON_RAW_STRINGS);
-	if (rc < 0)
-		return rc;
-	*slot = s;
-	chunk = nsw__malloc(chunk_size);
-	if (chunk == NULL) {
-		rc = nsw_error_set(NSW_ENOMEM, "%s: out of memory", c->file);
-		goto done;
-	}
-	for (;;) {
-		size_t got = 0;
-
-		rc = src->read(src->handle, chunk, chunk_size, &got);
-		if (rc < 0 || got == 0)
-			break;
-		rc = nsw_json_stream_feed(s, chunk, got);
-		if (rc < 0)
-			break;
-	}
-	if (rc == 0)
-		rc = nsw_json_stream_finish(s);
-	line = nsw_json_stream_line(s);
-done:
-	if (rc < 0 && rc != NSW_ENOMEM) {
-		char msg[NSW_ERROR_MESSAGE_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", nsw_error_last());
-		nsw_ingest__problem(c, line, rc, 1, "%s", msg);
-		nsw_error_set(rc, "%s", msg);
-	}
-	*slot = NULL;
-	nsw__free(chunk);
-	nsw_json_stream_free(s);
-	return rc;
 }
 
 /* ---- Detection and entry points --------------------------------------- */

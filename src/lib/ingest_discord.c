@@ -49,10 +49,7 @@ enum key {
 	K_MENTIONS,
 };
 
-static const struct {
-	const char *name;
-	enum key key;
-} key_table[] = {
+static const nsw_ingest__key key_table[] = {
 	{"id", K_ID},
 	{"type", K_TYPE},
 	{"timestamp", K_TIMESTAMP},
@@ -91,15 +88,10 @@ enum slot {
 	S_COUNT
 };
 
-struct frame {
-	unsigned char role, key;
-};
-
 struct dc {
 	nsw_ingest__ctx *c;
 	nsw_json_stream *js;
-	struct frame st[NSW_JSON_DEPTH_MAX + 2];
-	unsigned depth;
+	nsw_ingest__frames fr;
 	nsw_buf guild_id, guild_name, chan_id, chan_type, chan_name;
 	int chat_emitted;
 	uint64_t chat_line;
@@ -120,27 +112,14 @@ static int oom(struct dc *d)
 	return nsw_error_set(NSW_ENOMEM, "%s: out of memory", d->c->file);
 }
 
-static enum key lookup_key(const char *t, size_t n)
+static nsw_ingest__frame *top(struct dc *d)
 {
-	for (size_t i = 0; i < sizeof(key_table) / sizeof(key_table[0]); i++)
-		if (strlen(key_table[i].name) == n &&
-		    memcmp(key_table[i].name, t, n) == 0)
-			return key_table[i].key;
-	return K_OTHER;
-}
-
-static struct frame *top(struct dc *d)
-{
-	return &d->st[d->depth];
+	return nsw_ingest__top(&d->fr);
 }
 
 static int put(struct dc *d, nsw_buf *b, const char *s, size_t n)
 {
-	nsw_buf_reset(b);
-	if (nsw_ingest__utf8_append(b, s, n, &d->repaired, &d->cut) < 0 ||
-	    (b->ptr == NULL && nsw_buf_put(b, "", 0) < 0))
-		return oom(d);
-	return 0;
+	return nsw_ingest__json_text(d->c, b, s, n, 0, &d->repaired, &d->cut);
 }
 
 static int set_slot(struct dc *d, enum slot s, const char *v, size_t n)
@@ -378,34 +357,20 @@ static int emit_message(struct dc *d)
 /* The top level must be an object; a message must be an object. */
 static int check_shape(struct dc *d, int is_map)
 {
-	if (d->depth == 0 && !is_map)
-		return nsw_error_set(
-			NSW_EFORMAT,
-			"%s:%llu: not a DiscordChatExporter export (the top "
-			"level "
-			"is not an object)",
-			d->c->file,
-			(unsigned long long)nsw_json_stream_line(d->js));
-	if (d->depth > 0 && top(d)->role == R_MESSAGES && !is_map) {
-		d->c->stats->skipped++;
-		return nsw_ingest__problem(d->c, nsw_json_stream_line(d->js),
-					   NSW_EFORMAT, 0,
-					   "a message that is not an object; "
-					   "skipped");
-	}
-	return 0;
+	return nsw_ingest__json_shape(d->c, d->js, &d->fr, is_map, R_MESSAGES,
+				      "DiscordChatExporter export");
 }
 
 static int scalar(struct dc *d, const char *s, size_t n, int numeric)
 {
-	struct frame *f = top(d);
+	nsw_ingest__frame *f = top(d);
 	struct attachment *at;
 	uint64_t v;
 
-	if (d->depth == 0 || f->role == R_MESSAGES) {
+	if (d->fr.depth == 0 || f->role == R_MESSAGES) {
 		int rc = check_shape(d, 0);
 
-		if (rc < 0 || d->depth == 0)
+		if (rc < 0 || d->fr.depth == 0)
 			return rc;
 		(void)s;
 		(void)n;
@@ -431,16 +396,8 @@ static int scalar(struct dc *d, const char *s, size_t n, int numeric)
 			return set_slot(d, S_TYPE, s, n);
 		if (f->key == K_TIMESTAMP)
 			return set_slot(d, S_TIMESTAMP, s, n);
-		if (f->key == K_CONTENT && !numeric) {
-			nsw_buf_reset(&d->f[S_CONTENT]);
-			d->set |= 1u << S_CONTENT;
-			if (nsw_ingest__utf8_append(&d->f[S_CONTENT], s, n,
-						    &d->repaired,
-						    &d->cut) < 0 ||
-			    (d->f[S_CONTENT].ptr == NULL &&
-			     nsw_buf_put(&d->f[S_CONTENT], "", 0) < 0))
-				return oom(d);
-		}
+		if (f->key == K_CONTENT && !numeric)
+			return set_slot(d, S_CONTENT, s, n);
 		return 0;
 	case R_AUTHOR:
 		if (f->key == K_ID)
@@ -470,7 +427,7 @@ static int scalar(struct dc *d, const char *s, size_t n, int numeric)
 static int on_string(void *ctx, const char *s, size_t n)
 {
 	struct dc *d = ctx;
-	struct frame *f = top(d);
+	nsw_ingest__frame *f = top(d);
 	nsw_buf tmp;
 	int rc;
 
@@ -501,15 +458,16 @@ static int on_key(void *ctx, const char *s, size_t n)
 {
 	struct dc *d = ctx;
 
-	top(d)->key = (unsigned char)lookup_key(s, n);
+	top(d)->key = nsw_ingest__key_lookup(
+		key_table, sizeof(key_table) / sizeof(key_table[0]), s, n);
 	return 0;
 }
 
 static enum role child_role(struct dc *d, int is_map)
 {
-	struct frame *f = top(d);
+	nsw_ingest__frame *f = top(d);
 
-	if (d->depth == 0)
+	if (d->fr.depth == 0)
 		return is_map ? R_ROOT : R_OTHER;
 	switch ((enum role)f->role) {
 	case R_ROOT:
@@ -542,15 +500,11 @@ static int push(struct dc *d, int is_map)
 	enum role r = child_role(d, is_map);
 	int rc = check_shape(d, is_map);
 
+	if (rc == 0)
+		rc = nsw_ingest__frames_push(&d->fr, (unsigned char)r,
+					     d->c->file);
 	if (rc < 0)
 		return rc;
-
-	if (d->depth + 1 >= sizeof(d->st) / sizeof(d->st[0]))
-		return nsw_error_set(NSW_ELIMIT, "%s: nesting too deep",
-				     d->c->file);
-	d->depth++;
-	d->st[d->depth].role = (unsigned char)r;
-	d->st[d->depth].key = K_OTHER;
 	if (r == R_ROOT)
 		d->chat_line = nsw_json_stream_line(d->js);
 	if (r == R_MESSAGE)
@@ -558,7 +512,7 @@ static int push(struct dc *d, int is_map)
 	if (r == R_ATTACHMENT) {
 		if (d->att_count >= NSW_INGEST_MEDIA_PER_MESSAGE_MAX) {
 			d->att_dropped = 1;
-			d->st[d->depth].role = R_OTHER;
+			top(d)->role = R_OTHER;
 		} else {
 			struct attachment *at = &d->att[d->att_count++];
 
@@ -569,7 +523,7 @@ static int push(struct dc *d, int is_map)
 	}
 	if (r == R_MENTION) {
 		if (d->mention_count >= NSW_INGEST_PARTICIPANTS_MAX)
-			d->st[d->depth].role = R_OTHER;
+			top(d)->role = R_OTHER;
 		d->mention_has_id = 0;
 		d->mention_has_name = 0;
 	}
@@ -605,8 +559,7 @@ static int on_end(void *ctx)
 	} else if (r == R_ROOT) {
 		rc = emit_chat(d);
 	}
-	if (d->depth > 0)
-		d->depth--;
+	nsw_ingest__frames_pop(&d->fr);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "limits.h"
 #include "netsweep/ingest.h"
 
 /* A time zone for local times: a fixed offset or an IANA zone. */
@@ -110,6 +111,11 @@ int nsw_ingest__whatsapp(nsw_ingest__ctx *c, nsw_ingest__src *src);
 /* A WhatsApp .zip: finds the chat text inside and parses it. */
 int nsw_ingest__whatsapp_zip(nsw_ingest__ctx *c, const char *path);
 
+/* The entry of a WhatsApp .zip export that holds the chat text (the one
+ * nsw_ingest__whatsapp_zip() parses). *entry is owned (nsw__free).
+ * @return 0, NSW_EFORMAT (no chat text, corrupt), NSW_ENOMEM, ... */
+int nsw_ingest__whatsapp_zip_chat(char **entry, const char *path);
+
 /* Feed a whole source to a JSON stream; reports a fatal problem (with the
  * line) when the parse fails. Used by the JSON parsers. */
 struct nsw_json_handlers;
@@ -117,5 +123,54 @@ struct nsw_json_stream;
 int nsw_ingest__json_run(nsw_ingest__ctx *c, nsw_ingest__src *src,
 			 const struct nsw_json_handlers *h, void *hctx,
 			 struct nsw_json_stream **slot);
+
+/* ---- Shared by the JSON parsers (ingest_json.c) ------------------------
+ * The containers a SAX parser is inside: each frame holds the role the
+ * parser gave it (0: one it ignores) and, in a map, the current key (0:
+ * one it ignores). st[0] stands for "outside everything". */
+typedef struct nsw_ingest__frame {
+	unsigned char role, key;
+} nsw_ingest__frame;
+
+typedef struct nsw_ingest__frames {
+	nsw_ingest__frame st[NSW_JSON_DEPTH_MAX + 2];
+	unsigned depth;
+} nsw_ingest__frames;
+
+static inline nsw_ingest__frame *nsw_ingest__top(nsw_ingest__frames *f)
+{
+	return &f->st[f->depth];
+}
+
+/* Enter a container with `role` (key 0). @return 0, NSW_ELIMIT (deeper
+ * than the JSON depth limit; names `file`). */
+int nsw_ingest__frames_push(nsw_ingest__frames *f, unsigned char role,
+			    const char *file);
+void nsw_ingest__frames_pop(nsw_ingest__frames *f);
+
+/* A parser's key table: a name and its key number (not 0). */
+typedef struct nsw_ingest__key {
+	const char *name;
+	unsigned char key;
+} nsw_ingest__key;
+
+/* The key number of `s`, 0 when the table lacks it. */
+unsigned char nsw_ingest__key_lookup(const nsw_ingest__key *table, size_t n,
+				     const char *s, size_t len);
+
+/* The shape both exports have: the top level is an object (else fatal
+ * NSW_EFORMAT: "not a WHAT"), and so is each element of the array whose
+ * role is `messages_role` (else a problem, skipped; returns 0). Call on
+ * entering a container and, with is_map 0, on a scalar. */
+int nsw_ingest__json_shape(nsw_ingest__ctx *c, struct nsw_json_stream *js,
+			   const nsw_ingest__frames *f, int is_map,
+			   unsigned char messages_role, const char *what);
+
+/* Set (or with `append`, extend) a text field from a JSON string,
+ * repairing bad UTF-8 and cutting at the buffer's cap (flags counted in
+ * *repaired, *cut). The field is "" rather than NULL once set.
+ * @return 0, NSW_ENOMEM (message names the export). */
+int nsw_ingest__json_text(nsw_ingest__ctx *c, nsw_buf *b, const char *s,
+			  size_t n, int append, int *repaired, int *cut);
 
 #endif

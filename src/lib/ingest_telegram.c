@@ -75,10 +75,7 @@ enum key {
 	K_CONTACTS,
 };
 
-static const struct {
-	const char *name;
-	enum key key;
-} key_table[] = {
+static const nsw_ingest__key key_table[] = {
 	{"type", K_TYPE},
 	{"id", K_ID},
 	{"date", K_DATE},
@@ -122,16 +119,10 @@ static const struct {
 
 #define MEDIA_SLOTS 4
 
-struct frame {
-	unsigned char role;
-	unsigned char key; /* current key, in a map */
-};
-
 struct tg {
 	nsw_ingest__ctx *c;
 	nsw_json_stream *js;
-	struct frame st[NSW_JSON_DEPTH_MAX + 2];
-	unsigned depth;
+	nsw_ingest__frames fr;
 	/* The record being built (message, personal info or contact). */
 	nsw_buf f[K_FIELDS];
 	uint64_t set;	  /* bit per field present */
@@ -152,18 +143,9 @@ struct tg {
 
 #define BIT(k) ((uint64_t)1 << (k))
 
-static enum key lookup_key(const char *t, size_t n)
+static nsw_ingest__frame *top(struct tg *t)
 {
-	for (size_t i = 0; i < sizeof(key_table) / sizeof(key_table[0]); i++)
-		if (strlen(key_table[i].name) == n &&
-		    memcmp(key_table[i].name, t, n) == 0)
-			return key_table[i].key;
-	return K_OTHER;
-}
-
-static struct frame *top(struct tg *t)
-{
-	return &t->st[t->depth];
+	return nsw_ingest__top(&t->fr);
 }
 
 static const char *field(struct tg *t, enum key k)
@@ -199,12 +181,10 @@ static int set_field(struct tg *t, enum key k, const char *s, size_t n,
 
 	if (k == K_OTHER || k >= K_FIELDS)
 		return 0;
-	nsw_buf_reset(&t->f[k]);
-	rc = nsw_ingest__utf8_append(&t->f[k], s, n, &t->repaired, &t->cut);
+	rc = nsw_ingest__json_text(t->c, &t->f[k], s, n, 0, &t->repaired,
+				   &t->cut);
 	if (rc < 0)
-		return oom(t);
-	if (t->f[k].ptr == NULL && nsw_buf_put(&t->f[k], "", 0) < 0)
-		return oom(t);
+		return rc;
 	t->set |= BIT(k);
 	if (numeric)
 		t->numeric |= BIT(k);
@@ -215,11 +195,11 @@ static int set_field(struct tg *t, enum key k, const char *s, size_t n,
 
 static int append_text(struct tg *t, const char *s, size_t n)
 {
-	if (nsw_ingest__utf8_append(&t->f[K_TEXT], s, n, &t->repaired,
-				    &t->cut) < 0)
-		return oom(t);
-	if (t->f[K_TEXT].ptr == NULL && nsw_buf_put(&t->f[K_TEXT], "", 0) < 0)
-		return oom(t);
+	int rc = nsw_ingest__json_text(t->c, &t->f[K_TEXT], s, n, 1,
+				       &t->repaired, &t->cut);
+
+	if (rc < 0)
+		return rc;
 	t->set |= BIT(K_TEXT);
 	return 0;
 }
@@ -704,31 +684,18 @@ static int emit_person(struct tg *t, int self)
 /* The top level must be an object; a message must be an object. */
 static int check_shape(struct tg *t, int is_map)
 {
-	if (t->depth == 0 && !is_map)
-		return nsw_error_set(
-			NSW_EFORMAT,
-			"%s:%llu: not a Telegram export (the top level "
-			"is not an object)",
-			t->c->file,
-			(unsigned long long)nsw_json_stream_line(t->js));
-	if (t->depth > 0 && top(t)->role == R_MESSAGES && !is_map) {
-		t->c->stats->skipped++;
-		return nsw_ingest__problem(t->c, nsw_json_stream_line(t->js),
-					   NSW_EFORMAT, 0,
-					   "a message that is not an object; "
-					   "skipped");
-	}
-	return 0;
+	return nsw_ingest__json_shape(t->c, t->js, &t->fr, is_map, R_MESSAGES,
+				      "Telegram export");
 }
 
 static int scalar(struct tg *t, const char *s, size_t n, int numeric)
 {
-	struct frame *f = top(t);
+	nsw_ingest__frame *f = top(t);
 
-	if (t->depth == 0 || f->role == R_MESSAGES) {
+	if (t->fr.depth == 0 || f->role == R_MESSAGES) {
 		int rc = check_shape(t, 0);
 
-		if (rc < 0 || t->depth == 0)
+		if (rc < 0 || t->fr.depth == 0)
 			return rc;
 		(void)s;
 		(void)n;
@@ -780,15 +747,16 @@ static int on_key(void *ctx, const char *s, size_t n)
 {
 	struct tg *t = ctx;
 
-	top(t)->key = (unsigned char)lookup_key(s, n);
+	top(t)->key = nsw_ingest__key_lookup(
+		key_table, sizeof(key_table) / sizeof(key_table[0]), s, n);
 	return 0;
 }
 
 static enum role child_role(struct tg *t, int is_map)
 {
-	struct frame *f = top(t);
+	nsw_ingest__frame *f = top(t);
 
-	if (t->depth == 0)
+	if (t->fr.depth == 0)
 		return is_map ? R_ROOT : R_OTHER;
 	switch ((enum role)f->role) {
 	case R_ROOT:
@@ -802,7 +770,7 @@ static enum role child_role(struct tg *t, int is_map)
 		return R_OTHER;
 	case R_SECTION:
 		if (!is_map && f->key == K_LIST)
-			return t->st[t->depth - 1].key == K_CONTACTS
+			return t->fr.st[t->fr.depth - 1].key == K_CONTACTS
 				       ? R_CONTACT_LIST
 				       : R_CHAT_LIST;
 		return R_OTHER;
@@ -832,22 +800,18 @@ static int push(struct tg *t, int is_map)
 	enum role r = child_role(t, is_map);
 	int rc = check_shape(t, is_map);
 
+	if (rc == 0)
+		rc = nsw_ingest__frames_push(&t->fr, (unsigned char)r,
+					     t->c->file);
 	if (rc < 0)
 		return rc;
-
-	if (t->depth + 1 >= sizeof(t->st) / sizeof(t->st[0]))
-		return nsw_error_set(NSW_ELIMIT, "%s: nesting too deep",
-				     t->c->file);
-	t->depth++;
-	t->st[t->depth].role = (unsigned char)r;
-	t->st[t->depth].key = K_OTHER;
 	if (r == R_ROOT)
 		chat_reset(t, 1);
 	else if (r == R_CHAT)
 		chat_reset(t, 0);
 	else if (r == R_MESSAGE || r == R_PERSONAL || r == R_CONTACT)
 		record_reset(t);
-	else if (r == R_MESSAGES && t->st[t->depth - 1].role == R_ROOT)
+	else if (r == R_MESSAGES && t->fr.st[t->fr.depth - 1].role == R_ROOT)
 		t->chat_is_root = 2; /* the root is a chat */
 	return 0;
 }
@@ -873,8 +837,7 @@ static int pop(struct tg *t)
 		rc = emit_person(t, r == R_PERSONAL);
 	else if (r == R_CHAT || (r == R_ROOT && t->chat_is_root == 2))
 		rc = emit_chat(t);
-	if (t->depth > 0)
-		t->depth--;
+	nsw_ingest__frames_pop(&t->fr);
 	return rc;
 }
 

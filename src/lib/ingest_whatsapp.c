@@ -730,7 +730,9 @@ static int zip_seek(struct zip_src *z)
 	rc = nsw_archive_open(&z->a, z->path);
 	while (rc == 0) {
 		rc = nsw_archive_next(z->a, &name, &is_file);
-		if (rc == 0 && is_file && strcmp(name, z->entry) == 0)
+		if (rc == NSW_ELIMIT && name != NULL)
+			rc = 0; /* an outsized member: not the chat */
+		else if (rc == 0 && is_file && strcmp(name, z->entry) == 0)
 			return 0;
 	}
 	return rc == 1 ? nsw_error_set(NSW_EFORMAT, "%s: entry vanished",
@@ -763,19 +765,20 @@ static int chat_entry_rank(const char *name)
 	return 1;
 }
 
-int nsw_ingest__whatsapp_zip(nsw_ingest__ctx *c, const char *path)
+int nsw_ingest__whatsapp_zip_chat(char **entry, const char *path)
 {
-	struct zip_src z = {path, NULL, NULL};
-	nsw_ingest__src src = {zip_read, zip_rewind, &z};
-	char *best = NULL, *display = NULL;
-	const char *name, *file = c->file;
+	nsw_archive *a = NULL;
+	char *best = NULL;
+	const char *name;
 	int best_rank = 0, is_file, rc, rank;
-	size_t n;
 
-	rc = nsw_archive_open(&z.a, path);
+	*entry = NULL;
+	rc = nsw_archive_open(&a, path);
 	while (rc == 0) {
-		rc = nsw_archive_next(z.a, &name, &is_file);
-		if (rc != 0)
+		rc = nsw_archive_next(a, &name, &is_file);
+		if (rc == NSW_ELIMIT && name != NULL)
+			rc = 0; /* an outsized member: not the chat */
+		else if (rc != 0)
 			break;
 		rank = is_file ? chat_entry_rank(name) : 0;
 		if (rank > best_rank) {
@@ -786,13 +789,30 @@ int nsw_ingest__whatsapp_zip(nsw_ingest__ctx *c, const char *path)
 				rc = nsw_error_set(NSW_ENOMEM, "out of memory");
 		}
 	}
+	nsw_archive_free(a);
+	if (rc < 0) {
+		nsw__free(best);
+		return rc;
+	}
+	if (best == NULL)
+		return nsw_error_set(NSW_EFORMAT, "%s: no chat .txt in the zip",
+				     path);
+	*entry = best;
+	return 0;
+}
+
+int nsw_ingest__whatsapp_zip(nsw_ingest__ctx *c, const char *path)
+{
+	struct zip_src z = {path, NULL, NULL};
+	nsw_ingest__src src = {zip_read, zip_rewind, &z};
+	char *best = NULL, *display = NULL;
+	const char *file = c->file;
+	int rc;
+	size_t n;
+
+	rc = nsw_ingest__whatsapp_zip_chat(&best, path);
 	if (rc < 0)
 		goto fail;
-	if (best == NULL) {
-		rc = nsw_error_set(NSW_EFORMAT, "%s: no chat .txt in the zip",
-				   path);
-		goto fail;
-	}
 	z.entry = best;
 	rc = zip_seek(&z);
 	if (rc < 0)

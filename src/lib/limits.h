@@ -611,6 +611,21 @@
 #define NSW_TOKENS_MAX ((size_t)50000000)
 #define NSW_TOKEN_LINE_MAX 512
 
+/* ---- Partial images (image_jpeg.c, --partial-images) ------------------- */
+
+/*
+ * A JPEG whose data ends early is decoded on request (partial mode) only
+ * when at least this percentage of its rows came from data, judged at the
+ * point where the data stops, before any padding is decoded. Two reasons:
+ * (1) below half, most of the hashed picture is libjpeg's grey padding and
+ * the hash says more about the cut than the picture (measured on generated
+ * images in docs/image-decoding.md); (2) a tiny header claiming a huge image
+ * would otherwise be "decoded in full" from padding: with half the rows'
+ * coded data required, a cut file costs at most twice the decode work per
+ * input byte of a complete one.
+ */
+#define NSW_JPEG_PARTIAL_MIN_PERCENT 50
+
 /* ---- In-memory record arrays (vec.c users) ------------------------------ */
 
 /*

@@ -324,27 +324,49 @@ int nsw_pdq_hash_pixels(nsw_pdq_result *out, const uint8_t *pixels,
 	return rc;
 }
 
-int nsw_pdq_hash_buffer(nsw_pdq_result *out, const uint8_t *data, size_t len,
-			const char *name, int dihedral)
+int nsw_pdq_hash_buffer_opts(nsw_pdq_result *out, const uint8_t *data,
+			     size_t len, const char *name, int dihedral,
+			     unsigned flags)
 {
 	nsw_pdq__collector c;
 	nsw_image_sink sink;
+	nsw_image_partial part;
 	int rc;
 
 	if (out == NULL || (data == NULL && len != 0))
 		return nsw_error_set(NSW_EINVAL, "pdq: no output or no data");
 	memset(out, 0, sizeof(*out));
+	if ((flags & ~NSW_PDQ_PARTIAL_IMAGES) != 0)
+		return nsw_error_set(NSW_EINVAL, "pdq: unknown flags 0x%x",
+				     flags);
+	memset(&part, 0, sizeof(part));
 	nsw_pdq__collector_init(&c, &sink);
-	rc = nsw_image_decode_sink(data, len, name, &sink);
+	/*
+	 * A partial JPEG still delivers every row (the missing ones as
+	 * libjpeg's padding), so the collector works as for a whole image.
+	 */
+	if (flags & NSW_PDQ_PARTIAL_IMAGES)
+		rc = nsw_image_decode_sink_partial(data, len, name, &sink,
+						   &part);
+	else
+		rc = nsw_image_decode_sink(data, len, name, &sink);
 	if (rc == NSW_OK)
 		rc = nsw_pdq__collector_finish(out, &c, name, dihedral);
 	if (rc == NSW_OK) {
 		/* The decoded size, as begin() reported it (pdq.h). */
 		out->width = c.width;
 		out->height = c.height;
+		out->partial = part.partial;
+		out->rows_present = part.partial ? part.rows_present : c.height;
 	}
 	nsw_pdq__collector_dispose(&c);
 	return rc;
+}
+
+int nsw_pdq_hash_buffer(nsw_pdq_result *out, const uint8_t *data, size_t len,
+			const char *name, int dihedral)
+{
+	return nsw_pdq_hash_buffer_opts(out, data, len, name, dihedral, 0);
 }
 
 /* Evidence is read, never written or touched: O_NOATIME where allowed. */

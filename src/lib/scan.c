@@ -377,6 +377,8 @@ static void *worker_main(void *arg)
 	int rc;
 
 	rc = nsw_hasher_new(&h, s->algos, s->dihedral);
+	if (rc == NSW_OK && s->opt->partial_images)
+		rc = nsw_hasher_set_partial_images(h, 1);
 	if (rc == NSW_OK && m != NULL && m->thread_init != NULL)
 		rc = m->thread_init(m->ctx, &mstate);
 	if (rc != NSW_OK)
@@ -493,6 +495,11 @@ static int record(struct writer *w, nsw_scan_job *job)
 				memcpy(f.pdq_dihedral, h->pdq.dihedral,
 				       sizeof(f.pdq_dihedral));
 			}
+			if (h->pdq.partial) {
+				f.pdq_partial = 1;
+				f.pdq_rows_present = h->pdq.rows_present;
+				f.pdq_rows = h->pdq.height;
+			}
 		}
 	}
 	f.media_type = job->media_type;
@@ -508,6 +515,8 @@ static int record(struct writer *w, nsw_scan_job *job)
 	w->result->files++;
 	if (job->hashed)
 		w->result->bytes += (int64_t)h->size;
+	if (f.pdq_partial)
+		w->result->partial_images++;
 	if (job->status == NSW_FILE_ERROR || job->status == NSW_FILE_VANISHED)
 		w->result->errors++;
 	else if (job->status != NSW_FILE_OK)
@@ -546,6 +555,11 @@ static int rematch_file(void *ctx, const nsw_case_file *f)
 			memcpy(h.pdq.dihedral, f->pdq_dihedral,
 			       sizeof(h.pdq.dihedral));
 			h.pdq.has_dihedral = 1;
+		}
+		if (f->pdq_partial) {
+			h.pdq.partial = 1;
+			h.pdq.rows_present = f->pdq_rows_present;
+			h.pdq.height = f->pdq_rows;
 		}
 	}
 	r->job.matches.n = 0;
@@ -736,7 +750,8 @@ static int resolve_evidence(struct scan *s, nsw_case *c)
 	return nsw_case_evidence_add(c, &ev, &s->evidence_id);
 }
 
-/* The scan's identity for resume: evidence, label, lists, PDQ or not. */
+/* The scan's identity for resume: evidence, label, lists, PDQ or not,
+ * partial images or not. */
 static int canonical_args(const struct scan *s, nsw_buf *b)
 {
 	const nsw_scan_options *opt = s->opt;
@@ -753,9 +768,13 @@ static int canonical_args(const struct scan *s, nsw_buf *b)
 		rc = rc ? rc : nsw_store__json_str(b, opt->lists[i].checksum);
 	}
 	rc = rc ? rc
-		: nsw_buf_printf(b, ",\"pdq\",%s,\"radius\",%d]",
+		: nsw_buf_printf(b, ",\"pdq\",%s,\"radius\",%d",
 				 opt->no_pdq ? "false" : "true",
 				 opt->pdq_radius);
+	/* Only when set, so strict scans keep the identity they had. */
+	if (rc == 0 && opt->partial_images && !opt->no_pdq)
+		rc = nsw_buf_puts(b, ",\"partial_images\",true");
+	rc = rc ? rc : nsw_buf_puts(b, "]");
 	return rc == 0 ? NSW_OK
 		       : nsw_error_set(NSW_ELIMIT, "scan: arguments too long");
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "archive_reader.h"
 #include "buf.h"
 #include "error.h"
 #include "limits.h"
@@ -39,6 +40,7 @@ struct item {
 	int64_t id;
 	char *label;
 	char *root;
+	int is_export; /* a chat export: its recorded media, not a tree */
 	int has_manifest;
 	uint8_t manifest[32];
 };
@@ -71,6 +73,7 @@ static int collect_item(void *ctx, const nsw_evidence *ev)
 	x->id = ev->id;
 	x->label = nsw__strdup(ev->label);
 	x->root = nsw__strdup(ev->source_path != NULL ? ev->source_path : "");
+	x->is_export = ev->kind != NULL && strcmp(ev->kind, "chat-export") == 0;
 	it->n++;
 	if (x->label == NULL || x->root == NULL)
 		return nsw_error_set(NSW_ENOMEM, "verify: out of memory");
@@ -123,23 +126,15 @@ static void report(struct verify *v, nsw_verify_kind kind, const char *path,
 		v->fn(v->ctx, &d);
 }
 
-/* Compare a regular file now with its record. */
-static void check_file(struct verify *v, const char *path, const char *disp,
-		       const char *status, int64_t size, const uint8_t *sha,
-		       size_t sha_len)
+/* Compare what hashing a file (or archive member) gave now, rc and h,
+ * with its record. */
+static void compare(struct verify *v, int rc, const nsw_file_hash *h,
+		    const char *disp, const char *status, int64_t size,
+		    const uint8_t *sha, size_t sha_len)
 {
-	nsw_file_hash h;
 	char detail[160];
-	int rc, was_ok = strcmp(status, "ok") == 0;
+	int was_ok = strcmp(status, "ok") == 0;
 
-	if (!was_ok && strcmp(status, "error") != 0 &&
-	    strcmp(status, "vanished") != 0) {
-		snprintf(detail, sizeof(detail),
-			 "now a regular file (recorded: %s)", status);
-		report(v, NSW_VERIFY_CHANGED, disp, detail);
-		return;
-	}
-	rc = nsw_hasher_file(v->hasher, &h, path);
 	if (rc != NSW_OK) {
 		if (was_ok)
 			report(v, NSW_VERIFY_UNREADABLE, disp,
@@ -150,15 +145,35 @@ static void check_file(struct verify *v, const char *path, const char *disp,
 		snprintf(detail, sizeof(detail), "readable now (recorded: %s)",
 			 status);
 		report(v, NSW_VERIFY_CHANGED, disp, detail);
-	} else if ((int64_t)h.size != size) {
+	} else if ((int64_t)h->size != size) {
 		snprintf(detail, sizeof(detail), "size %lld, recorded %lld",
-			 (long long)h.size, (long long)size);
+			 (long long)h->size, (long long)size);
 		report(v, NSW_VERIFY_CHANGED, disp, detail);
 	} else if (sha == NULL || sha_len != 32 ||
-		   memcmp(sha, h.digests.sha256, 32) != 0) {
+		   memcmp(sha, h->digests.sha256, 32) != 0) {
 		report(v, NSW_VERIFY_CHANGED, disp,
 		       "content differs (SHA-256)");
 	}
+}
+
+/* Compare a regular file now with its record. */
+static void check_file(struct verify *v, const char *path, const char *disp,
+		       const char *status, int64_t size, const uint8_t *sha,
+		       size_t sha_len)
+{
+	nsw_file_hash h;
+	char detail[160];
+	int rc;
+
+	if (strcmp(status, "ok") != 0 && strcmp(status, "error") != 0 &&
+	    strcmp(status, "vanished") != 0) {
+		snprintf(detail, sizeof(detail),
+			 "now a regular file (recorded: %s)", status);
+		report(v, NSW_VERIFY_CHANGED, disp, detail);
+		return;
+	}
+	rc = nsw_hasher_file(v->hasher, &h, path);
+	compare(v, rc, &h, disp, status, size, sha, sha_len);
 }
 
 static const char *kind_status(nsw_walk_kind kind)
@@ -293,6 +308,157 @@ static int max_file_id(nsw_case *c, int64_t *out)
 	return rc < 0 ? rc : NSW_OK;
 }
 
+/* ---- Chat exports ------------------------------------------------------
+ * An export is not a tree of evidence: its media were recorded by path
+ * relative to the export (the folder, or the folder of the .txt/.json
+ * given), or by member name inside its .zip. Those records are re-read and
+ * compared; files the ingest did not record (the chat text itself) are not
+ * reported as new. */
+
+/* Look `rel` up among the item's records: 1 with its columns current in
+ * v->find (and marked seen), 0 when not recorded, or an error. */
+static int find_record(struct verify *v, const void *rel, size_t rel_len)
+{
+	int64_t id;
+	int rc;
+
+	nsw_sqldb_reset(v->find);
+	rc = nsw_sqldb_bind_int64(v->find, 1, v->item->id);
+	rc = rc ? rc : nsw_sqldb_bind_blob(v->find, 2, rel, rel_len);
+	rc = rc ? rc : nsw_sqldb_step(v->find);
+	if (rc != 1)
+		return rc;
+	id = nsw_sqldb_column_int64(v->find, 0);
+	if (id > 0 && id <= v->max_id)
+		v->seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	v->out->checked++;
+	return 1;
+}
+
+/* Compare the current record of v->find with hashing outcome (rc, h). */
+static void compare_record(struct verify *v, int rc, const nsw_file_hash *h,
+			   const char *disp)
+{
+	const char *status = nsw_sqldb_column_text(v->find, 1, NULL);
+	size_t sha_len = 0;
+	const uint8_t *sha = nsw_sqldb_column_blob(v->find, 3, &sha_len);
+	uint8_t copy[32];
+
+	if (sha != NULL && sha_len == 32)
+		memcpy(copy, sha, 32);
+	compare(v, rc, h, disp, status ? status : "",
+		nsw_sqldb_column_int64(v->find, 2),
+		sha != NULL && sha_len == 32 ? copy : NULL, sha_len);
+}
+
+static int member_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+	return nsw_archive_read(ctx, buf, cap, got);
+}
+
+/* A .zip export: every recorded member, re-read from the zip. */
+static int verify_zip_export(struct verify *v)
+{
+	nsw_archive *a = NULL;
+	nsw_file_hash h;
+	const char *name;
+	int is_file, rc;
+
+	rc = nsw_archive_open(&a, v->item->root);
+	while (rc == NSW_OK) {
+		int64_t size = -1, mtime;
+
+		rc = nsw_archive_next(a, &name, &is_file);
+		if (rc == 1) {
+			rc = NSW_OK;
+			break;
+		}
+		if (rc == NSW_ELIMIT && name != NULL) {
+			rc = find_record(v, name, strlen(name));
+			if (rc == 1)
+				compare_record(v, NSW_ELIMIT, &h, name);
+			rc = rc < 0 ? rc : NSW_OK;
+			continue;
+		}
+		if (rc != NSW_OK || !is_file)
+			continue;
+		rc = find_record(v, name, strlen(name));
+		if (rc != 1) {
+			rc = rc < 0 ? rc : NSW_OK;
+			continue;
+		}
+		nsw_archive_entry_meta(a, &size, &mtime);
+		rc = nsw_hasher_stream(v->hasher, &h, member_read, a, size,
+				       name);
+		if (rc == NSW_ENOMEM)
+			break;
+		compare_record(v, rc, &h, name);
+		rc = NSW_OK;
+	}
+	if (rc != NSW_OK && rc != NSW_ENOMEM) {
+		/* The zip cannot be read (further): what was not reached is
+		 * reported missing, with the reason first. */
+		report(v, NSW_VERIFY_UNREADABLE, "", nsw_error_last());
+		rc = NSW_OK;
+	}
+	nsw_archive_free(a);
+	return rc;
+}
+
+/* A folder export (or one given as its .txt/.json): every recorded file,
+ * re-read under the export's folder. */
+static int verify_export(struct verify *v, int root_is_dir)
+{
+	nsw_sqlstmt *st = NULL;
+	nsw_file_hash h;
+	nsw_buf path;
+	const char *root = v->item->root, *slash = strrchr(root, '/');
+	size_t base_len = root_is_dir ? strlen(root)
+			  : slash     ? (size_t)(slash - root)
+				      : 0;
+	int rc;
+
+	nsw_buf_init(&path, 2 * NSW_PATH_MAX);
+	rc = nsw_sqldb_prepare(v->c->db, &st,
+			       "SELECT path, display_path FROM files WHERE "
+			       "evidence_id=?1 ORDER BY path");
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, v->item->id);
+	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
+		size_t rel_len = 0;
+		const char *rel = nsw_sqldb_column_blob(st, 0, &rel_len);
+		struct stat fst;
+		const char *disp;
+
+		nsw_buf_reset(&path);
+		rc = base_len ? nsw_buf_printf(&path, "%.*s/", (int)base_len,
+					       root)
+			      : 0;
+		rc = rc < 0 ? rc : nsw_buf_put(&path, rel, rel_len);
+		if (rc < 0) {
+			rc = nsw_error_set(NSW_ELIMIT, "verify: path too long");
+			break;
+		}
+		if (lstat(path.ptr, &fst) != 0)
+			continue; /* reported missing below */
+		rc = find_record(v, rel, rel_len);
+		if (rc < 0)
+			break;
+		if (rc == 0) { /* cannot happen: the path came from there */
+			rc = NSW_OK;
+			continue;
+		}
+		rc = nsw_hasher_file(v->hasher, &h, path.ptr);
+		if (rc == NSW_ENOMEM)
+			break;
+		disp = nsw_sqldb_column_text(st, 1, NULL);
+		compare_record(v, rc, &h, disp ? disp : "");
+		rc = NSW_OK;
+	}
+	nsw_sqldb_finalize(st);
+	nsw_buf_dispose(&path);
+	return rc < 0 ? rc : NSW_OK;
+}
+
 static int verify_item(struct verify *v, const struct item *item)
 {
 	uint8_t root[32];
@@ -314,7 +480,13 @@ static int verify_item(struct verify *v, const struct item *item)
 				     "evidence %s: %s: %s", item->label,
 				     item->root, strerror(errno));
 	memset(v->seen, 0, (size_t)(v->max_id / 8 + 1));
-	rc = nsw_walk(item->root, NSW_WALK_FOLLOW_ROOT, verify_entry, v);
+	if (item->is_export)
+		rc = S_ISREG(st.st_mode) && nsw_archive_is_zip(item->root)
+			     ? verify_zip_export(v)
+			     : verify_export(v, S_ISDIR(st.st_mode));
+	else
+		rc = nsw_walk(item->root, NSW_WALK_FOLLOW_ROOT, verify_entry,
+			      v);
 	nsw_sqldb_reset(v->find); /* end its read before other statements */
 	return rc ? rc : report_missing(v);
 }

@@ -132,6 +132,11 @@ static int check_file(const nsw_case_file *f)
 	    (f->pdq_quality < 0 || f->pdq_quality > 100))
 		return nsw_error_set(NSW_EINVAL, "file: PDQ quality %d",
 				     f->pdq_quality);
+	if (f->pdq_partial &&
+	    (f->pdq_rows == 0 || f->pdq_rows_present > f->pdq_rows))
+		return nsw_error_set(
+			NSW_EINVAL, "file: partial PDQ with %u of %u rows",
+			(unsigned)f->pdq_rows_present, (unsigned)f->pdq_rows);
 	return NSW_OK;
 }
 
@@ -165,9 +170,10 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 		"INSERT INTO files(evidence_id, scan_run_id, path, "
 		"display_path, name_not_utf8, size, mtime_ns, ctime_ns, "
 		"atime_ns, md5, sha1, sha256, pdq, pdq_quality, media_type, "
-		"status, error, link_target, recorded_utc, pdq_dihedral) "
+		"status, error, link_target, recorded_utc, pdq_dihedral, "
+		"pdq_rows_present, pdq_rows) "
 		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-		"?16,?17,?18,?19,?20) "
+		"?16,?17,?18,?19,?20,?21,?22) "
 		"ON CONFLICT(evidence_id, path) DO NOTHING");
 	if (rc != NSW_OK)
 		goto done;
@@ -203,6 +209,11 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 	if (rc == NSW_OK && f->has_pdq_dihedral && (f->has & NSW_CASE_HAS_PDQ))
 		rc = nsw_sqldb_bind_blob(st, 20, f->pdq_dihedral,
 					 sizeof(f->pdq_dihedral));
+	/* Only a partial image's PDQ gets its rows (NULL: whole image). */
+	if (rc == NSW_OK && f->pdq_partial && (f->has & NSW_CASE_HAS_PDQ)) {
+		rc = nsw_sqldb_bind_int64(st, 21, f->pdq_rows_present);
+		rc = rc ? rc : nsw_sqldb_bind_int64(st, 22, f->pdq_rows);
+	}
 	rc = rc ? rc : nsw_sqldb_run(st);
 	nsw_sqldb_reset(st);
 	if (rc != NSW_OK)
@@ -232,8 +243,9 @@ done:
 	"f.id, f.evidence_id, f.scan_run_id, f.path, f.display_path, "  \
 	"f.name_not_utf8, f.size, f.mtime_ns, f.ctime_ns, f.atime_ns, " \
 	"f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.media_type, " \
-	"f.status, f.error, f.link_target, f.pdq_dihedral"
-#define FILE_NCOLUMNS 20
+	"f.status, f.error, f.link_target, f.pdq_dihedral, "            \
+	"f.pdq_rows_present, f.pdq_rows"
+#define FILE_NCOLUMNS 22
 
 static int64_t column_time(nsw_sqlstmt *st, int col)
 {
@@ -289,6 +301,17 @@ static void read_file_row(nsw_sqlstmt *st, int k, nsw_case_file *f)
 	if (dih != NULL && dih_len == sizeof(f->pdq_dihedral)) {
 		memcpy(f->pdq_dihedral, dih, dih_len);
 		f->has_pdq_dihedral = 1;
+	}
+	if ((f->has & NSW_CASE_HAS_PDQ) &&
+	    nsw_sqldb_column_type(st, k + 20) != NSW_SQL_NULL) {
+		int64_t present = nsw_sqldb_column_int64(st, k + 20);
+		int64_t rows = nsw_sqldb_column_int64(st, k + 21);
+
+		if (present >= 0 && rows >= present && rows <= UINT32_MAX) {
+			f->pdq_partial = 1;
+			f->pdq_rows_present = (uint32_t)present;
+			f->pdq_rows = (uint32_t)rows;
+		}
 	}
 }
 

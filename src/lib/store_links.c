@@ -9,14 +9,10 @@
 #include "limits.h"
 #include "netsweep/links.h"
 #include "netsweep/pdq.h"
+#include "pdq_index.h"
 #include "sqldb.h"
 #include "store.h"
 #include "vec.h"
-
-/* Pairs compared by brute force at most (device files x 8 variants x
- * posted media): 2e9 is a few seconds; beyond it only exact digests link
- * (a PDQ index for this is future work). */
-#define LINKS_PDQ_PAIRS_MAX 2000000000.0
 
 struct posted {
 	int64_t account;
@@ -178,68 +174,192 @@ static int emit(nsw_case *c, const struct tally *t,
 	return rc;
 }
 
+/*
+ * How device files find the posted media they match: the posted rows
+ * sorted by SHA-256 (a binary search per file) and a PDQ index over the
+ * posted PDQs (one radius query per file, its variants together). Exact:
+ * the same pairs as comparing every file with every row, at any size.
+ */
+struct finder {
+	const struct posted *posted;
+	uint32_t *by_sha; /* posted rows with a SHA-256, sorted by it */
+	size_t n_sha;
+	nsw_pdq_index_built built; /* over posted PDQs; rowmap -> pdq_row */
+	nsw_pdq_index view;
+	uint32_t *pdq_row; /* index input position -> posted row */
+	uint32_t n_pdq;
+	nsw_pdq_query_ctx *qctx;
+};
+
+static int by_sha(const void *a, const void *b, void *ctx)
+{
+	const struct posted *p = ctx;
+
+	return memcmp(p[*(const uint32_t *)a].sha256,
+		      p[*(const uint32_t *)b].sha256, 32);
+}
+
+static void finder_free(struct finder *fd)
+{
+	nsw__free(fd->by_sha);
+	nsw__free(fd->pdq_row);
+	nsw_pdq_index__built_free(&fd->built);
+	nsw_pdq_query_ctx_free(fd->qctx);
+}
+
+static int finder_init(struct finder *fd, const nsw_vec *posted, int use_pdq)
+{
+	const struct posted *p = posted->data;
+	nsw_pdq_hash *hashes = NULL;
+	int rc = NSW_OK;
+
+	memset(fd, 0, sizeof(*fd));
+	fd->posted = p;
+	if (posted->count > UINT32_MAX - 1)
+		return nsw_error_set(NSW_ELIMIT,
+				     "device links: %zu posted "
+				     "media rows",
+				     posted->count);
+	fd->by_sha = nsw__calloc(posted->count + 1, sizeof(*fd->by_sha));
+	fd->pdq_row = nsw__calloc(posted->count + 1, sizeof(*fd->pdq_row));
+	hashes = nsw__calloc(posted->count + 1, sizeof(*hashes));
+	if (fd->by_sha == NULL || fd->pdq_row == NULL || hashes == NULL) {
+		rc = nsw_error_set(NSW_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < posted->count; k++) {
+		if (p[k].has_sha256)
+			fd->by_sha[fd->n_sha++] = (uint32_t)k;
+		if (use_pdq && p[k].has_pdq) {
+			hashes[fd->n_pdq] = p[k].pdq;
+			fd->pdq_row[fd->n_pdq++] = (uint32_t)k;
+		}
+	}
+	qsort_r(fd->by_sha, fd->n_sha, sizeof(*fd->by_sha), by_sha, (void *)p);
+	if (fd->n_pdq == 0)
+		goto done;
+	rc = nsw_pdq_index__build(&fd->built, hashes, fd->n_pdq, NULL);
+	rc = rc ? rc
+		: nsw_pdq_index__open(&fd->view, fd->built.blob,
+				      fd->built.blob_len, fd->built.hashes,
+				      (size_t)fd->n_pdq * NSW_PDQ_BYTES,
+				      "posted media");
+	rc = rc ? rc : nsw_pdq_query_ctx_new(&fd->qctx);
+done:
+	nsw__free(hashes);
+	return rc;
+}
+
+/* First position in by_sha whose digest is >= sha. */
+static size_t sha_lower(const struct finder *fd, const uint8_t *sha)
+{
+	size_t lo = 0, hi = fd->n_sha;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(fd->posted[fd->by_sha[mid]].sha256, sha, 32) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Credit `p` (exact or near) to the file's list of distinct accounts. */
+static void credit(int64_t *who, int64_t *when, size_t *nwho,
+		   const struct posted *p, int exact)
+{
+	size_t j;
+
+	for (j = 0; j < *nwho; j++)
+		if (who[j] == p->account || who[j] == -p->account)
+			break;
+	if (j == *nwho) {
+		when[j] = p->first;
+		who[(*nwho)++] = exact ? -p->account : p->account;
+		return;
+	}
+	if (exact)
+		who[j] = -p->account;
+	if (p->first < when[j])
+		when[j] = p->first;
+}
+
+/* The distinct accounts that posted file f (negative: byte for byte) and
+ * when each first did; `mark` remembers which posted rows were seen. */
+static int accounts_of(struct finder *fd, const struct device_file *f,
+		       int threshold, uint32_t stamp, uint32_t *mark,
+		       int64_t *who, int64_t *when, size_t *nwho)
+{
+	const nsw_pdq_hit *hits = NULL;
+	size_t nhits = 0;
+	int rc;
+
+	*nwho = 0;
+	if (f->has_sha256) {
+		for (size_t i = sha_lower(fd, f->sha256);
+		     i < fd->n_sha && memcmp(fd->posted[fd->by_sha[i]].sha256,
+					     f->sha256, 32) == 0;
+		     i++) {
+			mark[fd->by_sha[i]] = stamp;
+			credit(who, when, nwho, &fd->posted[fd->by_sha[i]], 1);
+		}
+	}
+	if (fd->qctx == NULL || f->nvariants == 0)
+		return NSW_OK;
+	rc = nsw_pdq_index__query(fd->qctx, &fd->view, f->variants,
+				  (uint32_t)f->nvariants, (uint32_t)threshold,
+				  NSW_PDQ_QUERY_AUTO, &hits, &nhits);
+	for (size_t h = 0; rc == NSW_OK && h < nhits; h++) {
+		uint32_t k = fd->pdq_row[fd->built.rowmap[hits[h].row]];
+
+		if (mark[k] == stamp)
+			continue; /* exact already, or another variant */
+		mark[k] = stamp;
+		credit(who, when, nwho, &fd->posted[k], 0);
+	}
+	return rc;
+}
+
 int nsw_case_device_links(nsw_case *c, int64_t evidence_id, int threshold,
 			  int (*fn)(void *ctx, const nsw_device_link *link),
 			  void *ctx)
 {
 	nsw_vec posted, files, tallies;
+	struct finder fd;
 	int64_t *who = NULL, *when = NULL;
-	int use_pdq, rc;
+	uint32_t *mark = NULL;
+	int rc;
 
+	memset(&fd, 0, sizeof(fd));
 	nsw_vec_init(&posted, sizeof(struct posted), NSW_VEC_RECORDS_MAX);
 	nsw_vec_init(&files, sizeof(struct device_file), NSW_VEC_RECORDS_MAX);
 	nsw_vec_init(&tallies, sizeof(struct tally), NSW_VEC_RECORDS_MAX);
+	if (threshold > NSW_PDQ_BITS)
+		threshold = NSW_PDQ_BITS;
 	rc = load_posted(c, &posted);
 	if (rc == 0)
 		rc = load_device(c, evidence_id, &files);
+	if (rc == 0)
+		rc = finder_init(&fd, &posted, threshold >= 0);
 	if (rc < 0)
 		goto done;
-	use_pdq = threshold >= 0 && (double)files.count *
-						    NSW_PDQ_DIHEDRAL_COUNT *
-						    (double)posted.count <=
-					    LINKS_PDQ_PAIRS_MAX;
 	who = nsw__calloc(posted.count + 1, sizeof(*who));
 	when = nsw__calloc(posted.count + 1, sizeof(*when));
-	if (who == NULL || when == NULL) {
+	mark = nsw__calloc(posted.count + 1, sizeof(*mark));
+	if (who == NULL || when == NULL || mark == NULL) {
 		rc = nsw_error_set(NSW_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; i < files.count; i++) {
-		const struct device_file *f =
-			&((struct device_file *)files.data)[i];
 		size_t nwho = 0;
 
-		/* The distinct accounts that posted this file, and whether
-		 * each did so byte for byte. */
-		for (size_t k = 0; k < posted.count; k++) {
-			const struct posted *p =
-				&((struct posted *)posted.data)[k];
-			int exact = f->has_sha256 && p->has_sha256 &&
-				    memcmp(f->sha256, p->sha256, 32) == 0;
-			int near = 0;
-			size_t j;
-
-			for (int v = 0; !exact && use_pdq && p->has_pdq &&
-					v < f->nvariants && !near;
-			     v++)
-				near = nsw_pdq_distance(&f->variants[v],
-							&p->pdq) <= threshold;
-			if (!exact && !near)
-				continue;
-			for (j = 0; j < nwho; j++)
-				if (who[j] == p->account ||
-				    who[j] == -p->account)
-					break;
-			if (j == nwho) {
-				when[nwho] = p->first;
-				who[nwho++] = exact ? -p->account : p->account;
-			} else {
-				if (exact)
-					who[j] = -p->account;
-				if (p->first < when[j])
-					when[j] = p->first;
-			}
-		}
+		rc = accounts_of(&fd, &((struct device_file *)files.data)[i],
+				 threshold, (uint32_t)i + 1, mark, who, when,
+				 &nwho);
+		if (rc != NSW_OK)
+			goto done;
 		for (size_t j = 0; j < nwho; j++) {
 			int64_t account = who[j] < 0 ? -who[j] : who[j];
 			struct tally *t = tally_for(&tallies, account);
@@ -263,8 +383,10 @@ int nsw_case_device_links(nsw_case *c, int64_t evidence_id, int threshold,
 	for (size_t i = 0; rc == 0 && i < tallies.count; i++)
 		rc = emit(c, &((struct tally *)tallies.data)[i], fn, ctx);
 done:
+	finder_free(&fd);
 	nsw__free(who);
 	nsw__free(when);
+	nsw__free(mark);
 	nsw_vec_dispose(&posted);
 	nsw_vec_dispose(&files);
 	nsw_vec_dispose(&tallies);

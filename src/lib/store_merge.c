@@ -485,6 +485,42 @@ static const struct spec specs[] = {
 	 -1,
 	 NULL,
 	 NULL},
+	/* Schema 7 partners: files as above plus the partial-image rows. */
+	{NSW_MERGE_FILES,
+	 "evidence_id, scan_run_id, path, display_path, name_not_utf8, size, "
+	 "mtime_ns, ctime_ns, atime_ns, md5, sha1, sha256, pdq, pdq_quality, "
+	 "media_type, status, error, link_target, recorded_utc, pdq_dihedral, "
+	 "pdq_rows_present, pdq_rows",
+	 22,
+	 {X(NSW_MERGE_EVIDENCE),
+	  SET_NULL,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY},
+	 NULL,
+	 {0},
+	 0,
+	 "",
+	 -1,
+	 NULL,
+	 NULL},
 	{NSW_MERGE_HITS,
 	 "file_id, list_id, entry_id, entry_ref, algorithm, distance, "
 	 "dihedral, category_scheme, category_code, suppressed, "
@@ -908,7 +944,7 @@ int nsw_merge_case(nsw_case *c, const char *other_path,
 {
 	static const nsw_merge_options defaults = {0, 0, 0};
 	struct merge m;
-	int rc;
+	int rc, version = 0;
 
 	if (c == NULL || other_path == NULL || report == NULL)
 		return nsw_error_set(NSW_EINVAL, "merge: no case or path");
@@ -943,8 +979,16 @@ int nsw_merge_case(nsw_case *c, const char *other_path,
 	/* Items first: matched against what we held before this merge. */
 	if (rc == 0)
 		rc = nsw_merge__items(&m);
-	for (size_t i = 0; rc == 0 && i < sizeof(specs) / sizeof(specs[0]); i++)
+	if (rc == 0)
+		rc = nsw_sqldb_user_version(m.src, &version);
+	for (size_t i = 0; rc == 0 && i < sizeof(specs) / sizeof(specs[0]);
+	     i++) {
+		/* Two files specs: the partial-image rows exist from v7. */
+		if (specs[i].t == NSW_MERGE_FILES &&
+		    (specs[i].ncols > 20) != (version >= 7))
+			continue;
 		rc = merge_table(&m, &specs[i]);
+	}
 	if (rc == 0)
 		rc = fix_messages(&m);
 	if (rc == 0)

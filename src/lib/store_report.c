@@ -178,7 +178,8 @@ static int hits(nsw_case *c, nsw_out *o)
 		"'uncategorised' ELSE h.category_scheme || ':' || "
 		"coalesce(h.category_code, '') END AS cat, e.label, "
 		"f.display_path, f.size, f.md5, f.sha256, h.algorithm, "
-		"h.distance, l.name, l.version, h.entry_ref, f.media_type "
+		"h.distance, l.name, l.version, h.entry_ref, f.media_type, "
+		"f.pdq_rows_present, f.pdq_rows "
 		"FROM hits h JOIN files f ON f.id = h.file_id "
 		"JOIN lists l ON l.id = h.list_id "
 		"JOIN evidence e ON e.id = f.evidence_id "
@@ -220,6 +221,14 @@ static int hits(nsw_case *c, nsw_out *o)
 			nsw_out__printf(
 				o, " (distance %lld)",
 				(long long)nsw_sqldb_column_int64(st, 7));
+		/* A PDQ from a cut file (--partial-images) says so. */
+		if (nsw_sqldb_column_type(st, 12) != NSW_SQL_NULL &&
+		    nsw_sqldb_column_text(st, 6, NULL) != NULL &&
+		    strcmp(nsw_sqldb_column_text(st, 6, NULL), "pdq") == 0)
+			nsw_out__printf(
+				o, " (partial image: %lld of %lld rows)",
+				(long long)nsw_sqldb_column_int64(st, 12),
+				(long long)nsw_sqldb_column_int64(st, 13));
 		nsw_out__puts(o, "</td><td>");
 		nsw_out__html(o, name != NULL ? name : "");
 		nsw_out__puts(o, " ");

@@ -519,9 +519,19 @@ static const char schema_merge[] =
 	" recorded_utc TEXT NOT NULL,"
 	" UNIQUE(source_id, kind, subject, ours, theirs));";
 
+/*
+ * v7: PDQ from partial images (docs/image-decoding.md). Additive: for a
+ * file whose PDQ was computed from a JPEG cut short (--partial-images), the
+ * rows decoded from data and the image's height; NULL for every other file
+ * (whole image, or no PDQ), so existing rows need no rewrite.
+ */
+static const char schema_partial[] =
+	"ALTER TABLE files ADD COLUMN pdq_rows_present INTEGER;"
+	"ALTER TABLE files ADD COLUMN pdq_rows INTEGER;";
+
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
-	schema_v1, schema_v2,	    schema_v3,
-	schema_v4, schema_analysis, schema_merge,
+	schema_v1,	 schema_v2,    schema_v3,      schema_v4,
+	schema_analysis, schema_merge, schema_partial,
 };
 
 static int apply_step(nsw_case *c, int version, int audited)

@@ -190,6 +190,13 @@ static void file_digests(srv_out *o, const nsw_case_file *f)
 		srv_out_raw(o, ",\"pdq\":");
 		srv_out_hex(o, f->pdq.bytes, sizeof(f->pdq.bytes));
 		srv_out_printf(o, ",\"pdq_quality\":%d", f->pdq_quality);
+		/* A PDQ from a cut file (--partial-images) says so. */
+		if (f->pdq_partial)
+			srv_out_printf(o,
+				       ",\"pdq_partial\":true,"
+				       "\"pdq_rows_present\":%u,"
+				       "\"pdq_rows\":%u",
+				       f->pdq_rows_present, f->pdq_rows);
 	}
 }
 

@@ -225,6 +225,9 @@ static void migrates_from_version_1_and_audits_it(void **state)
 				     "DROP TABLE platforms;"
 				     "ALTER TABLE files DROP COLUMN "
 				     "pdq_dihedral;"
+				     "ALTER TABLE files DROP COLUMN "
+				     "pdq_rows_present;"
+				     "ALTER TABLE files DROP COLUMN pdq_rows;"
 				     "PRAGMA user_version=1;"),
 			 SQLITE_OK);
 	/* Read-only cannot migrate. */
@@ -255,6 +258,78 @@ static void migrates_from_version_1_and_audits_it(void **state)
 	assert_int_equal(
 		nsw_store__migrate(c, NSW_CASE_SCHEMA_VERSION + 1, &from, 1),
 		NSW_EINVAL);
+	nsw_case_close(c);
+	free(p);
+}
+
+/*
+ * v6 -> v7 (partial images): a v6 case's files keep their records and read
+ * back as whole-image PDQ; a partial image's PDQ is recorded with its rows
+ * and read back; an impossible row count is refused.
+ */
+static void migrates_from_version_6_and_records_partial_pdq(void **state)
+{
+	struct fixture *f = *state;
+	char *p = ts_path(f->dir, "v6.nsdb");
+	nsw_case *c = NULL;
+	nsw_case_file cf, got;
+	nsw_evidence ev = {0};
+	int64_t ev_id = 0, old_id = 0, id = 0;
+	struct actions acts = {0};
+
+	assert_int_equal(nsw_case_create(&c, p, "Six", "A"), 0);
+	ev.label = "x";
+	ev.kind = "file";
+	ev.source_path = "/x";
+	assert_int_equal(nsw_case_evidence_add(c, &ev, &ev_id), 0);
+	fill_file(&cf, ev_id, "old.jpg", 3);
+	cf.has |= NSW_CASE_HAS_PDQ;
+	cf.pdq_quality = 70;
+	assert_int_equal(nsw_case_file_add(c, &cf, &old_id, NULL), 0);
+	nsw_case_close(c);
+	c = NULL;
+	/* What a v6 library left: no partial columns, user_version 6. */
+	assert_int_equal(raw_exec(p, "ALTER TABLE files DROP COLUMN "
+				     "pdq_rows_present;"
+				     "ALTER TABLE files DROP COLUMN pdq_rows;"
+				     "PRAGMA user_version=6;"),
+			 SQLITE_OK);
+	assert_int_equal(nsw_case_open(&c, p, 0), 0);
+	assert_int_equal(nsw_case_get_meta(c)->schema_version, 7);
+	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
+	assert_string_equal(acts.list[acts.n - 1], "schema.migrate");
+	assert_int_equal(nsw_case_file_get(c, old_id, &got), 0);
+	assert_int_equal(got.pdq_quality, 70);
+	assert_int_equal(got.pdq_partial, 0);
+	assert_int_equal(got.pdq_rows_present, 0);
+
+	fill_file(&cf, ev_id, "download.jpg.part", 4);
+	cf.has |= NSW_CASE_HAS_PDQ;
+	cf.pdq_quality = 90;
+	cf.pdq_partial = 1;
+	cf.pdq_rows_present = 384;
+	cf.pdq_rows = 480;
+	assert_int_equal(nsw_case_file_add(c, &cf, &id, NULL), 0);
+	assert_int_equal(nsw_case_file_get(c, id, &got), 0);
+	assert_int_equal(got.pdq_partial, 1);
+	assert_int_equal(got.pdq_rows_present, 384);
+	assert_int_equal(got.pdq_rows, 480);
+
+	/* Rows without PDQ are not recorded; impossible rows are refused. */
+	fill_file(&cf, ev_id, "no-pdq", 5);
+	cf.pdq_partial = 1;
+	cf.pdq_rows_present = 1;
+	cf.pdq_rows = 2;
+	assert_int_equal(nsw_case_file_add(c, &cf, &id, NULL), 0);
+	assert_int_equal(nsw_case_file_get(c, id, &got), 0);
+	assert_int_equal(got.pdq_partial, 0);
+	fill_file(&cf, ev_id, "bad", 6);
+	cf.has |= NSW_CASE_HAS_PDQ;
+	cf.pdq_quality = 50;
+	cf.pdq_partial = 1;
+	cf.pdq_rows_present = 500;
+	cf.pdq_rows = 480;
+	assert_int_equal(nsw_case_file_add(c, &cf, NULL, NULL), NSW_EINVAL);
 	nsw_case_close(c);
 	free(p);
 }
@@ -771,6 +846,7 @@ int main(void)
 		T(open_rejects_foreign_sqlite_and_missing),
 		T(open_refuses_newer_schema),
 		T(migrates_from_version_1_and_audits_it),
+		T(migrates_from_version_6_and_records_partial_pdq),
 		T(audit_chain_verifies),
 		T(audit_log_refuses_update_and_delete),
 		T(audit_detects_edited_entry),

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "imgsynth.h"
 #include "support.h"
+#include "zipwrite.h"
 #include "sqldb.h"
 #include "store.h"
 #include "store_chat.h"
@@ -357,6 +358,55 @@ static int collect_media_hit(void *ctx, const nsw_chat_media_hit_row *h)
 	return 0;
 }
 
+/* A list "known" holding the SHA-256 of `data`, written to `path` and
+ * opened for matching; `o` is reset to match against it. */
+static nsw_scan_lists *known_list(const char *path, const uint8_t *data,
+				  size_t len, nsw_chat_ingest_options *o)
+{
+	const char *match[1] = {path};
+	nsw_scan_lists *lists = NULL;
+	nsw_list_builder *b = NULL;
+	nsw_list_entry e;
+	nsw_digests d;
+
+	assert_int_equal(
+		nsw_digest_buffer(&d, NSW_ALGO_BIT(NSW_ALGO_SHA256), data, len),
+		0);
+	memset(&e, 0, sizeof(e));
+	e.has = NSW_HAS_SHA256;
+	memcpy(e.sha256, d.sha256, 32);
+	e.pdq_quality = -1;
+	e.size = -1;
+	e.category_scheme = "custom";
+	e.category_code = "1";
+	e.source_id = "M-1";
+	assert_int_equal(nsw_list_builder_new(&b, "known", "1"), 0);
+	assert_int_equal(nsw_list_builder_add(b, &e), 0);
+	assert_int_equal(nsw_list_builder_write(b, path, NULL), 0);
+	nsw_list_builder_free(b);
+	assert_int_equal(nsw_scan_lists_open(&lists, match, 1, NULL, 0, NULL),
+			 0);
+	memset(o, 0, sizeof(*o));
+	o->lists = nsw_scan_lists_cases(lists, &o->nlists);
+	o->matcher = nsw_scan_lists_matcher(lists);
+	return lists;
+}
+
+/* Ingest `path` again: nothing new, nothing hashed twice, and still the
+ * one hit. */
+static void reingest_hashes_nothing(struct fixture *f, const char *path,
+				    const nsw_chat_ingest_options *o)
+{
+	nsw_chat_ingest_result r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nsw_chat_ingest(f->c, path, o, &r), 0);
+	assert_int_equal(r.messages_new, 0);
+	assert_int_equal(r.media_hashed, 0);
+	assert_int_equal(r.hits, 0);
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM hits"), 1);
+}
+
 static void media_file_on_a_list_is_a_hit(void **state)
 {
 	struct fixture *f = *state;
@@ -364,12 +414,8 @@ static void media_file_on_a_list_is_a_hit(void **state)
 	char *photos = ts_path(exp, "photos");
 	char *json = ts_path(exp, "result.json");
 	char *list = ts_path(f->dir, "known.nswl");
-	const char *match[1];
 	uint8_t *rgb, *jpg = NULL;
 	size_t jpg_len = 0;
-	nsw_digests d;
-	nsw_list_builder *b = NULL;
-	nsw_list_entry e;
 	nsw_scan_lists *lists = NULL;
 	nsw_chat_ingest_options o;
 	nsw_chat_ingest_result r;
@@ -407,30 +453,8 @@ static void media_file_on_a_list_is_a_hit(void **state)
 	write_in(f->dir, "p1.jpg", jpg, jpg_len); /* outside: never read */
 	assert_int_equal(
 		ts_write_file(json, export_json, sizeof(export_json) - 1), 0);
-	/* A list holding the photo's SHA-256. */
-	assert_int_equal(nsw_digest_buffer(&d, NSW_ALGO_BIT(NSW_ALGO_SHA256),
-					   jpg, jpg_len),
-			 0);
-	memset(&e, 0, sizeof(e));
-	e.has = NSW_HAS_SHA256;
-	memcpy(e.sha256, d.sha256, 32);
-	e.pdq_quality = -1;
-	e.size = -1;
-	e.category_scheme = "custom";
-	e.category_code = "1";
-	e.source_id = "M-1";
-	assert_int_equal(nsw_list_builder_new(&b, "known", "1"), 0);
-	assert_int_equal(nsw_list_builder_add(b, &e), 0);
-	assert_int_equal(nsw_list_builder_write(b, list, NULL), 0);
-	nsw_list_builder_free(b);
-	match[0] = list;
-	assert_int_equal(nsw_scan_lists_open(&lists, match, 1, NULL, 0, NULL),
-			 0);
-
-	memset(&o, 0, sizeof(o));
+	lists = known_list(list, jpg, jpg_len, &o);
 	memset(&r, 0, sizeof(r));
-	o.lists = nsw_scan_lists_cases(lists, &o.nlists);
-	o.matcher = nsw_scan_lists_matcher(lists);
 	assert_int_equal(nsw_chat_ingest(f->c, exp, &o, &r), 0);
 	assert_int_equal(r.messages_new, 5);
 	assert_int_equal(r.media, 5);
@@ -484,13 +508,7 @@ static void media_file_on_a_list_is_a_hit(void **state)
 	assert_string_equal(mh.msg, "5");
 	assert_string_equal(mh.ref, "photos/p1.jpg");
 
-	/* Again: nothing new, no second hash, no second hit. */
-	memset(&r, 0, sizeof(r));
-	assert_int_equal(nsw_chat_ingest(f->c, exp, &o, &r), 0);
-	assert_int_equal(r.messages_new, 0);
-	assert_int_equal(r.media_hashed, 0);
-	assert_int_equal(r.hits, 0);
-	assert_int_equal(q1(f->c, "SELECT count(*) FROM hits"), 1);
+	reingest_hashes_nothing(f, exp, &o);
 	assert_int_equal(q1(f->c, "SELECT count(*) FROM ingest_problems"), 1);
 
 	nsw_scan_lists_free(lists);
@@ -500,6 +518,208 @@ static void media_file_on_a_list_is_a_hit(void **state)
 	free(photos);
 	free(json);
 	free(list);
+}
+
+/* A WhatsApp .zip: its members are hashed from the zip (never extracted),
+ * recorded under the export's item by their name in the zip, matched, and
+ * linked to the messages naming them; a name not in the zip is missing. */
+static void media_inside_a_zip_are_hashed_and_matched(void **state)
+{
+	struct fixture *f = *state;
+	char *zip = ts_path(f->dir, "export.zip");
+	char *list = ts_path(f->dir, "known.nswl");
+	uint8_t *rgb = ts_synth_rgb(96, 64, 21), *jpg = NULL;
+	size_t jpg_len = 0;
+	nsw_scan_lists *lists;
+	nsw_chat_ingest_options o;
+	nsw_chat_ingest_result r;
+	nsw_digests d;
+	static const char video[] = "not really a video, just bytes";
+	static const char chat[] =
+		"01/02/2024, 10:00 - +44 7700 900123: "
+		"IMG-20240201-WA0001.jpg (file attached)\n"
+		"01/02/2024, 10:05 - +44 7700 900124: "
+		"IMG-20240201-WA0001.jpg (file attached)\n"
+		"01/02/2024, 10:07 - +44 7700 900124: "
+		"IMG-20240201-WA0002.jpg (file attached)\n"
+		"01/02/2024, 10:09 - +44 7700 900125: hello\n";
+	uint8_t *zeros = calloc(1, 4u << 20);
+	ts_zip_entry e[4] = {
+		{"Chats/WhatsApp Chat with Dist.txt", chat, sizeof(chat) - 1,
+		 0},
+		{"Chats/IMG-20240201-WA0001.jpg", NULL, 0, 1706781600},
+		{"Chats/VID-20240201-WA0003.mp4", video, sizeof(video) - 1, 0},
+		/* Deflates over 1000:1: refused as a zip bomb, recorded. */
+		{"Chats/DOC-20240201-WA0004.bin", NULL, 4u << 20, 0},
+	};
+
+	assert_non_null(rgb);
+	assert_non_null(zeros);
+	assert_int_equal(ts_encode_jpeg(&jpg, &jpg_len, rgb, 96, 64, 3, 90, 0),
+			 0);
+	e[1].data = jpg;
+	e[1].len = jpg_len;
+	e[3].data = zeros;
+	assert_int_equal(ts_write_zip(zip, e, 4), 0);
+	lists = known_list(list, jpg, jpg_len, &o);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nsw_chat_ingest(f->c, zip, &o, &r), 0);
+	assert_int_equal(r.parse_rc, 0);
+	assert_int_equal(r.messages_new, 4);
+	assert_int_equal(r.media, 3);
+	assert_int_equal(r.media_hashed, 2); /* the photo and the video */
+	assert_int_equal(r.media_missing, 1);
+	assert_int_equal(r.media_errors, 1); /* the bomb */
+	assert_int_equal(r.hits, 1);
+	assert_int_equal(r.problems, 1);
+	assert_int_equal(q1(f->c,
+			    "SELECT count(*) FROM ingest_problems WHERE "
+			    "message LIKE '%export.zip/Chats/DOC-%bomb%'"),
+			 1);
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM files WHERE "
+				  "status='error' AND display_path LIKE "
+				  "'%DOC-%' AND sha256 IS NULL"),
+			 1);
+
+	/* Both members are files of the export; the chat text is not. */
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM files f JOIN evidence"
+				  " e ON e.id=f.evidence_id WHERE "
+				  "e.kind='chat-export' AND f.status='ok'"),
+			 2);
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM files WHERE "
+				  "display_path='Chats/IMG-20240201-WA0001.jpg'"
+				  " AND pdq IS NOT NULL AND media_type="
+				  "'image/jpeg' AND mtime_ns="
+				  "1706781600000000000"),
+			 1);
+	assert_int_equal(q1(f->c, "SELECT size FROM files WHERE display_path="
+				  "'Chats/VID-20240201-WA0003.mp4'"),
+			 (int64_t)sizeof(video) - 1);
+	/* The digest recorded is the member's bytes'. */
+	assert_int_equal(nsw_digest_buffer(&d, NSW_ALGO_BIT(NSW_ALGO_SHA256),
+					   jpg, jpg_len),
+			 0);
+	{
+		nsw_sqlstmt *st = NULL;
+		const void *blob;
+		size_t blen = 0;
+
+		assert_int_equal(nsw_sqldb_prepare(f->c->db, &st,
+						   "SELECT sha256 FROM files "
+						   "WHERE display_path LIKE "
+						   "'%.jpg'"),
+				 0);
+		assert_int_equal(nsw_sqldb_step(st), 1);
+		blob = nsw_sqldb_column_blob(st, 0, &blen);
+		assert_int_equal(blen, 32);
+		assert_memory_equal(blob, d.sha256, 32);
+		nsw_sqldb_finalize(st);
+	}
+	/* The two messages naming the photo point at it, with its digests. */
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM media m JOIN files f "
+				  "ON f.id=m.file_id WHERE m.sha256=f.sha256 "
+				  "AND m.pdq=f.pdq AND m.state='in-archive'"),
+			 2);
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM media WHERE "
+				  "state='missing' AND platform_ref="
+				  "'IMG-20240201-WA0002.jpg' AND file_id IS "
+				  "NULL"),
+			 1);
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM hits"), 1);
+
+	reingest_hashes_nothing(f, zip, &o);
+	assert_int_equal(q1(f->c, "SELECT count(*) FROM files"), 3);
+
+	nsw_scan_lists_free(lists);
+	free(zeros);
+	free(rgb);
+	free(jpg);
+	free(zip);
+	free(list);
+}
+
+/* ---- verify on chat exports --------------------------------------------- */
+
+struct diffs {
+	int n;
+	char last[256];
+};
+
+static void collect_diff(void *ctx, const nsw_verify_diff *d)
+{
+	struct diffs *x = ctx;
+
+	x->n++;
+	snprintf(x->last, sizeof(x->last), "%s %s",
+		 nsw_verify_kind_name(d->kind), d->path);
+}
+
+/* Run verify on the fixture's case: the number of differences. */
+static int verify_case(struct fixture *f, nsw_verify_result *out,
+		       struct diffs *x)
+{
+	memset(x, 0, sizeof(*x));
+	assert_int_equal(
+		nsw_scan_verify(f->case_path, NULL, collect_diff, x, out), 0);
+	return x->n;
+}
+
+/* verify re-reads what an ingest recorded: members of a .zip export from
+ * the zip, the media beside a .txt export from its folder; the chat text
+ * and other unrecorded files are not "new". */
+static void verify_rereads_an_exports_media(void **state)
+{
+	struct fixture *f = *state;
+	char *zip = ts_path(f->dir, "export.zip");
+	char *wa = ts_path(f->dir, "wa");
+	char *txt = ts_path(wa, "WhatsApp Chat with Y.txt");
+	char *img = ts_path(wa, "IMG-20240301-WA0001.jpg");
+	nsw_chat_ingest_options o;
+	nsw_chat_ingest_result r;
+	nsw_verify_result vr;
+	struct diffs x;
+	static const char chat[] = "01/03/2024, 10:00 - +44 7700 900123: "
+				   "IMG-20240301-WA0001.jpg (file attached)\n";
+	ts_zip_entry e[2] = {
+		{"WhatsApp Chat with X.txt", chat, sizeof(chat) - 1, 0},
+		{"IMG-20240301-WA0001.jpg", "first bytes", 11, 0},
+	};
+
+	assert_int_equal(ts_write_zip(zip, e, 2), 0);
+	assert_int_equal(mkdir(wa, 0700), 0);
+	assert_int_equal(ts_write_file(txt, chat, sizeof(chat) - 1), 0);
+	assert_int_equal(ts_write_file(img, "photo", 5), 0);
+	memset(&o, 0, sizeof(o));
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nsw_chat_ingest(f->c, zip, &o, &r), 0);
+	assert_int_equal(nsw_chat_ingest(f->c, txt, &o, &r), 0);
+	assert_int_equal(r.media_hashed, 2);
+
+	assert_int_equal(verify_case(f, &vr, &x), 0);
+	assert_int_equal(vr.evidence, 2);
+	assert_int_equal(vr.checked, 2);
+
+	/* A member changed inside the zip; the file beside the .txt too. */
+	e[1].data = "other bytes";
+	assert_int_equal(ts_write_zip(zip, e, 2), 0);
+	assert_int_equal(verify_case(f, &vr, &x), 1);
+	assert_int_equal(vr.changed, 1);
+	assert_string_equal(x.last, "changed IMG-20240301-WA0001.jpg");
+	assert_int_equal(ts_write_file(img, "PHOTO", 5), 0);
+	assert_int_equal(verify_case(f, &vr, &x), 2);
+	assert_int_equal(vr.changed, 2);
+
+	/* Gone: the member from the zip, the file from the folder. */
+	assert_int_equal(ts_write_zip(zip, e, 1), 0);
+	assert_int_equal(unlink(img), 0);
+	assert_int_equal(verify_case(f, &vr, &x), 2);
+	assert_int_equal(vr.missing, 2);
+	assert_int_equal(vr.added, 0);
+
+	free(zip);
+	free(wa);
+	free(txt);
+	free(img);
 }
 
 /* ---- A truncated export ------------------------------------------------- */
@@ -635,6 +855,11 @@ int main(void)
 			records_names_over_time_replies_and_membership, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(lists_messages_by_chat_and_time,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			media_inside_a_zip_are_hashed_and_matched, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(verify_rereads_an_exports_media,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(media_file_on_a_list_is_a_hit,
 						setup, teardown),

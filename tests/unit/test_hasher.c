@@ -12,6 +12,7 @@
 #include "support.h"
 #include "imgsynth.h"
 #include "alloc.h"
+#include "error.h"
 #include "limits.h"
 #include "netsweep/hasher.h"
 
@@ -373,6 +374,118 @@ static void image_larger_than_a_chunk_is_read_once(void **state)
 	free(path);
 }
 
+/* A reader over a buffer in pieces of `step` bytes, failing with
+ * `fail_rc` once `fail_at` bytes are out (fail_at 0: never). */
+struct piece_reader {
+	const uint8_t *data;
+	size_t len, pos, step, fail_at;
+	int fail_rc;
+};
+
+static int piece_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+	struct piece_reader *r = ctx;
+	size_t n = r->len - r->pos;
+
+	if (r->fail_at && r->pos >= r->fail_at)
+		return nsw_error_set(r->fail_rc, "member is corrupt");
+	if (n > r->step)
+		n = r->step;
+	if (n > cap)
+		n = cap;
+	memcpy(buf, r->data + r->pos, n);
+	r->pos += n;
+	*got = n;
+	return 0;
+}
+
+/* Hashing through a reader gives what hashing the same bytes as a file
+ * gives: digests, size, format, PDQ and its variants, with or without a
+ * size hint, in awkward piece sizes, an image bigger than a chunk. */
+static void stream_hashes_like_a_file(void **state)
+{
+	uint32_t w = 3000, h = 2000;
+	uint8_t *rgb = ts_synth_rgb(w, h, 5), *jpg = NULL, *pat = NULL;
+	size_t len = 0;
+	char *jpath, *ppath;
+	nsw_hasher *hr = NULL;
+	nsw_file_hash f, s;
+	static const size_t steps[] = {1, 4093, 1u << 20};
+
+	(void)state;
+	assert_non_null(rgb);
+	assert_int_equal(ts_encode_jpeg(&jpg, &len, rgb, w, h, 3, 98, 1), 0);
+	assert_true(len > NSW_READ_CHUNK);
+	jpath = image_file("member.jpg", jpg, len);
+	ppath = pattern_file("member.bin", 3 * NSW_READ_CHUNK + 17, &pat);
+	assert_int_equal(nsw_hasher_new(&hr, DIGESTS | PDQ, 1), 0);
+	for (int which = 0; which < 2; which++) {
+		const uint8_t *data = which ? pat : jpg;
+		size_t n = which ? 3 * NSW_READ_CHUNK + 17 : len;
+
+		assert_int_equal(nsw_hasher_file(hr, &f, which ? ppath : jpath),
+				 0);
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			struct piece_reader r = {data, n, 0, steps[i], 0, 0};
+
+			if (which == 0 && steps[i] == 1)
+				continue; /* a byte at a time: too slow */
+			assert_int_equal(nsw_hasher_stream(hr, &s, piece_read,
+							   &r,
+							   i ? (int64_t)n : -1,
+							   "x.zip/member"),
+					 0);
+			assert_int_equal(r.pos, n); /* drained */
+			assert_int_equal(s.size, f.size);
+			assert_int_equal(s.has, f.has);
+			assert_int_equal(s.format, f.format);
+			assert_int_equal(s.decode_error, 0);
+			assert_memory_equal(&s.digests, &f.digests,
+					    sizeof(f.digests));
+			assert_memory_equal(&s.pdq, &f.pdq, sizeof(f.pdq));
+		}
+	}
+	assert_true(f.has & DIGESTS);
+	nsw_hasher_free(hr);
+	free(rgb);
+	free(jpg);
+	free(pat);
+	free(jpath);
+	free(ppath);
+}
+
+/* A reader that fails (a corrupt archive member) fails the hash with its
+ * code, the message naming the member; the hasher is usable after. */
+static void stream_reader_failure_names_the_member(void **state)
+{
+	uint8_t *pat = NULL;
+	char *path = pattern_file("p.bin", 2 * NSW_READ_CHUNK, &pat);
+	struct piece_reader r = {pat,	2 * NSW_READ_CHUNK,	0,
+				 65536, NSW_READ_CHUNK + 65536, NSW_EFORMAT};
+	nsw_hasher *hr = NULL;
+	nsw_file_hash s;
+
+	(void)state;
+	assert_int_equal(nsw_hasher_new(&hr, DIGESTS, 0), 0);
+	assert_int_equal(nsw_hasher_stream(hr, &s, piece_read, &r, -1,
+					   "chat.zip/VID-1.mp4"),
+			 NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), "chat.zip/VID-1.mp4"));
+	assert_non_null(strstr(nsw_error_last(), "member is corrupt"));
+	assert_int_equal(s.has, 0);
+	assert_int_equal(s.size, 0);
+	r.pos = 0;
+	r.fail_at = 0;
+	assert_int_equal(nsw_hasher_stream(hr, &s, piece_read, &r, -1, "again"),
+			 0);
+	assert_int_equal(s.size, 2 * NSW_READ_CHUNK);
+	assert_int_equal(nsw_hasher_stream(NULL, &s, piece_read, &r, -1, "x"),
+			 NSW_EINVAL);
+	nsw_hasher_free(hr);
+	free(pat);
+	free(path);
+}
+
 static void corrupt_image_reports_error_and_keeps_digests(void **state)
 {
 	uint8_t *rgb = ts_synth_rgb(320, 240, 3), *jpg = NULL;
@@ -537,6 +650,8 @@ int main(void)
 		cmocka_unit_test(corrupt_image_reports_error_and_keeps_digests),
 		cmocka_unit_test(pdq_matches_reference_tool_outputs),
 		cmocka_unit_test(pdq_only_does_not_read_through_non_images),
+		cmocka_unit_test(stream_hashes_like_a_file),
+		cmocka_unit_test(stream_reader_failure_names_the_member),
 		cmocka_unit_test(rejects_bad_algorithms_and_reports_oom),
 	};
 

@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tests of the WhatsApp (and signal-export) text parser and .zip reading
- * (ingest_whatsapp.c, archive.c). Zips are built here with libarchive's
- * writer: the library's own reading stays in archive.c.
+ * (ingest_whatsapp.c, archive.c). Zips are built with libarchive's writer
+ * (tests/support/zipwrite.c): the library's own reading stays in archive.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "support.h"
+#include "zipwrite.h"
 #include "alloc.h"
 #include "ingest_recorder.h"
 #include "netsweep/common.h"
@@ -426,51 +424,13 @@ static void rejects_text_without_any_header(void **state)
 	ts_tmpdir_remove(dir);
 }
 
-/* Build a zip of (name, data, len) entries with libarchive's writer. */
-struct zentry {
-	const char *name;
-	const void *data;
-	size_t len;
-};
-
-static void write_zip(const char *path, const struct zentry *e, size_t n)
-{
-	struct archive *a = archive_write_new();
-
-	assert_non_null(a);
-	assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
-	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
-	for (size_t i = 0; i < n; i++) {
-		struct archive_entry *ae = archive_entry_new();
-		const size_t step = (size_t)1 << 20;
-
-		archive_entry_set_pathname(ae, e[i].name);
-		archive_entry_set_filetype(ae, AE_IFREG);
-		archive_entry_set_perm(ae, 0644);
-		archive_entry_set_size(ae, (la_int64_t)e[i].len);
-		assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
-		for (size_t off = 0; off < e[i].len; off += step) {
-			size_t k =
-				e[i].len - off < step ? e[i].len - off : step;
-
-			assert_int_equal(
-				archive_write_data(
-					a, (const char *)e[i].data + off, k),
-				(la_ssize_t)k);
-		}
-		archive_entry_free(ae);
-	}
-	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
-	archive_write_free(a);
-}
-
 static void reads_the_chat_inside_a_zip(void **state)
 {
 	size_t len = 0;
 	uint8_t *txt = ts_read_file(
 		bundled("chatcarve", "chatcarve_en-us-android.txt"), &len);
 	char *dir = ts_tmpdir(), *zip;
-	struct zentry e[2];
+	ts_zip_entry e[2] = {{0}};
 	struct rec *r;
 	int rc;
 
@@ -483,7 +443,7 @@ static void reads_the_chat_inside_a_zip(void **state)
 	e[1].name = "WhatsApp Chat with Family recipes.txt";
 	e[1].data = txt;
 	e[1].len = len;
-	write_zip(zip, e, 2);
+	assert_int_equal(ts_write_zip(zip, e, 2), 0);
 	r = ingest(zip, &rc);
 	assert_int_equal(rc, 0);
 	assert_int_equal(r->messages, 10);
@@ -505,7 +465,7 @@ static void stops_at_a_zip_bomb(void **state)
 	size_t len = (size_t)64 << 20; /* 64 MiB of zeros: ~1000:1 */
 	char *zeros = calloc(1, len);
 	char *dir = ts_tmpdir(), *zip;
-	struct zentry e[1];
+	ts_zip_entry e[1] = {{0}};
 	struct rec *r;
 	int rc;
 
@@ -516,7 +476,7 @@ static void stops_at_a_zip_bomb(void **state)
 	e[0].name = "_chat.txt";
 	e[0].data = zeros;
 	e[0].len = len;
-	write_zip(zip, e, 1);
+	assert_int_equal(ts_write_zip(zip, e, 1), 0);
 	r = ingest(zip, &rc);
 	assert_int_equal(rc, NSW_ELIMIT);
 	assert_int_equal(r->fatal, 1);
@@ -530,12 +490,12 @@ static void stops_at_a_zip_bomb(void **state)
 static void rejects_a_zip_without_chat_text(void **state)
 {
 	char *dir = ts_tmpdir(), *zip = ts_path(dir, "x.zip");
-	struct zentry e[1] = {{"photo.jpg", "jpeg", 4}};
+	ts_zip_entry e[1] = {{"photo.jpg", "jpeg", 4, 0}};
 	struct rec *r;
 	int rc;
 
 	(void)state;
-	write_zip(zip, e, 1);
+	assert_int_equal(ts_write_zip(zip, e, 1), 0);
 	r = ingest(zip, &rc);
 	assert_int_equal(rc, NSW_EFORMAT);
 	assert_true(rec_problem_has(r, "no chat .txt"));

@@ -492,6 +492,52 @@ static void no_pdq_leaves_the_reencoded_copy_new(void **state)
 	assert_int_equal(r.items_new, 2);
 }
 
+/*
+ * A partner's file whose PDQ came from a partial image (schema 7) keeps
+ * its rows in our copy; a schema 6 partner (no such columns) still merges.
+ */
+static void carries_partial_image_rows(void **state)
+{
+	struct fixture *f = *state;
+	nsw_merge_report r;
+	nsw_case *t = NULL;
+
+	assert_int_equal(nsw_case_open(&t, f->theirs_path, 0), 0);
+	assert_int_equal(exec(t, "UPDATE files SET pdq_rows_present = 100, "
+				 "pdq_rows = 160 WHERE display_path = "
+				 "'z.jpg';"),
+			 0);
+	nsw_case_close(t);
+	assert_int_equal(nsw_merge_case(f->ours, f->theirs_path, NULL, &r), 0);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM files WHERE "
+					"display_path = 'z.jpg' AND "
+					"pdq_rows_present = 100 AND "
+					"pdq_rows = 160"),
+			 1);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM files WHERE "
+					"pdq_rows_present IS NOT NULL"),
+			 1);
+}
+
+static void merges_a_schema_6_partner(void **state)
+{
+	struct fixture *f = *state;
+	nsw_merge_report r;
+	nsw_case *t = NULL;
+
+	assert_int_equal(nsw_case_open(&t, f->theirs_path, 0), 0);
+	assert_int_equal(exec(t, "ALTER TABLE files DROP COLUMN "
+				 "pdq_rows_present;"
+				 "ALTER TABLE files DROP COLUMN pdq_rows;"
+				 "PRAGMA user_version = 6;"),
+			 0);
+	nsw_case_close(t);
+	assert_int_equal(nsw_merge_case(f->ours, f->theirs_path, NULL, &r), 0);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM files WHERE "
+					"display_path = 'z.jpg'"),
+			 1);
+}
+
 /* The merged case as CASE/UCO: parsed back, every hash present. */
 static void exports_case_uco(void **state)
 {
@@ -569,6 +615,10 @@ int main(void)
 			no_pdq_leaves_the_reencoded_copy_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(exports_case_uco, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(carries_partial_image_rows,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(merges_a_schema_6_partner,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -679,6 +679,94 @@ static void cancelled_scan_stops_cleanly_and_resumes(void **state)
 	free_tree(&t);
 }
 
+/*
+ * A JPEG cut short in the evidence: a strict scan (the default) records its
+ * digests and a "truncated" error, no PDQ; a --partial-images scan (new
+ * label, same path) records the hasher's partial PDQ with its rows, and the
+ * scan result counts it.
+ */
+static void partial_images_are_recorded_as_partial(void **state)
+{
+	struct tree t;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	nsw_case *c = NULL;
+	nsw_case_file f;
+	nsw_hasher *h = NULL;
+	nsw_file_hash fh;
+	uint8_t *rgb = ts_synth_rgb(160, 128, 5), *jpeg = NULL;
+	size_t jlen = 0;
+	char *cut;
+	int64_t id = 0, strict_ev;
+
+	(void)state;
+	make_tree(&t, 0);
+	assert_non_null(rgb);
+	assert_int_equal(ts_encode_jpeg(&jpeg, &jlen, rgb, 160, 128, 3, 90, 0),
+			 0);
+	cut = ts_path(t.ev, "download.jpg.part");
+	assert_int_equal(ts_write_file(cut, jpeg, jlen * 9 / 10), 0);
+
+	base_options(&o, &t, NULL);
+	o.nlists = 0;
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	assert_int_equal(r.partial_images, 0);
+	strict_ev = r.evidence_id;
+	o.label = "disk-1-partial";
+	o.partial_images = 1;
+	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
+	assert_int_equal(r.partial_images, 1);
+	assert_true(r.evidence_id != strict_ev);
+
+	assert_int_equal(
+		nsw_hasher_new(&h, NSW_DIGESTS_ALL | NSW_ALGO_BIT(NSW_ALGO_PDQ),
+			       1),
+		0);
+	assert_int_equal(nsw_hasher_set_partial_images(h, 1), 0);
+	assert_int_equal(nsw_hasher_file(h, &fh, cut), 0);
+	assert_int_equal(fh.pdq.partial, 1);
+
+	assert_int_equal(nsw_case_open(&c, t.case_path, NSW_CASE_READONLY), 0);
+	assert_int_equal(nsw_case_file_find(
+				 c, strict_ev,
+				 (const uint8_t *)"download.jpg.part", 17, &id),
+			 0);
+	assert_int_equal(nsw_case_file_get(c, id, &f), 0);
+	assert_false(f.has & NSW_CASE_HAS_PDQ);
+	assert_true(f.has & NSW_CASE_HAS_SHA256);
+	assert_memory_equal(f.sha256, fh.digests.sha256, 32);
+	assert_non_null(strstr(f.error, "truncated"));
+	assert_int_equal(f.pdq_partial, 0);
+
+	assert_int_equal(nsw_case_file_find(
+				 c, r.evidence_id,
+				 (const uint8_t *)"download.jpg.part", 17, &id),
+			 0);
+	assert_int_equal(nsw_case_file_get(c, id, &f), 0);
+	assert_true(f.has & NSW_CASE_HAS_PDQ);
+	assert_memory_equal(f.sha256, fh.digests.sha256, 32);
+	assert_memory_equal(f.pdq.bytes, fh.pdq.hash.bytes, NSW_PDQ_BYTES);
+	assert_int_equal(f.pdq_partial, 1);
+	assert_int_equal(f.pdq_rows_present, fh.pdq.rows_present);
+	assert_int_equal(f.pdq_rows, 128);
+	assert_true(f.pdq_rows_present < 128);
+	assert_null(f.error);
+	/* The whole photo of the same scan is not marked. */
+	assert_int_equal(nsw_case_file_find(c, r.evidence_id,
+					    (const uint8_t *)"photo.jpg", 9,
+					    &id),
+			 0);
+	assert_int_equal(nsw_case_file_get(c, id, &f), 0);
+	assert_true(f.has & NSW_CASE_HAS_PDQ);
+	assert_int_equal(f.pdq_partial, 0);
+	nsw_case_close(c);
+	nsw_hasher_free(h);
+	free(cut);
+	free(jpeg);
+	free(rgb);
+	free_tree(&t);
+}
+
 static void sniffs_media_types_from_content(void **state)
 {
 	static const struct {
@@ -728,6 +816,7 @@ int main(void)
 			verify_detects_modified_deleted_and_added_files),
 		cmocka_unit_test(file_vanishing_mid_scan_is_recorded),
 		cmocka_unit_test(cancelled_scan_stops_cleanly_and_resumes),
+		cmocka_unit_test(partial_images_are_recorded_as_partial),
 		cmocka_unit_test(sniffs_media_types_from_content),
 	};
 

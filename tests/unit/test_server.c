@@ -570,6 +570,66 @@ static double reveal(struct fx *fx, const struct who *w, const char *body,
 	return e;
 }
 
+/* A PDQ hit on a partial image (a JPEG cut short, --partial-images) says
+ * so in /api/hits; a hit on a whole file carries no such keys. */
+static void hits_say_when_the_pdq_came_from_a_partial_image(void **state)
+{
+	struct fx *fx = *state;
+	nsw_case *c = NULL;
+	nsw_case_file f;
+	nsw_case_list l;
+	nsw_case_hit h;
+	int64_t ev_id = 0, list_id = 0, file_id = 0;
+	struct who w;
+	ts_http_reply r;
+
+	assert_int_equal(nsw_case_open(&c, fx->case_path, 0), 0);
+	assert_int_equal(nsw_case_evidence_find(c, "laptop-1", &ev_id), 0);
+	memset(&f, 0, sizeof(f));
+	f.evidence_id = ev_id;
+	f.path = (const uint8_t *)"cut.jpg.part";
+	f.path_len = strlen("cut.jpg.part");
+	f.size = 1000;
+	f.mtime_ns = f.ctime_ns = f.atime_ns = NSW_TIME_UNKNOWN;
+	f.has = NSW_CASE_HAS_PDQ;
+	memset(f.pdq.bytes, 0x5a, sizeof(f.pdq.bytes));
+	f.pdq_quality = 90;
+	f.pdq_partial = 1;
+	f.pdq_rows_present = 384;
+	f.pdq_rows = 480;
+	f.media_type = "image/jpeg";
+	f.status = NSW_FILE_OK;
+	assert_int_equal(nsw_case_file_add(c, &f, &file_id, NULL), 0);
+	memset(&l, 0, sizeof(l));
+	l.name = "known-set";
+	l.version = "1";
+	l.checksum = "00112233445566778899aabbccddeeff00112233445566778899aabb"
+		     "ccddeeff";
+	l.entries = 1;
+	assert_int_equal(nsw_case_list_add(c, &l, &list_id), 0);
+	memset(&h, 0, sizeof(h));
+	h.file_id = file_id;
+	h.list_id = list_id;
+	h.algo = NSW_ALGO_PDQ;
+	h.distance = 4;
+	h.dihedral = 0;
+	h.category_scheme = "vics";
+	h.category_code = "1";
+	assert_int_equal(nsw_case_hit_add(c, &h, NULL), 0);
+	nsw_case_close(c);
+
+	assert_int_equal(login(fx, &w, "ana", PW), 200);
+	assert_int_equal(get(fx, w.cookie, "/api/hits", &r), 200);
+	assert_non_null(strstr(r.body, "\"total\":2"));
+	assert_non_null(strstr(r.body, "\"pdq_partial\":true,"
+				       "\"pdq_rows_present\":384,"
+				       "\"pdq_rows\":480"));
+	/* Only the partial file's record has the keys. */
+	assert_null(strstr(strstr(r.body, "\"pdq_partial\"") + 1,
+			   "\"pdq_partial\""));
+	ts_http_reply_free(&r);
+}
+
 static void reveal_is_small_grey_blurred_and_audited(void **state)
 {
 	struct fx *fx = *state;
@@ -674,6 +734,9 @@ int main(void)
 			roles_are_enforced_on_every_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			data_routes_answer_and_views_are_audited, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			hits_say_when_the_pdq_came_from_a_partial_image, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			reveal_is_small_grey_blurred_and_audited, setup,
