@@ -103,7 +103,9 @@ void srv_app_give(srv_app *app, nsw_case *c)
 		return;
 	/* Nothing of this request may reach the next one on this handle:
 	 * not its user as the actor of library audit entries, not an open
-	 * transaction (which would also hold the write lock). */
+	 * transaction (which would also hold the write lock). Should the
+	 * reset fail (out of memory) the old name stays, which is harmless:
+	 * guarded() sets the actor before every route's body. */
 	nsw_case_rollback(c);
 	(void)nsw_case_set_actor(c, nsw_case_get_meta(c)->examiner);
 	pthread_mutex_lock(&app->pool_lock);
