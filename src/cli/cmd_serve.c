@@ -42,10 +42,14 @@ int cli_cmd_serve(int argc, char **argv)
 	char *default_referrals = NULL;
 	const char *err = NULL;
 	srv_daemon *d = NULL;
+	nsw_case *c = NULL;
+	int64_t users = -1;
 	srv_config cfg;
 	srv_app app;
 	sigset_t set;
 	int sig = 0, rc;
+
+	memset(&cfg, 0, sizeof(cfg));
 
 	for (int i = 1; i < argc; i++) {
 		int more = i + 1 < argc;
@@ -76,7 +80,9 @@ int cli_cmd_serve(int argc, char **argv)
 		cli_error("warning: listening on %s, not loopback; the "
 			  "workspace has no TLS (docs/server.md)",
 			  listen);
-	if (srv_app_open(&app, path) != NSW_OK)
+	/* One case handle per HTTP worker (docs/server.md). */
+	nsw_limits_get(&cfg.limits);
+	if (srv_app_open(&app, path, cfg.limits.http_threads) != NSW_OK)
 		return cli_fail(path);
 	if (referrals == NULL) {
 		const char *slash = strrchr(path, '/');
@@ -95,7 +101,11 @@ int cli_cmd_serve(int argc, char **argv)
 	app.referrals_dir = referrals;
 	app.sign_key = sign_key;
 	app.agency = agency;
-	if (nsw_user_count(app.c) == 0)
+	if (srv_app_take(&app, &c) == NSW_OK) {
+		users = nsw_user_count(c);
+		srv_app_give(&app, c);
+	}
+	if (users == 0)
 		cli_error("warning: the case has no users yet; add one with "
 			  "netsweep user add --case %s --name NAME --role "
 			  "analyst",
@@ -106,11 +116,9 @@ int cli_cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	memset(&cfg, 0, sizeof(cfg));
 	cfg.listen = listen;
 	cfg.routes = srv_app_routes(&cfg.route_count);
 	cfg.app = &app;
-	nsw_limits_get(&cfg.limits);
 	rc = srv_start(&d, &cfg, &err);
 	if (rc != NSW_OK) {
 		cli_error("cannot listen on %s: %s", listen,

@@ -200,7 +200,7 @@ int srv_h_suspects(srv_ctx *x)
 	w.o = &o;
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"suspects\":[");
-	rc = nsw_case_suspects_foreach(x->app->c, &f, suspect_cb, &w);
+	rc = nsw_case_suspects_foreach(x->c, &f, suspect_cb, &w);
 	srv_out_printf(&o, "],\"count\":%lu}", w.n);
 	if (rc < 0) {
 		srv_out_free(&o);
@@ -229,7 +229,7 @@ int srv_h_suspect(srv_ctx *x)
 	w.evidence_max = (size_t)-1;
 	w.o = &o;
 	srv_out_init(&o, SRV_JSON_MAX);
-	rc = nsw_case_suspects_foreach(x->app->c, &f, suspect_cb, &w);
+	rc = nsw_case_suspects_foreach(x->c, &f, suspect_cb, &w);
 	if (rc < 0) {
 		srv_out_free(&o);
 		return not_analyzed(x, rc);
@@ -291,7 +291,7 @@ int srv_h_chats(srv_ctx *x)
 
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"chats\":[");
-	rc = nsw_case_chat_metrics_foreach(x->app->c, 0, chat_cb, &o);
+	rc = nsw_case_chat_metrics_foreach(x->c, 0, chat_cb, &o);
 	srv_out_raw(&o, "]}");
 	if (rc < 0) {
 		srv_out_free(&o);
@@ -359,7 +359,7 @@ int srv_h_chat_messages(srv_ctx *x)
 	w.o = &o;
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"messages\":[");
-	rc = nsw_chat_messages_foreach(x->app->c, &f, msg_cb, &w);
+	rc = nsw_chat_messages_foreach(x->c, &f, msg_cb, &w);
 	srv_out_printf(&o, "],\"total\":%lu}", w.seen);
 	if (rc < 0) {
 		srv_out_free(&o);
@@ -427,7 +427,7 @@ int srv_h_spread(srv_ctx *x)
 
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"items\":[");
-	rc = nsw_case_item_spread(x->app->c, 0, hex, spread_cb, &o);
+	rc = nsw_case_item_spread(x->c, 0, hex, spread_cb, &o);
 	srv_out_raw(&o, "]}");
 	if (rc < 0) {
 		srv_out_free(&o);

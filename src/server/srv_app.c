@@ -1,44 +1,124 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The workspace's front door: the case connection (one, under a mutex),
- * login/logout/me, the guard every API route passes through (session
- * cookie, role, CSRF token and Origin on state changes), the route table
- * and the embedded UI files.
+ * The workspace's front door: the pool of case handles (one per HTTP
+ * worker, each request holds one from start to end), login/logout/me, the guard
+ * every API route passes through (session cookie, role, CSRF token and Origin
+ * on state changes), the route table and the embedded UI files.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "srv_app.h"
 
-int srv_app_open(srv_app *app, const char *case_path)
+int srv_app_open(srv_app *app, const char *case_path, unsigned handles)
 {
-	int rc;
+	pthread_condattr_t ca;
+	int rc = NSW_OK;
 
 	memset(app, 0, sizeof(*app));
 	app->session_ttl_s = SRV_SESSION_TTL_S;
-	rc = nsw_case_open(&app->c, case_path, 0);
-	if (rc != NSW_OK)
-		return rc;
-	pthread_mutex_init(&app->lock, NULL);
-	return 0;
+	app->wait_ms = SRV_CASE_WAIT_MS;
+	if (handles == 0 || handles > SRV_CASE_HANDLES_MAX)
+		return NSW_EINVAL;
+	app->handles = calloc(handles, sizeof(*app->handles));
+	app->idle = calloc(handles, sizeof(*app->idle));
+	if (app->handles == NULL || app->idle == NULL) {
+		rc = NSW_ENOMEM;
+		goto done;
+	}
+	/* One after the other: the first open migrates an old case, the
+	 * others find it current. */
+	for (unsigned i = 0; i < handles; i++) {
+		rc = nsw_case_open(&app->handles[i], case_path, 0);
+		if (rc != NSW_OK)
+			goto done;
+		app->idle[i] = app->handles[i];
+		app->handle_count = app->idle_count = i + 1;
+	}
+	/* Waits are measured on the monotonic clock (a wall-clock step
+	 * must not stretch or cut them). */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&app->pool_free, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&app->pool_lock, NULL);
+	pthread_mutex_init(&app->refer_lock, NULL);
+done:
+	if (rc != NSW_OK) {
+		for (size_t i = 0; i < app->handle_count; i++)
+			nsw_case_close(app->handles[i]);
+		free(app->handles);
+		free(app->idle);
+		app->handles = app->idle = NULL;
+		app->handle_count = app->idle_count = 0;
+	}
+	return rc;
 }
 
 void srv_app_close(srv_app *app)
 {
-	if (app->c == NULL)
+	if (app->handles == NULL)
 		return;
-	nsw_case_close(app->c);
-	pthread_mutex_destroy(&app->lock);
-	app->c = NULL;
+	for (size_t i = 0; i < app->handle_count; i++)
+		nsw_case_close(app->handles[i]);
+	free(app->handles);
+	free(app->idle);
+	app->handles = app->idle = NULL;
+	app->handle_count = app->idle_count = 0;
+	pthread_cond_destroy(&app->pool_free);
+	pthread_mutex_destroy(&app->pool_lock);
+	pthread_mutex_destroy(&app->refer_lock);
+}
+
+int srv_app_take(srv_app *app, nsw_case **out)
+{
+	struct timespec until;
+	int rc = 0;
+
+	*out = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)(app->wait_ms / 1000);
+	until.tv_nsec += (long)(app->wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&app->pool_lock);
+	while (app->idle_count == 0 && rc == 0)
+		rc = pthread_cond_timedwait(&app->pool_free, &app->pool_lock,
+					    &until);
+	/* A handle may have come back just as the wait timed out. */
+	if (app->idle_count > 0)
+		*out = app->idle[--app->idle_count];
+	pthread_mutex_unlock(&app->pool_lock);
+	return *out != NULL ? NSW_OK : NSW_ELIMIT;
+}
+
+void srv_app_give(srv_app *app, nsw_case *c)
+{
+	if (c == NULL)
+		return;
+	/* Nothing of this request may reach the next one on this handle:
+	 * not its user as the actor of library audit entries, not an open
+	 * transaction (which would also hold the write lock). Should the
+	 * reset fail (out of memory) the old name stays, which is harmless:
+	 * guarded() sets the actor before every route's body. */
+	nsw_case_rollback(c);
+	(void)nsw_case_set_actor(c, nsw_case_get_meta(c)->examiner);
+	pthread_mutex_lock(&app->pool_lock);
+	app->idle[app->idle_count++] = c;
+	pthread_cond_signal(&app->pool_free);
+	pthread_mutex_unlock(&app->pool_lock);
 }
 
 int srv_audit(srv_ctx *x, const char *action, const char *detail_json)
 {
-	int rc = nsw_case_set_actor(x->app->c, x->who.username);
+	int rc = nsw_case_set_actor(x->c, x->who.username);
 
-	return rc ? rc : nsw_case_audit_append(x->app->c, action, detail_json);
+	return rc ? rc : nsw_case_audit_append(x->c, action, detail_json);
 }
 
 /* The Origin header, when a browser sends one, must name this server. */
@@ -80,8 +160,9 @@ static int guarded(void *app_v, const srv_request *req, srv_response *res,
 	x.token = srv_cookie(req, SRV_COOKIE);
 	if (x.token == NULL)
 		return srv_reply_error(res, 401, "login required");
-	pthread_mutex_lock(&app->lock);
-	rc = nsw_auth_session(app->c, &x.who, x.token);
+	if (srv_app_take(app, &x.c) != NSW_OK)
+		return srv_reply_error(res, 503, "server busy, try again");
+	rc = nsw_auth_session(x.c, &x.who, x.token);
 	if (rc != NSW_OK) {
 		rc = srv_reply_error(res, rc == NSW_ENOTFOUND ? 401 : 500,
 				     rc == NSW_ENOTFOUND ? "login required"
@@ -105,13 +186,15 @@ static int guarded(void *app_v, const srv_request *req, srv_response *res,
 		goto done;
 	}
 	/* Whatever the library audits during the call is the user's act. */
-	if (nsw_case_set_actor(app->c, x.who.username) != NSW_OK) {
+	if (nsw_case_set_actor(x.c, x.who.username) != NSW_OK) {
 		rc = srv_reply_error(res, 500, "internal error");
 		goto done;
 	}
+	if (app->on_handle != NULL)
+		app->on_handle(app->on_handle_ctx, x.c);
 	rc = fn(&x);
 done:
-	pthread_mutex_unlock(&app->lock);
+	srv_app_give(app, x.c);
 	return rc;
 }
 
@@ -136,6 +219,7 @@ static int h_login(void *app_v, const srv_request *req, srv_response *res)
 	char cookie[160];
 	const char *ct = srv_header(req, "Content-Type");
 	nsw_auth_user who;
+	nsw_case *c = NULL;
 	srv_out o;
 	size_t len;
 	const char *body = srv_body(req, &len);
@@ -153,14 +237,18 @@ static int h_login(void *app_v, const srv_request *req, srv_response *res)
 		rc = srv_reply_error(res, 400, "username and password needed");
 		goto done;
 	}
-	pthread_mutex_lock(&app->lock);
-	rc = nsw_auth_login(app->c, token, &who, vals[0], vals[1],
-			    srv_client(req), app->session_ttl_s);
-	pthread_mutex_unlock(&app->lock);
+	if (srv_app_take(app, &c) != NSW_OK) {
+		rc = srv_reply_error(res, 503, "server busy, try again");
+		goto done;
+	}
+	rc = nsw_auth_login(c, token, &who, vals[0], vals[1], srv_client(req),
+			    app->session_ttl_s);
+	srv_app_give(app, c);
 	if (rc == NSW_ENOTFOUND) {
 		/* Slow down guessing: this worker answers a second later
-		 * (the lock is not held; connections per address are
-		 * limited, so one client cannot take every worker). */
+		 * (its case handle is back in the pool; connections per
+		 * address are limited, so one client cannot take every
+		 * worker). */
 		sleep(SRV_LOGIN_FAIL_DELAY_S);
 		rc = srv_reply_error(res, 401, "wrong user name or password");
 		goto done;
@@ -200,7 +288,7 @@ static int b_me(srv_ctx *x)
 
 static int b_logout(srv_ctx *x)
 {
-	int rc = nsw_auth_logout(x->app->c, x->token);
+	int rc = nsw_auth_logout(x->c, x->token);
 
 	if (rc != NSW_OK)
 		return srv_reply_error(x->res, 500, "internal error");

@@ -23,35 +23,77 @@
 /* Largest evidence file the reveal reads (bytes). */
 #define SRV_REVEAL_FILE_MAX (64u << 20)
 
+/*
+ * Longest a request waits for a free case handle before it is answered
+ * 503. There is one handle per HTTP worker and a worker holds at most one,
+ * so in the server a handle is always free; the bound turns a bug (a
+ * handle never given back) into errors instead of workers hanging. 10 s
+ * is NSW_SQL_BUSY_TIMEOUT_MS, the longest a handle waits inside SQLite.
+ */
+#define SRV_CASE_WAIT_MS 10000
+/*
+ * Most case handles: each is an SQLite connection with its own page cache
+ * (up to ~2 MiB) and three file descriptors (case, -wal, -shm). The server
+ * opens one per HTTP worker; more than 64 workers is a configuration
+ * mistake on the workstations it runs on.
+ */
+#define SRV_CASE_HANDLES_MAX 64
+
 typedef struct srv_app {
-	nsw_case *c; /* one connection, used under `lock` */
-	pthread_mutex_t lock;
+	/* The case handles (connections), one per HTTP worker: a request
+	 * takes one for its whole run (srv_app_take) and gives it back. */
+	nsw_case **handles; /* all of them, `handle_count` */
+	nsw_case **idle;    /* the free ones, `idle_count` */
+	size_t handle_count, idle_count;
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_free;
+	unsigned wait_ms; /* SRV_CASE_WAIT_MS; tests may shorten it */
+	/* Referral export writes referrals_dir/<CC>/: one at a time. */
+	pthread_mutex_t refer_lock;
 	int64_t session_ttl_s;
 	/* Referral packages go to referrals_dir/<CC>/ (NULL: export off);
 	 * signed with sign_key when set. Borrowed. */
 	const char *referrals_dir;
 	const char *sign_key;
 	const char *agency;
+	/* Tests only (NULL in the program): called by every guarded route
+	 * with its handle held, after the session and role checks, before
+	 * the route's body. */
+	void (*on_handle)(void *ctx, nsw_case *c);
+	void *on_handle_ctx;
 } srv_app;
 
 /* The handler's view of an authenticated request. */
 typedef struct srv_ctx {
 	srv_app *app;
+	nsw_case *c; /* this request's handle, borrowed for the request */
 	const srv_request *req;
 	srv_response *res;
 	nsw_auth_user who;
 	const char *token;
 } srv_ctx;
 
-/* Open the case read-write; 0 or NSW_E* (nsw_error_last()). */
-int srv_app_open(srv_app *app, const char *case_path);
+/* Open `handles` (1 to SRV_CASE_HANDLES_MAX; the server passes
+ * limits.http_threads) read-write handles on the case. 0 or NSW_E*
+ * (nsw_error_last(); EINVAL for a bad count); on failure nothing stays
+ * open. */
+int srv_app_open(srv_app *app, const char *case_path, unsigned handles);
+/* Close every handle; the server must be stopped. */
 void srv_app_close(srv_app *app);
+
+/* Take a free handle into *out, waiting at most app->wait_ms. 0, or
+ * NSW_ELIMIT when none came free in time. */
+int srv_app_take(srv_app *app, nsw_case **out);
+/* Give a taken handle back: its actor is reset to the case's examiner and
+ * a transaction left open is rolled back, so nothing of one request
+ * reaches the next. */
+void srv_app_give(srv_app *app, nsw_case *c);
 
 /* All routes (API and UI); `*count` set. */
 const srv_route *srv_app_routes(size_t *count);
 
-/* Routes' bodies, each called with the case locked and the session
- * checked (srv_app.c); srv_data.c and srv_reveal.c. */
+/* Routes' bodies, each called with a case handle held (x->c) and the
+ * session checked (srv_app.c); srv_data.c and srv_reveal.c. */
 int srv_h_overview(srv_ctx *x);
 int srv_h_lists(srv_ctx *x);
 int srv_h_evidence(srv_ctx *x);

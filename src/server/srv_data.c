@@ -58,10 +58,10 @@ static int group_json(void *ctx, const nsw_case_group *g)
 
 int srv_h_overview(srv_ctx *x)
 {
-	const nsw_case_meta *m = nsw_case_get_meta(x->app->c);
+	const nsw_case_meta *m = nsw_case_get_meta(x->c);
 	nsw_case_totals t;
 	srv_out o;
-	int rc = nsw_case_get_totals(x->app->c, 0, &t);
+	int rc = nsw_case_get_totals(x->c, 0, &t);
 
 	if (rc != NSW_OK)
 		return fail(x, rc);
@@ -92,11 +92,11 @@ int srv_h_overview(srv_ctx *x)
 	/* Auditors see counts only; category names are case data. */
 	if (x->who.role != NSW_ROLE_AUDITOR) {
 		srv_out_raw(&o, ",\"by_category\":[");
-		rc = nsw_case_summary_foreach(
-			x->app->c, 0, NSW_GROUP_BY_CATEGORY, group_json, &o);
+		rc = nsw_case_summary_foreach(x->c, 0, NSW_GROUP_BY_CATEGORY,
+					      group_json, &o);
 		srv_out_raw(&o, "],\"by_media_type\":[");
 		rc = rc ? rc
-			: nsw_case_summary_foreach(x->app->c, 0,
+			: nsw_case_summary_foreach(x->c, 0,
 						   NSW_GROUP_BY_MEDIA_TYPE,
 						   group_json, &o);
 		srv_out_raw(&o, "]");
@@ -116,8 +116,8 @@ int srv_h_lists(srv_ctx *x)
 
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"lists\":[");
-	rc = nsw_case_summary_foreach(x->app->c, 0, NSW_GROUP_BY_LIST,
-				      group_json, &o);
+	rc = nsw_case_summary_foreach(x->c, 0, NSW_GROUP_BY_LIST, group_json,
+				      &o);
 	srv_out_raw(&o, "]}");
 	if (rc < 0) {
 		srv_out_free(&o);
@@ -157,7 +157,7 @@ int srv_h_evidence(srv_ctx *x)
 
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"evidence\":[");
-	rc = nsw_case_evidence_foreach(x->app->c, evidence_json, &o);
+	rc = nsw_case_evidence_foreach(x->c, evidence_json, &o);
 	srv_out_raw(&o, "]}");
 	if (rc < 0) {
 		srv_out_free(&o);
@@ -291,7 +291,7 @@ int srv_h_hits(srv_ctx *x)
 	w.o = &o;
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"hits\":[");
-	rc = nsw_case_hits_foreach(x->app->c, &f, hit_json, &w);
+	rc = nsw_case_hits_foreach(x->c, &f, hit_json, &w);
 	srv_out_printf(&o, "],\"total\":%lu,\"offset\":%lu,\"limit\":%lu}",
 		       w.seen, w.offset, w.limit);
 	if (rc < 0) {
@@ -330,7 +330,7 @@ int srv_h_file(srv_ctx *x)
 
 	if (srv_parse_id(srv_param(x->req, 0), &id) != 0)
 		return srv_reply_error(x->res, 400, "bad file id");
-	rc = nsw_case_file_get(x->app->c, id, &f);
+	rc = nsw_case_file_get(x->c, id, &f);
 	if (rc != NSW_OK)
 		return fail(x, rc);
 	srv_out_init(&o, SRV_JSON_MAX);
@@ -409,7 +409,7 @@ int srv_h_attribution(srv_ctx *x)
 		w.country = NULL;
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"accounts\":[");
-	rc = nsw_attrib_foreach(x->app->c, attrib_json, &w);
+	rc = nsw_attrib_foreach(x->c, attrib_json, &w);
 	srv_out_printf(&o, "],\"total\":%lu}", w.n);
 	if (rc < 0) {
 		srv_out_free(&o);
@@ -469,7 +469,7 @@ int srv_h_audit(srv_ctx *x)
 	w.o = &o;
 	srv_out_init(&o, SRV_JSON_MAX);
 	srv_out_raw(&o, "{\"entries\":[");
-	rc = nsw_case_audit_foreach(x->app->c, audit_json, &w);
+	rc = nsw_case_audit_foreach(x->c, audit_json, &w);
 	srv_out_raw(&o, "]}");
 	if (rc < 0) {
 		srv_out_free(&o);
@@ -482,7 +482,7 @@ int srv_h_audit_verify(srv_ctx *x)
 {
 	nsw_audit_check chk;
 	srv_out o;
-	int rc = nsw_case_audit_verify(x->app->c, &chk);
+	int rc = nsw_case_audit_verify(x->c, &chk);
 
 	if (rc != NSW_OK)
 		return fail(x, rc);

@@ -175,7 +175,7 @@ int srv_h_graph(srv_ctx *x)
 		rc = srv_reply_error(x->res, 500, "internal error");
 		goto done;
 	}
-	rc = nsw_case_suspects_foreach(x->app->c, &f, collect, &g);
+	rc = nsw_case_suspects_foreach(x->c, &f, collect, &g);
 	if (rc < 0 || g.failed) {
 		rc = rc == NSW_ENOTFOUND
 			     ? srv_reply_error(x->res, 404,
@@ -183,7 +183,7 @@ int srv_h_graph(srv_ctx *x)
 			     : srv_reply_error(x->res, 500, "internal error");
 		goto done;
 	}
-	(void)nsw_case_chat_metrics_foreach(x->app->c, 0, retitle, &g);
+	(void)nsw_case_chat_metrics_foreach(x->c, 0, retitle, &g);
 	total = g.ns + g.nc;
 	queue = calloc(total + 1, sizeof(*queue));
 	seen = calloc(total + 1, 1);

@@ -59,7 +59,12 @@ int srv_h_referral(srv_ctx *x)
 	opt.handling = vals[0];
 	opt.reliability = vals[1];
 	opt.accuracy = vals[2];
-	rc = nsw_refer_write(x->app->c, &opt, on_package, &w);
+	/* Two exports at once would write the same referrals_dir/<CC>/
+	 * (and a package's seal must cover what is in it): one at a time,
+	 * while every other route carries on. */
+	pthread_mutex_lock(&x->app->refer_lock);
+	rc = nsw_refer_write(x->c, &opt, on_package, &w);
+	pthread_mutex_unlock(&x->app->refer_lock);
 	if (rc == NSW_ENOTFOUND) {
 		rc = srv_reply_error(x->res, 404,
 				     "no analysis in this case: run netsweep "

@@ -216,7 +216,7 @@ int srv_h_reveal(srv_ctx *x)
 				     "level: \"blurred\" or \"sharper\"");
 		goto done;
 	}
-	rc = nsw_case_file_get(x->app->c, id, &f);
+	rc = nsw_case_file_get(x->c, id, &f);
 	if (rc != NSW_OK) {
 		rc = srv_reply_error(x->res, srv_status_for(rc),
 				     rc == NSW_ENOTFOUND ? "no such file"
@@ -237,7 +237,7 @@ int srv_h_reveal(srv_ctx *x)
 		goto done;
 	}
 	fe.id = f.evidence_id;
-	rc = nsw_case_evidence_foreach(x->app->c, find_root, &fe);
+	rc = nsw_case_evidence_foreach(x->c, find_root, &fe);
 	if (rc < 0 || fe.root == NULL) {
 		rc = srv_reply_error(x->res, 404, "evidence not available");
 		goto done;

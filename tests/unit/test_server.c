@@ -133,14 +133,16 @@ static int setup(void **state)
 	nsw_case_close(c);
 	free(evdir);
 
-	assert_int_equal(srv_app_open(&fx->app, fx->case_path), 0);
+	memset(&cfg, 0, sizeof(cfg));
+	nsw_limits_get(&cfg.limits);
+	assert_int_equal(
+		srv_app_open(&fx->app, fx->case_path, cfg.limits.http_threads),
+		0);
 	fx->referrals = ts_path(fx->dir, "referrals");
 	fx->app.referrals_dir = fx->referrals;
-	memset(&cfg, 0, sizeof(cfg));
 	cfg.listen = "127.0.0.1:0";
 	cfg.routes = srv_app_routes(&cfg.route_count);
 	cfg.app = &fx->app;
-	nsw_limits_get(&cfg.limits);
 	cfg.limits.http_body_max = 4096;
 	assert_int_equal(srv_start(&fx->d, &cfg, &err), 0);
 	fx->port = srv_port(fx->d);

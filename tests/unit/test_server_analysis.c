@@ -5,6 +5,7 @@
  * by the netsweep program (tests/e2e/make_case.sh). Skips visibly when the
  * program (NSW_BIN) or the source dir (NSW_SOURCE_DIR) is not given.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,13 +78,14 @@ static int setup(void **state)
 		 src, bin, fx->dir, PW);
 	assert_int_equal(system(cmd), 0);
 	case_path = ts_path(fx->dir, "case.nsdb");
-	assert_int_equal(srv_app_open(&fx->app, case_path), 0);
-	free(case_path);
 	memset(&cfg, 0, sizeof(cfg));
+	nsw_limits_get(&cfg.limits);
+	assert_int_equal(
+		srv_app_open(&fx->app, case_path, cfg.limits.http_threads), 0);
+	free(case_path);
 	cfg.listen = "127.0.0.1:0";
 	cfg.routes = srv_app_routes(&cfg.route_count);
 	cfg.app = &fx->app;
-	nsw_limits_get(&cfg.limits);
 	assert_int_equal(srv_start(&fx->d, &cfg, &err), 0);
 	fx->port = srv_port(fx->d);
 	fx->referrals = ts_path(fx->dir, "referrals");
@@ -260,12 +262,81 @@ static void analysis_routes_answer_over_the_demo_case(void **state)
 	free(b);
 }
 
+struct exporter {
+	struct fx *fx;
+	const char *path;
+	const char *hdr;
+	int status;
+};
+
+static void *export_in_thread(void *arg)
+{
+	struct exporter *e = arg;
+	ts_http_reply r;
+
+	e->status = -1;
+	if (ts_http(&r, e->fx->port, "POST", e->path, e->hdr, "{}", 2) == 0) {
+		e->status = r.status;
+		ts_http_reply_free(&r);
+	}
+	return NULL;
+}
+
+/* Handles let requests run side by side; the export of one country's
+ * folder still goes one at a time, so the sealed package is whole. */
+static void
+two_exports_of_one_country_at_once_leave_a_whole_package(void **state)
+{
+	struct fx *fx = *state;
+	struct exporter e[2];
+	pthread_t t[2];
+	nsw_package_report rep;
+	char path[64], hdr[400], cc[3];
+	const char *p;
+	char *b, *pkg;
+
+	if (fx == NULL)
+		skip();
+	b = get(fx, fx->cookie, "/api/suspects?limit=1", 200);
+	p = strstr(b, "\"country\":\"");
+	assert_non_null(p);
+	snprintf(cc, sizeof(cc), "%.2s", p + 11);
+	free(b);
+	snprintf(path, sizeof(path), "/api/referrals/%s", cc);
+	snprintf(hdr, sizeof(hdr), "%sX-CSRF-Token: %s\r\n", fx->cookie,
+		 fx->csrf);
+	for (int i = 0; i < 2; i++) {
+		e[i].fx = fx;
+		e[i].path = path;
+		e[i].hdr = hdr;
+		assert_int_equal(
+			pthread_create(&t[i], NULL, export_in_thread, &e[i]),
+			0);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(e[0].status, 200);
+	assert_int_equal(e[1].status, 200);
+	pkg = ts_path(fx->referrals, cc);
+	memset(&rep, 0, sizeof(rep));
+	assert_int_equal(nsw_package_verify(&rep, pkg, NULL, NULL, NULL), 0);
+	assert_true(rep.manifest_ok);
+	assert_int_equal(rep.intact, rep.listed);
+	free(pkg);
+	b = get(fx, fx->aud_cookie, "/api/audit/verify", 200);
+	assert_non_null(strstr(b, "\"ok\":true"));
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			analysis_routes_answer_over_the_demo_case, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			two_exports_of_one_country_at_once_leave_a_whole_package,
+			setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,6 +218,34 @@ static void open_errors_are_translated(void **state)
 	ts_tmpdir_remove(dir);
 }
 
+/* A writer behind another connection's write transaction waits for it,
+ * but only as long as its busy timeout: then EIO, not a hang. */
+static void
+busy_writer_waits_a_bounded_time_then_gets_the_lock_once_free(void **state)
+{
+	char *dir = ts_tmpdir();
+	char *path;
+	nsw_sqldb *holder = NULL, *waiter = NULL;
+
+	(void)state;
+	path = make_db(dir, "busy.db");
+	assert_int_equal(nsw_sqldb_open(&holder, path, 0), 0);
+	assert_int_equal(nsw_sqldb_exec(holder, "PRAGMA journal_mode=WAL;"), 0);
+	assert_int_equal(nsw_sqldb_open(&waiter, path, 0), 0);
+	assert_int_equal(nsw_sqldb_busy_timeout(waiter, 50), 0);
+	assert_int_equal(nsw_sqldb_begin_immediate(holder), 0);
+	assert_int_equal(nsw_sqldb_begin_immediate(waiter), NSW_EIO);
+	/* Readers are not blocked by the writer (WAL). */
+	assert_int_equal(nsw_sqldb_exec(waiter, "SELECT count(*) FROM t;"), 0);
+	assert_int_equal(nsw_sqldb_commit(holder), 0);
+	assert_int_equal(nsw_sqldb_begin_immediate(waiter), 0);
+	assert_int_equal(nsw_sqldb_commit(waiter), 0);
+	nsw_sqldb_close(waiter);
+	nsw_sqldb_close(holder);
+	free(path);
+	ts_tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +257,8 @@ int main(void)
 			readonly_refuses_writes_and_leaves_no_side_files),
 		cmocka_unit_test(untrusted_missing_table_is_eformat),
 		cmocka_unit_test(open_errors_are_translated),
+		cmocka_unit_test(
+			busy_writer_waits_a_bounded_time_then_gets_the_lock_once_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
