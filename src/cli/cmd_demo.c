@@ -241,12 +241,14 @@ static int run_pipeline(const char *dir)
 	printf("\n\nwhere to look next:\n"
 	       "  netsweep suspects --case %s\n"
 	       "  netsweep item --case %s HASH\n"
+	       "  netsweep links --case %s --evidence %s\n"
 	       "  netsweep verify-package %s/XX --key %s\n"
 	       "  netsweep user add --case %s --name ana --role analyst "
 	       "(password on stdin)\n"
 	       "  netsweep serve --case %s   (then http://127.0.0.1:8080)\n",
-	       r->case_path, r->case_path, r->referrals, r->public_key,
-	       r->case_path, r->case_path);
+	       r->case_path, r->case_path, r->case_path,
+	       r->device[0][0] ? r->device[0] : "LABEL", r->referrals,
+	       r->public_key, r->case_path, r->case_path);
 	free(r);
 	return CLI_EXIT_OK;
 }
