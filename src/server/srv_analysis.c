@@ -443,3 +443,64 @@ int srv_h_spread(srv_ctx *x)
 	}
 	return srv_out_reply(&o, x->res, 200);
 }
+
+/* ---- Device links ------------------------------------------------------ */
+
+static int link_cb(void *ctx, const nsw_device_link *l)
+{
+	srv_out *o = ctx;
+
+	srv_out_sep(o);
+	srv_out_printf(o, "{\"account_id\":%lld,\"platform\":",
+		       (long long)l->account_id);
+	srv_out_str(o, l->platform);
+	srv_out_raw(o, ",\"account\":");
+	srv_out_str(o, l->native_id);
+	srv_out_printf(o, ",\"files\":%llu,\"exact\":%llu,\"score\":%.3f}",
+		       (unsigned long long)l->files,
+		       (unsigned long long)l->exact, l->score);
+	return o->failed ? 1 : 0;
+}
+
+/* GET /api/links?evidence=LABEL[&threshold=N][&exact=1]: the accounts
+ * that posted the files of a seized device (docs/links.md). */
+int srv_h_links(srv_ctx *x)
+{
+	const char *label = srv_query(x->req, "evidence");
+	const char *exact = srv_query(x->req, "exact");
+	unsigned long threshold;
+	int64_t evidence = 0;
+	srv_out o;
+	int rc;
+
+	if (label == NULL || *label == '\0')
+		return srv_reply_error(x->res, 400, "evidence: a label");
+	if (parse_ulong(srv_query(x->req, "threshold"), 31, NSW_PDQ_BITS,
+			&threshold) != 0)
+		return srv_reply_error(x->res, 400, "threshold: 0-256");
+	rc = nsw_case_evidence_find(x->c, label, &evidence);
+	if (rc == NSW_ENOTFOUND)
+		return srv_reply_error(x->res, 404, "no such evidence item");
+	if (rc != NSW_OK)
+		return srv_reply_error(x->res, 500, "internal error");
+	srv_out_init(&o, SRV_JSON_MAX);
+	srv_out_raw(&o, "{\"evidence\":");
+	srv_out_str(&o, label);
+	srv_out_printf(&o, ",\"threshold\":%d,\"links\":[",
+		       exact && strcmp(exact, "1") == 0 ? -1 : (int)threshold);
+	rc = nsw_case_device_links(
+		x->c, evidence,
+		exact && strcmp(exact, "1") == 0 ? -1 : (int)threshold, link_cb,
+		&o);
+	srv_out_raw(&o, "]}");
+	if (rc < 0 || o.failed) {
+		srv_out_free(&o);
+		return srv_reply_error(x->res, 500, "could not read the case");
+	}
+	rc = audit_kv(x, "view.links", "evidence", label);
+	if (rc != NSW_OK) {
+		srv_out_free(&o);
+		return srv_reply_error(x->res, 500, "internal error");
+	}
+	return srv_out_reply(&o, x->res, 200);
+}

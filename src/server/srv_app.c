@@ -321,6 +321,7 @@ GUARD(g_chats, SRV_R_CASE, srv_h_chats)
 GUARD(g_chat_messages, SRV_R_CASE, srv_h_chat_messages)
 GUARD(g_spread, SRV_R_CASE, srv_h_spread)
 GUARD(g_graph, SRV_R_CASE, srv_h_graph)
+GUARD(g_links, SRV_R_CASE, srv_h_links)
 GUARD(g_referral, SRV_R_CASE, srv_h_referral)
 
 /* Static UI: "/" is index.html, "/ui/<name>" the embedded files. */
@@ -358,6 +359,7 @@ static const srv_route routes[] = {
 	{"GET", "/api/chats/:id/messages", g_chat_messages},
 	{"GET", "/api/items/:hash/spread", g_spread},
 	{"GET", "/api/graph", g_graph},
+	{"GET", "/api/links", g_links},
 	{"POST", "/api/referrals/:country", g_referral},
 	{"GET", "/", h_ui},
 	{"GET", "/ui/*", h_ui},

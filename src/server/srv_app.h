@@ -97,6 +97,7 @@ const srv_route *srv_app_routes(size_t *count);
 int srv_h_overview(srv_ctx *x);
 int srv_h_lists(srv_ctx *x);
 int srv_h_evidence(srv_ctx *x);
+int srv_h_links(srv_ctx *x);
 int srv_h_hits(srv_ctx *x);
 int srv_h_file(srv_ctx *x);
 int srv_h_attribution(srv_ctx *x);

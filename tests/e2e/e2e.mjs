@@ -104,6 +104,13 @@ try {
   check(px.colour === 0, 'preview is greyscale');
   check(px.hf < 3, 'preview is blurred (mean neighbour difference ' + px.hf.toFixed(2) + ')');
 
+  // 4b. The accounts that posted a seized device's files.
+  await page.goto(base + '/#/devices');
+  await page.waitForSelector('.links-button');
+  await page.click('.links-button');
+  await page.waitForSelector('.device table a.link-account');
+  check((await page.$$('.device table a.link-account')).length >= 1, 'a device links to at least one account');
+
   // 5. Referral export for the suspect's country (when the build has it).
   const cc = await page.evaluate(async () => (await (await fetch('/api/suspects?limit=1')).json()).suspects[0].country);
   await page.goto(base + '/#/countries');
@@ -123,7 +130,7 @@ try {
   check((await page.textContent('#audit-verify')).startsWith('Chain verifies'), 'audit chain verifies');
   const log = await page.$$eval('table tbody tr', rows => rows.map(r => [...r.children].map(td => td.textContent)));
   const did = a => log.some(r => r[2] === 'reviewer' && r[3] === a);
-  for (const a of ['auth.login', 'view.suspects', 'view.suspect', 'view.graph', 'view.file', 'media.reveal'])
+  for (const a of ['auth.login', 'view.suspects', 'view.suspect', 'view.graph', 'view.file', 'media.reveal', 'view.links'])
     check(did(a), 'audit log shows ' + a + ' by reviewer');
   if (referralAvailable) check(log.some(r => r[2] === 'reviewer' && r[3] === 'refer.package'), 'audit log shows the referral package');
   await logout();

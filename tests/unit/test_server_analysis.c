@@ -210,6 +210,22 @@ static void analysis_routes_answer_over_the_demo_case(void **state)
 	free(b);
 	b = get(fx, fx->cookie, "/api/graph?suspect=1&n=100000", 400);
 	free(b);
+	/* Who posted the files of the first seized device. */
+	b = get(fx, fx->cookie, "/api/links?evidence=device-1", 200);
+	assert_non_null(strstr(b, "\"threshold\":31,\"links\":[{"));
+	assert_true(num_after(b, "account_id") > 0);
+	assert_true(num_after(b, "files") >= 1);
+	free(b);
+	b = get(fx, fx->cookie, "/api/links?evidence=device-1&exact=1", 200);
+	assert_non_null(strstr(b, "\"threshold\":-1,"));
+	free(b);
+	b = get(fx, fx->cookie, "/api/links?evidence=tablet", 404);
+	free(b);
+	b = get(fx, fx->cookie, "/api/links", 400);
+	free(b);
+	b = get(fx, fx->cookie, "/api/links?evidence=device-1&threshold=300",
+		400);
+	free(b);
 	/* The referral package of the top suspect's country. */
 	snprintf(hdr, sizeof(hdr), "%sX-CSRF-Token: %s\r\n", fx->cookie,
 		 fx->csrf);
@@ -254,6 +270,8 @@ static void analysis_routes_answer_over_the_demo_case(void **state)
 		strstr(b, "\"actor\":\"analyst\",\"action\":\"view.item\""));
 	assert_non_null(
 		strstr(b, "\"actor\":\"analyst\",\"action\":\"view.graph\""));
+	assert_non_null(
+		strstr(b, "\"actor\":\"analyst\",\"action\":\"view.links\""));
 	assert_non_null(strstr(
 		b, "\"actor\":\"analyst\",\"action\":\"refer.package\""));
 	free(b);

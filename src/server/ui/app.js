@@ -355,6 +355,34 @@ async function audit() {
     j.entries.slice().reverse()));
 }
 
+// Seized devices: who posted the files found on each (asked per device:
+// each answer is an audited view).
+async function devices() {
+  const j = await json('GET', '/api/evidence');
+  const v = clear();
+  v.append(el('h1', {}, 'Seized devices'),
+    el('p', {}, 'Which accounts posted the files found on a device, as exact copies or PDQ near-copies. A lead, not an identification.'));
+  const items = j.evidence.filter(e => e.kind !== 'chat-export');
+  if (!items.length) v.append(el('p', {}, 'No device in this case.'));
+  for (const e of items) {
+    const box = el('div', { class: 'device' }, el('h2', {}, e.label + ' (' + e.kind + ')'));
+    const btn = el('button', { type: 'button', class: 'links-button' }, 'Who posted its files');
+    btn.addEventListener('click', async () => {
+      btn.disabled = true;
+      try {
+        const r = await json('GET', '/api/links?evidence=' + encodeURIComponent(e.label));
+        box.append(r.links.length ? table([
+          ['Account', l => el('a', { href: '#/suspect/' + l.account_id, class: 'link-account' }, l.account)],
+          ['Platform', l => l.platform], ['Files', l => l.files], ['Exact', l => l.exact],
+          ['Score', l => l.score.toFixed(2)]], r.links)
+          : el('p', {}, 'No account posted any of its files.'));
+      } catch (err) { box.append(el('p', { class: 'error' }, err.message)); }
+    });
+    box.append(btn);
+    v.append(box);
+  }
+}
+
 async function route() {
   if (!me) return;
   const h = location.hash || '#/overview';
@@ -370,6 +398,7 @@ async function route() {
     else if (h.startsWith('#/chat/')) await chat(h.slice(7));
     else if (h.startsWith('#/item/')) await item(h.slice(7));
     else if (h.startsWith('#/network')) await network();
+    else if (h.startsWith('#/devices')) await devices();
     else await overview();
   } catch (e) { if (me) fail(e); }
 }
