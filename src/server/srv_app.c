@@ -13,6 +13,17 @@
 
 #include "srv_app.h"
 
+/* Close every handle of the pool and forget them. */
+static void close_handles(srv_app *app)
+{
+	for (size_t i = 0; i < app->handle_count; i++)
+		nsw_case_close(app->handles[i]);
+	free(app->handles);
+	free(app->idle);
+	app->handles = app->idle = NULL;
+	app->handle_count = app->idle_count = 0;
+}
+
 int srv_app_open(srv_app *app, const char *case_path, unsigned handles)
 {
 	pthread_condattr_t ca;
@@ -47,14 +58,8 @@ int srv_app_open(srv_app *app, const char *case_path, unsigned handles)
 	pthread_mutex_init(&app->pool_lock, NULL);
 	pthread_mutex_init(&app->refer_lock, NULL);
 done:
-	if (rc != NSW_OK) {
-		for (size_t i = 0; i < app->handle_count; i++)
-			nsw_case_close(app->handles[i]);
-		free(app->handles);
-		free(app->idle);
-		app->handles = app->idle = NULL;
-		app->handle_count = app->idle_count = 0;
-	}
+	if (rc != NSW_OK)
+		close_handles(app);
 	return rc;
 }
 
@@ -62,12 +67,7 @@ void srv_app_close(srv_app *app)
 {
 	if (app->handles == NULL)
 		return;
-	for (size_t i = 0; i < app->handle_count; i++)
-		nsw_case_close(app->handles[i]);
-	free(app->handles);
-	free(app->idle);
-	app->handles = app->idle = NULL;
-	app->handle_count = app->idle_count = 0;
+	close_handles(app);
 	pthread_cond_destroy(&app->pool_free);
 	pthread_mutex_destroy(&app->pool_lock);
 	pthread_mutex_destroy(&app->refer_lock);
