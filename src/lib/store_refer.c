@@ -25,15 +25,10 @@
 #include "sqldb.h"
 #include "store.h"
 #include "store_output.h"
+#include "store_refer.h"
 #include "vec.h"
 
 /* ---- A string arena: everything a package holds lives here ----------- */
-
-struct arena {
-	char **strings;
-	size_t count, cap;
-	int failed;
-};
 
 static const char *keep(struct arena *a, const char *s)
 {
@@ -70,45 +65,6 @@ static void arena_free(struct arena *a)
 }
 
 /* ---- What one package holds ---------------------------------------- */
-
-struct term {
-	const char *name;
-	double raw, weight, contribution;
-};
-
-struct suspect {
-	uint32_t rank;
-	int64_t account_id;
-	const char *platform, *native_id, *names, *usernames, *phones, *country;
-	double score;
-	int64_t known_posts, known_items, known_seeded, new_seeded_reshared,
-		chats_active;
-	nsw_vec terms; /* struct term */
-};
-
-struct appearance {
-	int64_t time_order; /* seq within the item */
-	const char *time_utc, *chat, *chat_title, *message, *kind, *copy;
-	int64_t account_id, forwarded_from_id;
-	const char *account_native, *forwarded_native;
-};
-
-struct item {
-	const char *key, *list, *category;
-	int known;
-	nsw_vec appearances; /* struct appearance */
-};
-
-struct package {
-	char country[3];
-	struct arena arena;
-	nsw_vec suspects; /* struct suspect */
-	nsw_vec items;	  /* struct item */
-	nsw_vec others;	  /* int64_t: accounts pseudonymised, by index */
-	const nsw_refer_options *opt;
-	const char *dir;
-	uint64_t messages, chats;
-};
 
 static void package_free(struct package *p)
 {
@@ -319,7 +275,7 @@ static int gather(nsw_case *c, struct package *p)
 
 /* A CSV field: quoted when needed; a leading = + - @ is neutralised so a
  * spreadsheet never runs it as a formula. */
-static void csv(nsw_out *o, const char *s, int last)
+void nsw_refer__csv(nsw_out *o, const char *s, int last)
 {
 	int quote = strpbrk(s, ",\"\n\r") != NULL;
 
@@ -337,7 +293,7 @@ static void csv(nsw_out *o, const char *s, int last)
 	nsw_out__puts(o, last ? "\n" : ",");
 }
 
-static int open_in(nsw_out *o, const struct package *p, const char *name)
+int nsw_refer__open_in(nsw_out *o, const struct package *p, const char *name)
 {
 	char path[NSW_PATH_MAX];
 
@@ -359,16 +315,16 @@ static void handling_json(nsw_out *o, const struct package *p)
 
 static void handling_csv(nsw_out *o, const struct package *p)
 {
-	csv(o, p->opt->handling, 0);
-	csv(o, p->opt->reliability, 0);
-	csv(o, p->opt->accuracy, 1);
+	nsw_refer__csv(o, p->opt->handling, 0);
+	nsw_refer__csv(o, p->opt->reliability, 0);
+	nsw_refer__csv(o, p->opt->accuracy, 1);
 }
 
 static int write_handling(nsw_case *c, const struct package *p, const char *now)
 {
 	const nsw_case_meta *m = nsw_case_get_meta(c);
 	nsw_out o;
-	int rc = open_in(&o, p, "handling.json");
+	int rc = nsw_refer__open_in(&o, p, "handling.json");
 
 	if (rc < 0)
 		return rc;
@@ -422,7 +378,7 @@ static int write_bases(void *ctx, const nsw_attrib_account *a)
 static int write_suspects(nsw_case *c, const struct package *p)
 {
 	nsw_out o;
-	int rc = open_in(&o, p, "suspects.jsonl");
+	int rc = nsw_refer__open_in(&o, p, "suspects.jsonl");
 
 	if (rc < 0)
 		return rc;
@@ -474,7 +430,7 @@ static int write_suspects(nsw_case *c, const struct package *p)
 }
 
 /* Is appearance k the first of its copy (one row per distinct copy)? */
-static int first_copy(const struct item *it, size_t k)
+int nsw_refer__first_copy(const struct item *it, size_t k)
 {
 	const char *copy =
 		NSW_VEC_AT(it->appearances, struct appearance, k)->copy;
@@ -488,9 +444,9 @@ static int first_copy(const struct item *it, size_t k)
 }
 
 /* Hashes of one copy from the media it came from. */
-static void copy_hashes(nsw_case *c, const char *copy_hex, char md5[33],
-			char sha1[41], char pdq[65], int64_t *quality,
-			int64_t *size)
+void nsw_refer__copy_hashes(nsw_case *c, const char *copy_hex, char md5[33],
+			    char sha1[41], char pdq[65], int64_t *quality,
+			    int64_t *size)
 {
 	uint8_t sha256[32];
 	nsw_sqlstmt *q = NULL;
@@ -528,7 +484,7 @@ static void copy_hashes(nsw_case *c, const char *copy_hex, char md5[33],
 static int write_items(nsw_case *c, struct package *p)
 {
 	nsw_out o;
-	int rc = open_in(&o, p, "items.csv");
+	int rc = nsw_refer__open_in(&o, p, "items.csv");
 
 	if (rc < 0)
 		return rc;
@@ -544,22 +500,22 @@ static int write_items(nsw_case *c, struct package *p)
 			char md5[33], sha1[41], pdq[65], num[32];
 			int64_t quality, size;
 
-			if (!first_copy(it, k))
+			if (!nsw_refer__first_copy(it, k))
 				continue;
-			copy_hashes(c, a->copy, md5, sha1, pdq, &quality,
-				    &size);
-			csv(&o, it->key, 0);
-			csv(&o, it->known ? "yes" : "no", 0);
-			csv(&o, it->list, 0);
-			csv(&o, it->category, 0);
-			csv(&o, a->copy, 0);
-			csv(&o, md5, 0);
-			csv(&o, sha1, 0);
-			csv(&o, pdq, 0);
+			nsw_refer__copy_hashes(c, a->copy, md5, sha1, pdq,
+					       &quality, &size);
+			nsw_refer__csv(&o, it->key, 0);
+			nsw_refer__csv(&o, it->known ? "yes" : "no", 0);
+			nsw_refer__csv(&o, it->list, 0);
+			nsw_refer__csv(&o, it->category, 0);
+			nsw_refer__csv(&o, a->copy, 0);
+			nsw_refer__csv(&o, md5, 0);
+			nsw_refer__csv(&o, sha1, 0);
+			nsw_refer__csv(&o, pdq, 0);
 			snprintf(num, sizeof(num), "%lld", (long long)quality);
-			csv(&o, quality < 0 ? "" : num, 0);
+			nsw_refer__csv(&o, quality < 0 ? "" : num, 0);
 			snprintf(num, sizeof(num), "%lld", (long long)size);
-			csv(&o, size < 0 ? "" : num, 0);
+			nsw_refer__csv(&o, size < 0 ? "" : num, 0);
 			handling_csv(&o, p);
 		}
 	}
@@ -572,16 +528,17 @@ static void appearance_csv(nsw_out *o, struct package *p, const struct item *it,
 {
 	char b1[32], b2[32];
 
-	csv(o, a->time_utc, 0);
-	csv(o, a->chat, 0);
-	csv(o, a->chat_title, 0);
-	csv(o, a->message, 0);
-	csv(o, shown(p, a->account_id, a->account_native, b1), 0);
-	csv(o, a->kind, 0);
-	csv(o, shown(p, a->forwarded_from_id, a->forwarded_native, b2), 0);
-	csv(o, it->key, 0);
-	csv(o, it->list, 0);
-	csv(o, it->category, 0);
+	nsw_refer__csv(o, a->time_utc, 0);
+	nsw_refer__csv(o, a->chat, 0);
+	nsw_refer__csv(o, a->chat_title, 0);
+	nsw_refer__csv(o, a->message, 0);
+	nsw_refer__csv(o, shown(p, a->account_id, a->account_native, b1), 0);
+	nsw_refer__csv(o, a->kind, 0);
+	nsw_refer__csv(
+		o, shown(p, a->forwarded_from_id, a->forwarded_native, b2), 0);
+	nsw_refer__csv(o, it->key, 0);
+	nsw_refer__csv(o, it->list, 0);
+	nsw_refer__csv(o, it->category, 0);
 	handling_csv(o, p);
 }
 
@@ -592,7 +549,7 @@ static const char appearance_header[] =
 static int write_activity(struct package *p)
 {
 	nsw_out o;
-	int rc = open_in(&o, p, "activity.csv");
+	int rc = nsw_refer__open_in(&o, p, "activity.csv");
 
 	if (rc < 0)
 		return rc;
@@ -635,7 +592,7 @@ static int write_timeline_and_spread(struct package *p)
 {
 	nsw_vec rows;
 	nsw_out o;
-	int rc = open_in(&o, p, "spread.jsonl");
+	int rc = nsw_refer__open_in(&o, p, "spread.jsonl");
 
 	if (rc < 0)
 		return rc;
@@ -681,7 +638,7 @@ static int write_timeline_and_spread(struct package *p)
 	}
 	rc = nsw_out__close(&o, rc, NULL);
 	if (rc == 0)
-		rc = open_in(&o, p, "timeline.csv");
+		rc = nsw_refer__open_in(&o, p, "timeline.csv");
 	if (rc == 0) {
 		qsort(rows.data, rows.count, rows.size, by_time);
 		nsw_out__puts(&o, appearance_header);
@@ -727,18 +684,18 @@ static int write_chat(void *ctx, const nsw_chat_metrics_row *r)
 	if (!chat_involved(cc->p, r->native_id))
 		return 0;
 	cc->p->chats++;
-	csv(cc->o, r->platform, 0);
-	csv(cc->o, r->native_id, 0);
-	csv(cc->o, r->title, 0);
-	csv(cc->o, r->kind, 0);
+	nsw_refer__csv(cc->o, r->platform, 0);
+	nsw_refer__csv(cc->o, r->native_id, 0);
+	nsw_refer__csv(cc->o, r->title, 0);
+	nsw_refer__csv(cc->o, r->kind, 0);
 	snprintf(num, sizeof(num), "%lld", (long long)r->messages);
-	csv(cc->o, num, 0);
+	nsw_refer__csv(cc->o, num, 0);
 	snprintf(num, sizeof(num), "%lld", (long long)r->known_posts);
-	csv(cc->o, num, 0);
+	nsw_refer__csv(cc->o, num, 0);
 	snprintf(num, sizeof(num), "%.3f", r->known_share);
-	csv(cc->o, num, 0);
+	nsw_refer__csv(cc->o, num, 0);
 	snprintf(num, sizeof(num), "%lld", (long long)r->active_accounts);
-	csv(cc->o, num, 0);
+	nsw_refer__csv(cc->o, num, 0);
 	handling_csv(cc->o, cc->p);
 	return 0;
 }
@@ -747,7 +704,7 @@ static int write_chats(nsw_case *c, struct package *p)
 {
 	nsw_out o;
 	struct chat_ctx cc = {p, &o};
-	int rc = open_in(&o, p, "chats.csv");
+	int rc = nsw_refer__open_in(&o, p, "chats.csv");
 
 	if (rc < 0)
 		return rc;
@@ -810,7 +767,7 @@ static void graph_edge(nsw_out *o, size_t *n, const char *from,
 static int write_graph(struct package *p)
 {
 	nsw_out o;
-	int rc = open_in(&o, p, "graph.graphml");
+	int rc = nsw_refer__open_in(&o, p, "graph.graphml");
 	size_t edges = 0;
 
 	if (rc < 0)
@@ -881,230 +838,6 @@ static int write_graph(struct package *p)
 	}
 	nsw_out__puts(&o, "</graph>\n</graphml>\n");
 	return nsw_out__close(&o, 0, NULL);
-}
-
-/* ---- VICS 2.0 case --------------------------------------------------- */
-
-#define VICS_CASE_CONTEXT                                                   \
-	"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/" \
-	"$metadata#Cases"
-
-static void upper(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'a' && *s <= 'f')
-			*s = (char)(*s - 'a' + 'A');
-}
-
-static int write_vics(nsw_case *c, struct package *p)
-{
-	const nsw_case_meta *m = nsw_case_get_meta(c);
-	nsw_out o;
-	size_t media_id = 0;
-	int rc = open_in(&o, p, "case-vics.json");
-
-	if (rc < 0)
-		return rc;
-	nsw_out__puts(&o, "{\"@odata.context\":\"" VICS_CASE_CONTEXT
-			  "\",\"value\":[{\"CaseID\":");
-	nsw_out__json(&o, m ? m->uuid : "");
-	nsw_out__puts(&o, ",\"CaseNumber\":");
-	nsw_out__json(&o, p->opt->case_ref);
-	nsw_out__puts(&o, ",\"ContactOrganization\":");
-	nsw_out__json(&o, p->opt->agency);
-	nsw_out__printf(&o,
-			",\"SourceApplicationName\":\"netsweep\","
-			"\"SourceApplicationVersion\":\"%s\",\"Media\":[",
-			NSW_VERSION);
-	for (size_t i = 0; i < p->items.count; i++) {
-		struct item *it = NSW_VEC_AT(p->items, struct item, i);
-		const char *colon = strchr(it->category, ':');
-		int vics = strncmp(it->category, "vics-", 5) == 0 && colon &&
-			   colon[1] >= '0' && colon[1] <= '9';
-
-		for (size_t k = 0; k < it->appearances.count; k++) {
-			struct appearance *a = NSW_VEC_AT(it->appearances,
-							  struct appearance, k);
-			char md5[33], sha1[41], pdq[65];
-			int64_t quality, size;
-
-			if (!first_copy(it, k))
-				continue;
-			copy_hashes(c, a->copy, md5, sha1, pdq, &quality,
-				    &size);
-			if (md5[0] == '\0')
-				continue; /* VICS Media are keyed by MD5 */
-			upper(md5);
-			upper(sha1);
-			nsw_out__printf(&o, "%s{\"MediaID\":%zu,\"MD5\":\"%s\"",
-					media_id ? "," : "", media_id + 1, md5);
-			media_id++;
-			if (sha1[0])
-				nsw_out__printf(&o, ",\"SHA1\":\"%s\"", sha1);
-			if (vics)
-				nsw_out__printf(&o, ",\"Category\":%ld",
-						strtol(colon + 1, NULL, 10));
-			if (size >= 0)
-				nsw_out__printf(&o, ",\"MediaSize\":%lld",
-						(long long)size);
-			nsw_out__puts(&o, ",\"IsPrecategorized\":");
-			nsw_out__puts(&o, vics ? "true" : "false");
-			nsw_out__puts(&o, "}");
-		}
-	}
-	nsw_out__puts(&o, "]}]}\n");
-	return nsw_out__close(&o, 0, NULL);
-}
-
-/* ---- Cover report ---------------------------------------------------- */
-
-static const char handling_text[] =
-	"Handling codes (Europol 4x4 and handling code): H0 may be used in "
-	"judicial proceedings; H1 not to be used in judicial proceedings "
-	"without the sender's permission; H2 not to be disseminated without "
-	"the sender's permission; H3 other restrictions, stated by the "
-	"sender. Source reliability A (reliable) to C (not usually "
-	"reliable), X (cannot be judged); information accuracy 1 (known to "
-	"be true) to 4 (not known).";
-
-static int write_cover(nsw_case *c, struct package *p, const char *now)
-{
-	const nsw_case_meta *m = nsw_case_get_meta(c);
-	nsw_out o;
-	nsw_pdf *pdf = NULL;
-	char line[1024], path[NSW_PATH_MAX];
-	const float widths[5] = {30, 150, 130, 95, 90};
-	const char *head[5] = {"Rank", "Account", "Names", "Known items",
-			       "New items re-shared"};
-	int rc = open_in(&o, p, "cover.html");
-
-	if (rc < 0)
-		return rc;
-	nsw_out__puts(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-			  "<meta charset=\"utf-8\"><title>Referral ");
-	nsw_out__html(&o, p->country);
-	nsw_out__puts(&o, "</title><style>body{font-family:sans-serif;"
-			  "max-width:60em;margin:2em auto}table{border-"
-			  "collapse:collapse}td,th{border:1px solid #999;"
-			  "padding:.2em .5em;text-align:left}</style>"
-			  "</head><body>\n<h1>Referral to ");
-	nsw_out__html(&o, p->country);
-	nsw_out__puts(&o, "</h1>\n<p>From: ");
-	nsw_out__html(&o,
-		      p->opt->agency[0] ? p->opt->agency : "(sending agency)");
-	nsw_out__puts(&o, ". Case reference: ");
-	nsw_out__html(&o, p->opt->case_ref);
-	nsw_out__puts(&o, ". Date: ");
-	nsw_out__html(&o, now);
-	nsw_out__printf(&o,
-			".</p>\n<p><strong>Handling: %s. Source reliability: "
-			"%s. Information accuracy: %s.</strong></p>\n",
-			p->opt->handling, p->opt->reliability,
-			p->opt->accuracy);
-	nsw_out__printf(
-		&o,
-		"<p>During an investigation of messaging groups that "
-		"distribute known child sexual abuse material, %zu "
-		"account(s) were attributed to your country. This package "
-		"lists them, the %zu item(s) they posted or forwarded, given "
-		"only as cryptographic and perceptual hashes with the hash "
-		"list that identified them, where those items went, and the "
-		"chats involved. It contains <strong>no images or other "
-		"media</strong>. Accounts that were not referred to you "
-		"appear as <em>other-N</em>.</p>\n",
-		p->suspects.count, p->items.count);
-	nsw_out__puts(&o, "<h2>Suspects</h2>\n<table><tr><th>Rank</th><th>"
-			  "Account</th><th>Names</th><th>Phones</th><th>"
-			  "Known items</th><th>New items seeded and "
-			  "re-shared</th><th>Score</th></tr>\n");
-	for (size_t i = 0; i < p->suspects.count; i++) {
-		const struct suspect *s =
-			NSW_VEC_AT(p->suspects, struct suspect, i);
-
-		nsw_out__printf(&o, "<tr><td>%u</td><td>", s->rank);
-		nsw_out__html(&o, s->platform);
-		nsw_out__puts(&o, ":");
-		nsw_out__html(&o, s->native_id);
-		nsw_out__puts(&o, "</td><td>");
-		nsw_out__html(&o, s->names);
-		nsw_out__puts(&o, "</td><td>");
-		nsw_out__html(&o, s->phones);
-		nsw_out__printf(&o,
-				"</td><td>%lld</td><td>%lld</td><td>%.2f"
-				"</td></tr>\n",
-				(long long)s->known_items,
-				(long long)s->new_seeded_reshared, s->score);
-	}
-	nsw_out__puts(&o, "</table>\n<h2>What is in this package</h2>\n<ul>"
-			  "<li>suspects.jsonl: each suspect, every basis of "
-			  "the country attribution, the score and each of "
-			  "its terms (docs/scoring.md)</li><li>activity.csv: "
-			  "what each suspect posted or forwarded, where and "
-			  "when</li><li>items.csv: the items as MD5, SHA-1, "
-			  "SHA-256 and PDQ with the list and category</li>"
-			  "<li>spread.jsonl and timeline.csv: every "
-			  "appearance of those items in time order</li><li>"
-			  "chats.csv, graph.graphml (Gephi, i2), "
-			  "case-vics.json (VICS 2.0: Griffeye, AXIOM, IPED)"
-			  "</li><li>MANIFEST.txt (SHA-256 of every file) and "
-			  "MANIFEST.sig: check with <code>netsweep "
-			  "verify-package</code> and the sender's public "
-			  "key</li></ul>\n<p>");
-	nsw_out__html(&o, handling_text);
-	nsw_out__puts(&o, "</p>\n</body></html>\n");
-	rc = nsw_out__close(&o, 0, NULL);
-	if (rc < 0)
-		return rc;
-
-	snprintf(line, sizeof(line), "Referral to %s", p->country);
-	rc = nsw_pdf_new(&pdf, line);
-	if (rc == 0)
-		rc = nsw_pdf_heading(pdf, line);
-	snprintf(line, sizeof(line),
-		 "From: %s. Case reference: %s. Date: %s. Handling: %s. "
-		 "Source reliability: %s. Information accuracy: %s.",
-		 p->opt->agency[0] ? p->opt->agency : "(sending agency)",
-		 p->opt->case_ref, now, p->opt->handling, p->opt->reliability,
-		 p->opt->accuracy);
-	if (rc == 0)
-		rc = nsw_pdf_paragraph(pdf, line);
-	snprintf(line, sizeof(line),
-		 "%zu account(s) were attributed to your country. This "
-		 "package lists them, the %zu item(s) they posted or "
-		 "forwarded as hashes with the list that identified them, "
-		 "where those items went, and the chats involved. It "
-		 "contains no images or other media. Case %s.",
-		 p->suspects.count, p->items.count, m ? m->name : "");
-	if (rc == 0)
-		rc = nsw_pdf_paragraph(pdf, line);
-	if (rc == 0)
-		rc = nsw_pdf_heading(pdf, "Suspects");
-	if (rc == 0)
-		rc = nsw_pdf_row(pdf, head, widths, 5, 1);
-	for (size_t i = 0; i < p->suspects.count && rc == 0; i++) {
-		const struct suspect *s =
-			NSW_VEC_AT(p->suspects, struct suspect, i);
-		char rank[16], account[256], known[32], seeded[32];
-		const char *cells[5] = {rank, account, s->names, known, seeded};
-
-		snprintf(rank, sizeof(rank), "%u", s->rank);
-		snprintf(account, sizeof(account), "%s:%s", s->platform,
-			 s->native_id);
-		snprintf(known, sizeof(known), "%lld",
-			 (long long)s->known_items);
-		snprintf(seeded, sizeof(seeded), "%lld",
-			 (long long)s->new_seeded_reshared);
-		rc = nsw_pdf_row(pdf, cells, widths, 5, 0);
-	}
-	if (rc == 0)
-		rc = nsw_pdf_paragraph(pdf, handling_text);
-	if (rc == 0 && (size_t)snprintf(path, sizeof(path), "%s/cover.pdf",
-					p->dir) >= sizeof(path))
-		rc = nsw_error_set(NSW_ELIMIT, "path too long");
-	if (rc == 0)
-		rc = nsw_pdf_save(pdf, path);
-	nsw_pdf_free(pdf);
-	return rc;
 }
 
 /* ---- Driver ---------------------------------------------------------- */
@@ -1198,9 +931,9 @@ static int write_package(nsw_case *c, const nsw_refer_options *opt,
 	if (rc == 0)
 		rc = write_graph(&p);
 	if (rc == 0)
-		rc = write_vics(c, &p);
+		rc = nsw_refer__write_vics(c, &p);
 	if (rc == 0)
-		rc = write_cover(c, &p, now);
+		rc = nsw_refer__write_cover(c, &p, now);
 	if (rc == 0)
 		rc = nsw_package_seal(dir, opt->sign_key);
 	if (rc == 0)
