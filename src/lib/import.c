@@ -461,6 +461,27 @@ int nsw_import__text_line(nsw_importer *imp, char **line, size_t *len,
 	}
 }
 
+int nsw_import__each_line(nsw_importer *imp,
+			  int (*fn)(void *ctx, char *line, size_t len,
+				    uint64_t line_no),
+			  void *ctx)
+{
+	for (;;) {
+		char *line;
+		size_t len;
+		uint64_t ln;
+		int rc = nsw_import__text_line(imp, &line, &len, &ln);
+
+		if (rc <= 0)
+			return rc;
+		if (rc == 2) /* an over-long line, already rejected */
+			continue;
+		rc = fn(ctx, line, len, ln);
+		if (rc < 0)
+			return rc;
+	}
+}
+
 /* ---- Entries, rejections, stats --------------------------------------- */
 
 void nsw_import__entry_init(nsw_list_entry *e)

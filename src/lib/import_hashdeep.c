@@ -356,8 +356,10 @@ static int sum_line(hd_reader *r, char *line, size_t len, uint64_t ln)
 	return nsw_import__emit(r->imp, &e, ln);
 }
 
-static int text_line(hd_reader *r, char *line, size_t len, uint64_t ln)
+static int text_line(void *ctx, char *line, size_t len, uint64_t ln)
 {
+	hd_reader *r = ctx;
+
 	if (len >= 17 && memcmp(line, "%%%% HASHDEEP-1.0", 17) == 0) {
 		r->header = 1;
 		return 0;
@@ -387,22 +389,7 @@ int nsw_import__hashdeep(nsw_importer *imp)
 
 	r.imp = imp;
 	nsw_buf_init(&r.attr, NSW_LIST_ATTR_MAX);
-	for (;;) {
-		char *line;
-		size_t len;
-		uint64_t ln;
-
-		rc = nsw_import__text_line(imp, &line, &len, &ln);
-		if (rc <= 0)
-			break;
-		if (rc == 2) { /* an over-long line, already rejected */
-			rc = 0;
-			continue;
-		}
-		rc = text_line(&r, line, len, ln);
-		if (rc < 0)
-			break;
-	}
+	rc = nsw_import__each_line(imp, text_line, &r);
 	nsw_buf_dispose(&r.attr);
 	if (rc == 0 && r.header == 1)
 		rc = nsw_error_set(NSW_EFORMAT,

@@ -33,6 +33,7 @@ typedef struct nsrl_reader {
 	nsw_buf name;			       /* decoded file name */
 	nsw_buf value;			       /* decoded attribute value */
 	nsw_buf attr;
+	int have_header; /* RDS 2.x: the header line has been read */
 } nsrl_reader;
 
 static enum nsrl_col column_role(const char *t, size_t len)
@@ -243,38 +244,30 @@ static int row(nsrl_reader *r, char *line, size_t len, uint64_t ln)
 	return nsw_import__emit(r->imp, &e, ln);
 }
 
+/* An RDS 2.x line: the header first, then rows. */
+static int rds2_line(void *ctx, char *line, size_t len, uint64_t ln)
+{
+	nsrl_reader *r = ctx;
+	int rc;
+
+	if (r->have_header)
+		return row(r, line, len, ln);
+	rc = header(r, line, len, ln);
+	if (rc >= 0)
+		r->have_header = 1;
+	return rc;
+}
+
 int nsw_import__nsrl(nsw_importer *imp)
 {
 	nsrl_reader r = {0};
-	int rc, have_header = 0;
+	int rc;
 
 	r.imp = imp;
 	nsw_buf_init(&r.name, NSW_LIST_TEXT_MAX);
 	nsw_buf_init(&r.value, NSW_LIST_TEXT_MAX);
 	nsw_buf_init(&r.attr, NSW_LIST_ATTR_MAX);
-	for (;;) {
-		char *line;
-		size_t len;
-		uint64_t ln;
-
-		rc = nsw_import__text_line(imp, &line, &len, &ln);
-		if (rc <= 0)
-			break;
-		if (rc == 2) { /* an over-long line, already rejected */
-			rc = 0;
-			continue;
-		}
-		if (!have_header) {
-			rc = header(&r, line, len, ln);
-			if (rc < 0)
-				break;
-			have_header = 1;
-			continue;
-		}
-		rc = row(&r, line, len, ln);
-		if (rc < 0)
-			break;
-	}
+	rc = nsw_import__each_line(imp, rds2_line, &r);
 	for (int i = 0; i < r.ncols; i++)
 		nsw_buf_dispose(&r.colname[i]);
 	nsw_buf_dispose(&r.name);

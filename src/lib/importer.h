@@ -116,6 +116,15 @@ int nsw_import__reject(nsw_importer *imp, int code, uint64_t line,
 int nsw_import__text_line(nsw_importer *imp, char **line, size_t *len,
 			  uint64_t *line_no);
 
+/* Every record line of a text list through `fn`, under the rules of
+ * nsw_import__text_line() (an over-long line is rejected there and not
+ * passed on). @return 0 at EOF, or the first negative NSW_E* of the
+ * reader or of `fn`. */
+int nsw_import__each_line(nsw_importer *imp,
+			  int (*fn)(void *ctx, char *line, size_t len,
+				    uint64_t line_no),
+			  void *ctx);
+
 /* The category scheme to use: the caller's override, else `from_file`. */
 const char *nsw_import__scheme(const nsw_importer *imp, const char *from_file);
 
