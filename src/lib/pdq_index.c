@@ -21,6 +21,16 @@
 #define HDR_TABLE0 16
 #define HDR_SLOT 32
 
+/* The hot loops are compiled twice, with and without the POPCNT
+ * instruction, and picked at load time by an ifunc resolver. The
+ * ThreadSanitizer build turns this off: TSan's runtime is not yet set up
+ * when ifunc resolvers run, and the process crashes at start-up. */
+#if defined(NSW_NO_TARGET_CLONES)
+#define POPCNT_CLONES
+#else
+#define POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#endif
+
 /* How far ahead the pipeline prefetches (items, not bytes). */
 #define PREFETCH_AHEAD 24
 
@@ -566,9 +576,10 @@ static int push_hit(nsw_pdq_query_ctx *ctx, uint32_t q, uint32_t row,
 	return NSW_OK;
 }
 
-__attribute__((target_clones("popcnt", "default"))) static int
-scan_all(nsw_pdq_query_ctx *ctx, const nsw_pdq_index *index,
-	 const uint64_t (*qw)[4], uint32_t nq, uint32_t radius)
+POPCNT_CLONES static int scan_all(nsw_pdq_query_ctx *ctx,
+				  const nsw_pdq_index *index,
+				  const uint64_t (*qw)[4], uint32_t nq,
+				  uint32_t radius)
 {
 	for (uint32_t r = 0; r < index->count; r++) {
 		const uint8_t *h = index->hashes + (size_t)r * NSW_PDQ_BYTES;
@@ -595,9 +606,9 @@ static int corrupt(uint32_t t)
 			     t);
 }
 
-__attribute__((target_clones("popcnt", "default"))) static int
-verify_cands(nsw_pdq_query_ctx *ctx, const nsw_pdq_index *index,
-	     const uint64_t (*qw)[4], uint32_t radius)
+POPCNT_CLONES static int verify_cands(nsw_pdq_query_ctx *ctx,
+				      const nsw_pdq_index *index,
+				      const uint64_t (*qw)[4], uint32_t radius)
 {
 	const uint8_t *hashes = index->hashes;
 	size_t n = ctx->ncands;
