@@ -54,7 +54,6 @@ typedef struct nsw_merge_report {
 	/** Items: distinct digests (SHA-256, else MD5, else SHA-1) of the
 	 * partner's digested files. */
 	int64_t items, items_new, items_by_digest, items_by_pdq, items_already;
-	int pdq_skipped;       /**< 1: too many PDQ pairs to compare */
 	int64_t conflicts_new; /**< conflicts first found by this merge */
 } nsw_merge_report;
 

@@ -55,12 +55,10 @@ static void print_report(const char *path, const nsw_merge_report *r)
 	       (long long)r->accounts_by_platform_id,
 	       (long long)r->accounts_by_phone);
 	printf("  items: %lld (%lld new, %lld by digest, %lld by PDQ), "
-	       "%lld merged before%s\n",
+	       "%lld merged before\n",
 	       (long long)r->items, (long long)r->items_new,
 	       (long long)r->items_by_digest, (long long)r->items_by_pdq,
-	       (long long)r->items_already,
-	       r->pdq_skipped ? "; PDQ near-match skipped (too many pairs)"
-			      : "");
+	       (long long)r->items_already);
 	printf("  conflicts: %lld new\n", (long long)r->conflicts_new);
 }
 

@@ -3,6 +3,9 @@
  * Merging a partner's case, the items (docs/merge.md): each of their
  * digested files against what we hold, by SHA-256, MD5, SHA-1, then PDQ
  * near-match; the outcome in merge_items, other categories as conflicts.
+ * The near-match goes through the exact PDQ index over our hashes (the
+ * matcher's, docs/matching.md): the same nearest file a comparison with
+ * every one of ours finds, at any size.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include "limits.h"
 #include "netsweep/analyze.h"
 #include "netsweep/pdq.h"
+#include "pdq_index.h"
 #include "sqldb.h"
 #include "store.h"
 #include "store_merge.h"
@@ -20,15 +24,14 @@
 
 static const char *const digest_cols[3] = {"sha256", "md5", "sha1"};
 
-struct pdq_entry {
-	int64_t file_id;
-	nsw_pdq_hash h;
-};
-
 struct item_state {
-	struct pdq_entry *pdq;
+	/* Our PDQ hashes in file id order, their files, and the index. */
+	nsw_pdq_hash *pdq;
+	int64_t *pdq_file;
 	size_t npdq;
-	uint64_t comparisons;
+	nsw_pdq_index_built built; /* rowmap: row -> position in pdq */
+	nsw_pdq_index view;
+	nsw_pdq_query_ctx *qctx;
 	nsw_sqlstmt *seen, *add, *ours[3], *theirs[3], *ours_cat[3];
 };
 
@@ -69,7 +72,8 @@ static int load_pdq(struct merge *m, struct item_state *is)
 		if (n != NSW_PDQ_BYTES)
 			continue;
 		if (is->npdq == cap) {
-			struct pdq_entry *p;
+			nsw_pdq_hash *p;
+			int64_t *f;
 
 			if (cap >= NSW_MERGE_PDQ_MAX) {
 				rc = nsw_error_set(NSW_ELIMIT,
@@ -80,18 +84,78 @@ static int load_pdq(struct merge *m, struct item_state *is)
 			}
 			cap = cap ? cap * 2 : 1024;
 			p = nsw__reallocarray(is->pdq, cap, sizeof(*p));
-			if (p == NULL) {
+			if (p != NULL)
+				is->pdq = p;
+			f = nsw__reallocarray(is->pdq_file, cap, sizeof(*f));
+			if (f != NULL)
+				is->pdq_file = f;
+			if (p == NULL || f == NULL) {
 				rc = nsw_error_set(NSW_ENOMEM, "out of memory");
 				break;
 			}
-			is->pdq = p;
 		}
-		is->pdq[is->npdq].file_id = nsw_sqldb_column_int64(q, 0);
-		memcpy(is->pdq[is->npdq].h.bytes, b, NSW_PDQ_BYTES);
+		is->pdq_file[is->npdq] = nsw_sqldb_column_int64(q, 0);
+		memcpy(is->pdq[is->npdq].bytes, b, NSW_PDQ_BYTES);
 		is->npdq++;
 	}
 	nsw_sqldb_finalize(q);
-	return rc < 0 ? rc : 0;
+	if (rc < 0 || is->npdq == 0)
+		return rc < 0 ? rc : 0;
+	rc = nsw_pdq_index__build(&is->built, is->pdq, (uint32_t)is->npdq,
+				  NULL);
+	/* The index holds its own (sorted) copy of the hashes. */
+	nsw__free(is->pdq);
+	is->pdq = NULL;
+	rc = rc ? rc
+		: nsw_pdq_index__open(&is->view, is->built.blob,
+				      is->built.blob_len, is->built.hashes,
+				      is->npdq * NSW_PDQ_BYTES, "case PDQs");
+	return rc ? rc : nsw_pdq_query_ctx_new(&is->qctx);
+}
+
+/*
+ * Our file nearest to `h` within `threshold` (the lowest file id among
+ * equally near ones): *best stays above threshold when there is none.
+ */
+static int nearest(struct item_state *is, const nsw_pdq_hash *h, int threshold,
+		   int *best, int64_t *best_id)
+{
+	const nsw_pdq_hit *hits = NULL;
+	size_t nhits = 0, best_pos = SIZE_MAX;
+	int rc = nsw_pdq_index__query(is->qctx, &is->view, h, 1,
+				      (uint32_t)threshold, NSW_PDQ_QUERY_AUTO,
+				      &hits, &nhits);
+
+	if (rc == NSW_ELIMIT) {
+		/* More near files than one query may list (a flood of one
+		 * image): compare with all of ours instead, still exact. */
+		nsw_error_clear();
+		rc = NSW_OK;
+		for (uint32_t r = 0; r < is->built.count; r++) {
+			size_t pos = is->built.rowmap[r];
+			int d = (int)nsw_pdq__distance(
+				is->built.hashes + (size_t)r * NSW_PDQ_BYTES,
+				h->bytes);
+
+			if (d <= threshold &&
+			    (d < *best || (d == *best && pos < best_pos))) {
+				*best = d;
+				best_pos = pos;
+			}
+		}
+	}
+	for (size_t k = 0; rc == NSW_OK && k < nhits; k++) {
+		size_t pos = is->built.rowmap[hits[k].row];
+		int d = (int)hits[k].distance;
+
+		if (d < *best || (d == *best && pos < best_pos)) {
+			*best = d;
+			best_pos = pos;
+		}
+	}
+	if (best_pos != SIZE_MAX)
+		*best_id = is->pdq_file[best_pos];
+	return rc;
 }
 
 /* Distinct reported categories of files with digest `d` in `col`. */
@@ -162,6 +226,9 @@ static void item_finalize(struct item_state *is)
 		nsw_sqldb_finalize(is->theirs[a]);
 	}
 	nsw__free(is->pdq);
+	nsw__free(is->pdq_file);
+	nsw_pdq_index__built_free(&is->built);
+	nsw_pdq_query_ctx_free(is->qctx);
 }
 
 /* Our key of file `id` (its SHA-256, else MD5, else SHA-1) and which
@@ -266,25 +333,13 @@ static int item_one(struct merge *m, struct item_state *is, nsw_sqlstmt *q)
 		if (p && pn == NSW_PDQ_BYTES && quality >= min_q &&
 		    is->npdq > 0) {
 			nsw_pdq_hash h;
-			int best = 257;
+			int best = NSW_PDQ_BITS + 1;
 			int64_t best_id = 0;
 
-			if (is->comparisons + is->npdq >
-			    NSW_MERGE_PDQ_COMPARISONS_MAX) {
-				m->r->pdq_skipped = 1;
-			} else {
-				memcpy(h.bytes, p, NSW_PDQ_BYTES);
-				is->comparisons += is->npdq;
-				for (size_t i = 0; i < is->npdq; i++) {
-					int d = nsw_pdq_distance(&h,
-								 &is->pdq[i].h);
-
-					if (d < best) {
-						best = d;
-						best_id = is->pdq[i].file_id;
-					}
-				}
-			}
+			memcpy(h.bytes, p, NSW_PDQ_BYTES);
+			rc = nearest(is, &h, threshold, &best, &best_id);
+			if (rc < 0)
+				return rc;
 			if (best <= threshold) {
 				rc = our_key(m, best_id, dst_key,
 					     sizeof(dst_key), &dst_algo, dst_d,

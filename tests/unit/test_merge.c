@@ -601,6 +601,186 @@ static void exports_case_uco(void **state)
 	free(out);
 }
 
+/* ---- PDQ near-match against every file (the index's oracle) ------------ */
+
+static uint64_t rng_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void hex_of(char out[65], const uint8_t b[32])
+{
+	static const char hx[] = "0123456789abcdef";
+
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hx[b[i] >> 4];
+		out[2 * i + 1] = hx[b[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static int add_file(nsw_case *c, int n, const uint8_t sha[32],
+		    const uint8_t pdq[32], int quality)
+{
+	char sh[65], pq[65], name[32];
+
+	hex_of(sh, sha);
+	hex_of(pq, pdq);
+	snprintf(name, sizeof(name), "f%d.jpg", n);
+	return exec(c,
+		    "INSERT INTO files(evidence_id, path, display_path, size, "
+		    "sha256, pdq, pdq_quality, media_type, status, "
+		    "recorded_utc) VALUES(1, CAST('%s' AS BLOB), '%s', 1, "
+		    "X'%s', X'%s', %d, 'image/jpeg', 'ok', "
+		    "'2026-01-01T00:00:00.000Z');",
+		    name, name, sh, pq, quality);
+}
+
+static int distance32(const uint8_t *a, const uint8_t *b)
+{
+	int d = 0;
+
+	for (int i = 0; i < 32; i++)
+		d += __builtin_popcount((unsigned)(a[i] ^ b[i]));
+	return d;
+}
+
+#define NEAR_OURS 3000
+#define NEAR_THEIRS 600
+
+/*
+ * Ours: 3,000 files, random PDQs, with exact duplicate PDQs on
+ * neighbouring files (ties: the lower file id wins) and some of quality
+ * 40 (not used). Theirs: 600 files, most a random one of ours with 0-45
+ * bits flipped, some random. Every partner item's outcome (new, or pdq
+ * with our nearest file and the distance) equals a comparison with every
+ * one of our files, at the default threshold 31 and at 12.
+ */
+static void pdq_near_match_equals_every_file(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t ours_pdq[NEAR_OURS][32], ours_sha[NEAR_OURS][32];
+	static int ours_q[NEAR_OURS];
+	static uint8_t th_pdq[NEAR_THEIRS][32], th_sha[NEAR_THEIRS][32];
+	const int thresholds[2] = {31, 12};
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (int i = 0; i < NEAR_OURS; i++) {
+		for (int k = 0; k < 32; k++) {
+			ours_sha[i][k] = (uint8_t)rng_next(&x);
+			ours_pdq[i][k] = (uint8_t)rng_next(&x);
+		}
+		ours_sha[i][0] = 0x5a; /* never one of theirs */
+		if (i % 97 == 1)       /* a duplicate PDQ one file later */
+			memcpy(ours_pdq[i], ours_pdq[i - 1], 32);
+		ours_q[i] = i % 13 == 0 ? 40 : 90;
+	}
+	for (int j = 0; j < NEAR_THEIRS; j++) {
+		for (int k = 0; k < 32; k++) {
+			th_sha[j][k] = (uint8_t)rng_next(&x);
+			th_pdq[j][k] = (uint8_t)rng_next(&x);
+		}
+		th_sha[j][0] = 0xa5;
+		if (j % 5 != 0) {
+			int src = (int)(rng_next(&x) % NEAR_OURS);
+			int flips = (int)(rng_next(&x) % 46);
+
+			memcpy(th_pdq[j], ours_pdq[src], 32);
+			for (int b = 0; b < flips; b++) {
+				int bit = (int)(rng_next(&x) % 256);
+
+				th_pdq[j][bit / 8] ^=
+					(uint8_t)(1u << (bit % 8));
+			}
+		}
+	}
+	for (int t = 0; t < 2; t++) {
+		char *ours_path = ts_path(f->dir, t ? "o12.nsdb" : "o31.nsdb");
+		char *theirs_path =
+			ts_path(f->dir, t ? "t12.nsdb" : "t31.nsdb");
+		nsw_case *o = NULL, *th = NULL;
+		nsw_merge_options opt = {0};
+		nsw_merge_report r;
+		int64_t want_pdq = 0;
+		static const char ev[] =
+			"INSERT INTO evidence(id, label, kind, source_path, "
+			"added_by, added_utc) VALUES(1, 'd', 'directory', "
+			"X'2f64', 'a', '2026-01-01T00:00:00.000Z');";
+
+		assert_int_equal(nsw_case_create(&o, ours_path, "O", "a"), 0);
+		assert_int_equal(nsw_case_create(&th, theirs_path, "T", "b"),
+				 0);
+		assert_int_equal(exec(o, "BEGIN;%s", ev), 0);
+		assert_int_equal(exec(th, "BEGIN;%s", ev), 0);
+		for (int i = 0; i < NEAR_OURS; i++)
+			assert_int_equal(add_file(o, i, ours_sha[i],
+						  ours_pdq[i], ours_q[i]),
+					 0);
+		for (int j = 0; j < NEAR_THEIRS; j++)
+			assert_int_equal(
+				add_file(th, j, th_sha[j], th_pdq[j], 90), 0);
+		assert_int_equal(exec(o, "COMMIT;"), 0);
+		assert_int_equal(exec(th, "COMMIT;"), 0);
+		nsw_case_close(th);
+		opt.pdq_threshold = thresholds[t];
+		assert_int_equal(nsw_merge_case(o, theirs_path, &opt, &r), 0);
+		assert_int_equal(r.items, NEAR_THEIRS);
+		for (int j = 0; j < NEAR_THEIRS; j++) {
+			int best = 257, best_i = -1;
+			char key[80], sql[300], sh[65];
+			nsw_sqlstmt *q = NULL;
+
+			for (int i = 0; i < NEAR_OURS; i++) {
+				int d = distance32(th_pdq[j], ours_pdq[i]);
+
+				if (ours_q[i] >= 50 && d < best) {
+					best = d;
+					best_i = i;
+				}
+			}
+			hex_of(sh, th_sha[j]);
+			snprintf(key, sizeof(key), "sha256:%s", sh);
+			snprintf(sql, sizeof(sql),
+				 "SELECT via, ifnull(dst_key, ''), distance "
+				 "FROM "
+				 "merge_items WHERE src_key = '%s'",
+				 key);
+			assert_int_equal(nsw_sqldb_prepare(o->db, &q, sql), 0);
+			assert_int_equal(nsw_sqldb_step(q), 1);
+			if (best <= thresholds[t]) {
+				char want[80];
+
+				hex_of(sh, ours_sha[best_i]);
+				snprintf(want, sizeof(want), "sha256:%s", sh);
+				assert_string_equal(
+					nsw_sqldb_column_text(q, 0, NULL),
+					"pdq");
+				assert_string_equal(
+					nsw_sqldb_column_text(q, 1, NULL),
+					want);
+				assert_int_equal(nsw_sqldb_column_int64(q, 2),
+						 best);
+				want_pdq++;
+			} else {
+				assert_string_equal(
+					nsw_sqldb_column_text(q, 0, NULL),
+					"new");
+			}
+			nsw_sqldb_finalize(q);
+		}
+		assert_int_equal(r.items_by_pdq, want_pdq);
+		/* The planted families make both outcomes common. */
+		assert_true(want_pdq > NEAR_THEIRS / 5);
+		assert_true(r.items_new > NEAR_THEIRS / 5);
+		nsw_case_close(o);
+		free(ours_path);
+		free(theirs_path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +799,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(merges_a_schema_6_partner,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			pdq_near_match_equals_every_file, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
