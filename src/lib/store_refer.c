@@ -444,41 +444,59 @@ int nsw_refer__first_copy(const struct item *it, size_t k)
 }
 
 /* Hashes of one copy from the media it came from. */
-void nsw_refer__copy_hashes(nsw_case *c, const char *copy_hex, char md5[33],
-			    char sha1[41], char pdq[65], int64_t *quality,
-			    int64_t *size)
+void nsw_refer__copy_hashes(nsw_case *c, const char *copy_hex,
+			    struct copy_hashes *out)
 {
 	uint8_t sha256[32];
 	nsw_sqlstmt *q = NULL;
 	size_t n;
 	const void *b;
 
-	md5[0] = sha1[0] = pdq[0] = '\0';
-	*quality = *size = -1;
+	out->md5[0] = out->sha1[0] = out->pdq[0] = '\0';
+	out->quality = out->size = out->rows_present = out->rows = -1;
 	if (strlen(copy_hex) != 64 ||
 	    nsw_hex_decode(sha256, sizeof(sha256), copy_hex, 64) < 0)
 		return;
+	/* A copy with a PDQ first; the file row says if it came from a cut
+	 * image (--partial-images). */
 	if (nsw_sqldb_prepare(c->db, &q,
-			      "SELECT md5, sha1, pdq, pdq_quality, size FROM "
-			      "media WHERE sha256 = ?1 LIMIT 1") < 0)
+			      "SELECT m.md5, m.sha1, m.pdq, m.pdq_quality, "
+			      "m.size, f.pdq_rows_present, f.pdq_rows FROM "
+			      "media m LEFT JOIN files f ON f.id = m.file_id "
+			      "WHERE m.sha256 = ?1 ORDER BY m.pdq IS NULL, "
+			      "m.id LIMIT 1") < 0)
 		return;
 	if (nsw_sqldb_bind_blob(q, 1, sha256, sizeof(sha256)) == 0 &&
 	    nsw_sqldb_step(q) == 1) {
 		b = nsw_sqldb_column_blob(q, 0, &n);
 		if (b && n == 16)
-			nsw_hex_encode(md5, b, 16);
+			nsw_hex_encode(out->md5, b, 16);
 		b = nsw_sqldb_column_blob(q, 1, &n);
 		if (b && n == 20)
-			nsw_hex_encode(sha1, b, 20);
+			nsw_hex_encode(out->sha1, b, 20);
 		b = nsw_sqldb_column_blob(q, 2, &n);
 		if (b && n == 32)
-			nsw_hex_encode(pdq, b, 32);
+			nsw_hex_encode(out->pdq, b, 32);
 		if (nsw_sqldb_column_type(q, 3) != 5 /* NULL */)
-			*quality = nsw_sqldb_column_int64(q, 3);
-		*size = nsw_sqldb_column_int64(q, 4);
+			out->quality = nsw_sqldb_column_int64(q, 3);
+		out->size = nsw_sqldb_column_int64(q, 4);
+		if (out->pdq[0] && nsw_sqldb_column_type(q, 5) != 5 &&
+		    nsw_sqldb_column_type(q, 6) != 5) {
+			out->rows_present = nsw_sqldb_column_int64(q, 5);
+			out->rows = nsw_sqldb_column_int64(q, 6);
+		}
 	}
 	nsw_sqldb_finalize(q);
 	nsw_error_clear();
+}
+
+/* A count as a CSV field; empty when negative (unknown, not applicable). */
+static void num_csv(nsw_out *o, int64_t v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", (long long)v);
+	nsw_refer__csv(o, v < 0 ? "" : num, 0);
 }
 
 static int write_items(nsw_case *c, struct package *p)
@@ -489,33 +507,32 @@ static int write_items(nsw_case *c, struct package *p)
 	if (rc < 0)
 		return rc;
 	nsw_out__puts(&o, "item,known,list,category,copy_sha256,md5,sha1,"
-			  "pdq,pdq_quality,size,handling,source_reliability,"
-			  "information_accuracy\n");
+			  "pdq,pdq_quality,pdq_rows_present,pdq_rows,size,"
+			  "handling,source_reliability,information_accuracy\n");
 	for (size_t i = 0; i < p->items.count; i++) {
 		struct item *it = NSW_VEC_AT(p->items, struct item, i);
 
 		for (size_t k = 0; k < it->appearances.count; k++) {
 			struct appearance *a = NSW_VEC_AT(it->appearances,
 							  struct appearance, k);
-			char md5[33], sha1[41], pdq[65], num[32];
-			int64_t quality, size;
+			struct copy_hashes h;
 
 			if (!nsw_refer__first_copy(it, k))
 				continue;
-			nsw_refer__copy_hashes(c, a->copy, md5, sha1, pdq,
-					       &quality, &size);
+			nsw_refer__copy_hashes(c, a->copy, &h);
 			nsw_refer__csv(&o, it->key, 0);
 			nsw_refer__csv(&o, it->known ? "yes" : "no", 0);
 			nsw_refer__csv(&o, it->list, 0);
 			nsw_refer__csv(&o, it->category, 0);
 			nsw_refer__csv(&o, a->copy, 0);
-			nsw_refer__csv(&o, md5, 0);
-			nsw_refer__csv(&o, sha1, 0);
-			nsw_refer__csv(&o, pdq, 0);
-			snprintf(num, sizeof(num), "%lld", (long long)quality);
-			nsw_refer__csv(&o, quality < 0 ? "" : num, 0);
-			snprintf(num, sizeof(num), "%lld", (long long)size);
-			nsw_refer__csv(&o, size < 0 ? "" : num, 0);
+			nsw_refer__csv(&o, h.md5, 0);
+			nsw_refer__csv(&o, h.sha1, 0);
+			nsw_refer__csv(&o, h.pdq, 0);
+			/* Empty: unknown quality; a PDQ from a whole image. */
+			num_csv(&o, h.quality);
+			num_csv(&o, h.rows_present);
+			num_csv(&o, h.rows);
+			num_csv(&o, h.size);
 			handling_csv(&o, p);
 		}
 	}

@@ -73,11 +73,17 @@ int nsw_refer__open_in(nsw_out *o, const struct package *p, const char *name);
 /* Is appearance k the first of its copy (one row per distinct copy)? */
 int nsw_refer__first_copy(const struct item *it, size_t k);
 
+/* What the package says of one copy: its digests, its PDQ and whether
+ * that PDQ came from a cut image (rows present of rows; -1 when whole). */
+struct copy_hashes {
+	char md5[33], sha1[41], pdq[65];
+	int64_t quality, size, rows_present, rows;
+};
+
 /* Hashes of one copy (SHA-256 hex) from the media it came from; empty
  * strings and -1 when unknown. */
-void nsw_refer__copy_hashes(nsw_case *c, const char *copy_hex, char md5[33],
-			    char sha1[41], char pdq[65], int64_t *quality,
-			    int64_t *size);
+void nsw_refer__copy_hashes(nsw_case *c, const char *copy_hex,
+			    struct copy_hashes *out);
 
 /* The package's VICS 2.0 case (case.vics.json). */
 int nsw_refer__write_vics(nsw_case *c, struct package *p);

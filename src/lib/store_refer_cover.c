@@ -66,28 +66,27 @@ int nsw_refer__write_vics(nsw_case *c, struct package *p)
 		for (size_t k = 0; k < it->appearances.count; k++) {
 			struct appearance *a = NSW_VEC_AT(it->appearances,
 							  struct appearance, k);
-			char md5[33], sha1[41], pdq[65];
-			int64_t quality, size;
+			struct copy_hashes h;
 
 			if (!nsw_refer__first_copy(it, k))
 				continue;
-			nsw_refer__copy_hashes(c, a->copy, md5, sha1, pdq,
-					       &quality, &size);
-			if (md5[0] == '\0')
+			nsw_refer__copy_hashes(c, a->copy, &h);
+			if (h.md5[0] == '\0')
 				continue; /* VICS Media are keyed by MD5 */
-			upper(md5);
-			upper(sha1);
+			upper(h.md5);
+			upper(h.sha1);
 			nsw_out__printf(&o, "%s{\"MediaID\":%zu,\"MD5\":\"%s\"",
-					media_id ? "," : "", media_id + 1, md5);
+					media_id ? "," : "", media_id + 1,
+					h.md5);
 			media_id++;
-			if (sha1[0])
-				nsw_out__printf(&o, ",\"SHA1\":\"%s\"", sha1);
+			if (h.sha1[0])
+				nsw_out__printf(&o, ",\"SHA1\":\"%s\"", h.sha1);
 			if (vics)
 				nsw_out__printf(&o, ",\"Category\":%ld",
 						strtol(colon + 1, NULL, 10));
-			if (size >= 0)
+			if (h.size >= 0)
 				nsw_out__printf(&o, ",\"MediaSize\":%lld",
-						(long long)size);
+						(long long)h.size);
 			nsw_out__puts(&o, ",\"IsPrecategorized\":");
 			nsw_out__puts(&o, vics ? "true" : "false");
 			nsw_out__puts(&o, "}");
