@@ -62,6 +62,25 @@ typedef struct nsw_casenet {
 	nsw_analyze_report rep;
 } nsw_casenet;
 
+/* Grow *p (capacity *cap elements of `size`) to hold `need`, at most
+ * `max` (NSW_ELIMIT naming `what`). @return 0, NSW_ELIMIT, NSW_ENOMEM */
+int nsw_casenet__grow(void **p, uint32_t *cap, uint32_t need, size_t size,
+		      uint32_t max, const char *what);
+
+/* qsort_r context of nsw_casenet__by_digest: media, the digest's offset
+ * in nsw_casenet_media and its length. */
+struct nsw_casenet_digest_sort {
+	const nsw_casenet_media *media;
+	size_t off, len;
+};
+
+/* Order media indexes by one digest, then by index (stable). */
+int nsw_casenet__by_digest(const void *pa, const void *pb, void *ctx);
+
+/* Unify the loaded media copies into items (media_item, item_rep,
+ * item_copies, links). @return 0, NSW_ELIMIT, NSW_ENOMEM, NSW_ETHREAD... */
+int nsw_casenet__unify_media(nsw_casenet *cn);
+
 /* Load (not analyse). *out owned: nsw_casenet__free. */
 int nsw_casenet__load(nsw_casenet **out, nsw_case *c,
 		      const nsw_analyze_options *opt);
