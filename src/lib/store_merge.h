@@ -36,6 +36,10 @@ int nsw_merge__conflict_add(struct merge *m, const char *kind,
 			    const char *subject, const char *ours,
 			    const char *theirs);
 
+/* Accounts the partner attributes to other countries than we do:
+ * account-country conflicts. Run after the rows are merged. */
+int nsw_merge__account_conflicts(struct merge *m);
+
 /* Match the partner's items (digests of their ok files) against ours, by
  * digest then PDQ, into merge_items; item-category conflicts. Run before
  * any row is copied. */
