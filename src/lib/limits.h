@@ -226,6 +226,31 @@
  * directories on the current path are checked, which still rules out loops.
  */
 #define NSW_WALK_VISITED_MAX ((size_t)1 << 21)
+/* ---- Disk images (diskimage.c, scan_image.c) -------------------------- */
+
+/*
+ * Partitions scanned in one image. GPT's default table has 128 entries and
+ * MBR with extended partitions rarely passes a few dozen; a table claiming
+ * more is corrupt or hostile. Each open file system holds libtsk caches per
+ * worker thread, so this also bounds memory. Later partitions are recorded
+ * as one problem, not scanned.
+ */
+#define NSW_DISKIMAGE_PARTITIONS_MAX 128
+
+/*
+ * Entries (files, links, deleted and orphan files) walked in one image.
+ * A hostile file system can claim billions of inodes; 50 million is beyond
+ * any seized phone or laptop disk today (a 2 TB disk of photos holds a few
+ * million). Past it the walk stops with a recorded problem.
+ */
+#define NSW_DISKIMAGE_FILES_MAX ((uint64_t)50000000)
+
+/*
+ * Directory depth inside an image is bounded by libtsk itself (its walk
+ * does not go past 128 levels and refuses directory loops); paths longer
+ * than NSW_PATH_MAX are recorded as "pN/$LongPath-INODE".
+ */
+
 /* ---- Known-hash list import (import*.c) ------------------------------ */
 
 /*
