@@ -22,7 +22,7 @@ extern "C" {
 typedef struct nsw_case nsw_case;
 
 /** The schema version this library writes (PRAGMA user_version). */
-#define NSW_CASE_SCHEMA_VERSION 7
+#define NSW_CASE_SCHEMA_VERSION 8
 
 /** Open flags. */
 #define NSW_CASE_READONLY 1u /**< no writes, no migration */
@@ -136,6 +136,10 @@ typedef struct nsw_evidence {
 	const char *manifest_algo; /**< NULL until a manifest is stored */
 	const uint8_t *manifest_root;
 	size_t manifest_root_len;
+	/** kind "image": SHA-256 of the image's media bytes once a scan has
+	 * read them (NULL before), and the media size (-1 unknown). */
+	const uint8_t *image_sha256;
+	int64_t image_size;
 } nsw_evidence;
 
 /** Add an evidence item; *id_out its id. EINVAL (label taken or empty). */
@@ -150,6 +154,18 @@ NSW_EXTERN int nsw_case_evidence_find(nsw_case *c, const char *label,
 NSW_EXTERN int nsw_case_evidence_set_manifest(nsw_case *c, int64_t id,
 					      const char *algo,
 					      const uint8_t *root, size_t len);
+
+/**
+ * Record the SHA-256 of a disk image's media bytes (for E01, of the disk
+ * as acquired, not of the container files) and its size; audited
+ * ("evidence.image_hash"). A different digest than one already recorded is
+ * refused: the image is not the one scanned before.
+ * @return 0, NSW_EINVAL (changed digest: message says both), NSW_ENOTFOUND,
+ *         NSW_EIO, NSW_ENOMEM
+ */
+NSW_EXTERN int nsw_case_evidence_set_image_hash(nsw_case *c, int64_t id,
+						const uint8_t sha256[32],
+						int64_t size);
 
 /** Algorithm name stored with manifest roots computed by
  * nsw_case_evidence_manifest(). */
@@ -235,6 +251,15 @@ typedef struct nsw_case_file {
 	const uint8_t *link_target; /**< symlinks: the target bytes */
 	size_t link_target_len;
 	int name_not_utf8; /**< set by the store from path */
+	/**
+	 * 1: an entry of a file system inside a disk image (evidence kind
+	 * "image"): meta_addr, deleted and crtime_ns are recorded. 0: they
+	 * are ignored and read back as 0, 0, NSW_TIME_UNKNOWN.
+	 */
+	int in_image;
+	uint64_t meta_addr; /**< inode / metadata address in its file system */
+	int deleted;	    /**< 1: name or metadata unallocated */
+	int64_t crtime_ns;  /**< creation time, or NSW_TIME_UNKNOWN */
 } nsw_case_file;
 
 /**

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "error.h"
 #include "limits.h"
+#include "netsweep/digest.h"
 #include "store.h"
 
 void nsw_store__now_utc(char out[32])
@@ -598,12 +599,83 @@ int nsw_case_evidence_set_manifest(nsw_case *c, int64_t id, const char *algo,
 	return nsw_store__in_tx(c, manifest_tx, &m);
 }
 
+struct image_hash_set {
+	int64_t id;
+	const uint8_t *sha256;
+	int64_t size;
+};
+
+static int image_hash_tx(nsw_case *c, void *arg)
+{
+	struct image_hash_set *h = arg;
+	nsw_sqlstmt *st = NULL;
+	char hex[65], old_hex[65], detail[192];
+	const void *old = NULL;
+	size_t old_len = 0;
+	int rc;
+
+	rc = nsw_sqldb_prepare(c->db, &st,
+			       "SELECT image_sha256 FROM evidence WHERE id=?1");
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, h->id);
+	rc = rc ? rc : nsw_sqldb_step(st);
+	if (rc == 0)
+		rc = nsw_error_set(NSW_ENOTFOUND, "no evidence with id %lld",
+				   (long long)h->id);
+	if (rc == 1) {
+		rc = NSW_OK;
+		old = nsw_sqldb_column_blob(st, 0, &old_len);
+	}
+	nsw_hex_encode(hex, h->sha256, 32);
+	if (rc == NSW_OK && old != NULL && old_len == 32 &&
+	    memcmp(old, h->sha256, 32) == 0) {
+		nsw_sqldb_finalize(st);
+		return NSW_OK; /* the same image again: nothing to record */
+	}
+	if (rc == NSW_OK && old != NULL && old_len == 32) {
+		nsw_hex_encode(old_hex, old, 32);
+		rc = nsw_error_set(NSW_EINVAL,
+				   "evidence %lld: the image's SHA-256 is now "
+				   "%s, the case recorded %s: not the image "
+				   "scanned before",
+				   (long long)h->id, hex, old_hex);
+	}
+	nsw_sqldb_finalize(st);
+	st = NULL;
+	if (rc != NSW_OK)
+		return rc;
+	rc = nsw_sqldb_prepare(c->db, &st,
+			       "UPDATE evidence SET image_sha256=?2, "
+			       "image_size=?3 WHERE id=?1");
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, h->id);
+	rc = rc ? rc : nsw_sqldb_bind_blob(st, 2, h->sha256, 32);
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 3, h->size);
+	rc = rc ? rc : nsw_sqldb_run(st);
+	nsw_sqldb_finalize(st);
+	if (rc != NSW_OK)
+		return rc;
+	snprintf(detail, sizeof(detail),
+		 "{\"evidence\":%lld,\"sha256\":\"%s\",\"size\":%lld}",
+		 (long long)h->id, hex, (long long)h->size);
+	return nsw_store__audit_append(c, "evidence.image_hash", detail);
+}
+
+int nsw_case_evidence_set_image_hash(nsw_case *c, int64_t id,
+				     const uint8_t sha256[32], int64_t size)
+{
+	struct image_hash_set h = {id, sha256, size};
+
+	if (c == NULL || sha256 == NULL)
+		return nsw_error_set(NSW_EINVAL, "evidence: NULL argument");
+	return nsw_store__in_tx(c, image_hash_tx, &h);
+}
+
 int nsw_case_evidence_foreach(nsw_case *c,
 			      int (*fn)(void *ctx, const nsw_evidence *ev),
 			      void *ctx)
 {
 	nsw_sqlstmt *st = NULL;
 	nsw_evidence ev;
+	size_t len = 0;
 	int rc;
 
 	if (c == NULL || fn == NULL)
@@ -611,7 +683,8 @@ int nsw_case_evidence_foreach(nsw_case *c,
 	rc = nsw_sqldb_prepare(c->db, &st,
 			       "SELECT id, label, kind, CAST(source_path AS "
 			       "TEXT), added_by, added_utc, manifest_algo, "
-			       "manifest_root FROM evidence ORDER BY id");
+			       "manifest_root, image_sha256, image_size FROM "
+			       "evidence ORDER BY id");
 	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
 		memset(&ev, 0, sizeof(ev));
 		ev.id = nsw_sqldb_column_int64(st, 0);
@@ -623,6 +696,12 @@ int nsw_case_evidence_foreach(nsw_case *c,
 		ev.manifest_algo = nsw_sqldb_column_text(st, 6, NULL);
 		ev.manifest_root =
 			nsw_sqldb_column_blob(st, 7, &ev.manifest_root_len);
+		ev.image_sha256 = nsw_sqldb_column_blob(st, 8, &len);
+		if (ev.image_sha256 != NULL && len != 32)
+			ev.image_sha256 = NULL;
+		ev.image_size = nsw_sqldb_column_type(st, 9) == NSW_SQL_NULL
+					? -1
+					: nsw_sqldb_column_int64(st, 9);
 		rc = fn(ctx, &ev);
 	}
 	nsw_sqldb_finalize(st);

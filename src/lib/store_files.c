@@ -171,9 +171,9 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 		"display_path, name_not_utf8, size, mtime_ns, ctime_ns, "
 		"atime_ns, md5, sha1, sha256, pdq, pdq_quality, media_type, "
 		"status, error, link_target, recorded_utc, pdq_dihedral, "
-		"pdq_rows_present, pdq_rows) "
+		"pdq_rows_present, pdq_rows, meta_addr, deleted, crtime_ns) "
 		"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-		"?16,?17,?18,?19,?20,?21,?22) "
+		"?16,?17,?18,?19,?20,?21,?22,?23,?24,?25) "
 		"ON CONFLICT(evidence_id, path) DO NOTHING");
 	if (rc != NSW_OK)
 		goto done;
@@ -214,6 +214,12 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 		rc = nsw_sqldb_bind_int64(st, 21, f->pdq_rows_present);
 		rc = rc ? rc : nsw_sqldb_bind_int64(st, 22, f->pdq_rows);
 	}
+	/* Only disk-image entries have a metadata address (NULL: none). */
+	if (rc == NSW_OK && f->in_image) {
+		rc = nsw_sqldb_bind_int64(st, 23, (int64_t)f->meta_addr);
+		rc = rc ? rc : nsw_sqldb_bind_int64(st, 24, f->deleted != 0);
+		rc = rc ? rc : bind_time(st, 25, f->crtime_ns);
+	}
 	rc = rc ? rc : nsw_sqldb_run(st);
 	nsw_sqldb_reset(st);
 	if (rc != NSW_OK)
@@ -244,8 +250,9 @@ done:
 	"f.name_not_utf8, f.size, f.mtime_ns, f.ctime_ns, f.atime_ns, " \
 	"f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.media_type, " \
 	"f.status, f.error, f.link_target, f.pdq_dihedral, "            \
-	"f.pdq_rows_present, f.pdq_rows"
-#define FILE_NCOLUMNS 22
+	"f.pdq_rows_present, f.pdq_rows, f.meta_addr, f.deleted, "      \
+	"f.crtime_ns"
+#define FILE_NCOLUMNS 25
 
 static int64_t column_time(nsw_sqlstmt *st, int col)
 {
@@ -312,6 +319,13 @@ static void read_file_row(nsw_sqlstmt *st, int k, nsw_case_file *f)
 			f->pdq_rows_present = (uint32_t)present;
 			f->pdq_rows = (uint32_t)rows;
 		}
+	}
+	f->crtime_ns = NSW_TIME_UNKNOWN;
+	if (nsw_sqldb_column_type(st, k + 22) != NSW_SQL_NULL) {
+		f->in_image = 1;
+		f->meta_addr = (uint64_t)nsw_sqldb_column_int64(st, k + 22);
+		f->deleted = nsw_sqldb_column_int64(st, k + 23) != 0;
+		f->crtime_ns = column_time(st, k + 24);
 	}
 }
 

@@ -529,9 +529,23 @@ static const char schema_partial[] =
 	"ALTER TABLE files ADD COLUMN pdq_rows_present INTEGER;"
 	"ALTER TABLE files ADD COLUMN pdq_rows INTEGER;";
 
+/*
+ * v8: disk images (docs/scan.md). Additive: a file found in a disk image's
+ * file system keeps its metadata address (inode), whether it was deleted,
+ * and its creation time; an image evidence item keeps the SHA-256 of the
+ * image's media bytes (to check against the acquisition hash). NULL for
+ * everything else, so existing rows need no rewrite.
+ */
+static const char schema_image[] =
+	"ALTER TABLE files ADD COLUMN meta_addr INTEGER;"
+	"ALTER TABLE files ADD COLUMN deleted INTEGER;"
+	"ALTER TABLE files ADD COLUMN crtime_ns INTEGER;"
+	"ALTER TABLE evidence ADD COLUMN image_sha256 BLOB;"
+	"ALTER TABLE evidence ADD COLUMN image_size INTEGER;";
+
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
 	schema_v1,	 schema_v2,    schema_v3,      schema_v4,
-	schema_analysis, schema_merge, schema_partial,
+	schema_analysis, schema_merge, schema_partial, schema_image,
 };
 
 static int apply_step(nsw_case *c, int version, int audited)
