@@ -74,7 +74,8 @@ typedef struct nsw_scan_progress {
 
 /** What to scan and how. Everything borrowed for the call. */
 typedef struct nsw_scan_options {
-	const char *evidence_path; /**< directory tree or single file */
+	const char *evidence_path; /**< directory tree, single file, or
+					with `image` a disk image */
 	const char *label;	   /**< evidence label (created if new) */
 	const char *kind;	   /**< evidence kind; NULL: from the path */
 	/** The lists (recorded in the case) and how to match them. */
@@ -84,6 +85,10 @@ typedef struct nsw_scan_options {
 	/** Canonical arguments (JSON array) identifying the scan for resume;
 	 * NULL: built from path, label and list checksums. */
 	const char *args;
+	/** 1: evidence_path is a disk image (raw, split raw, E01, AFF,
+	 * VMDK, VHD) read through libtsk: every partition's file system,
+	 * deleted files included, is scanned; kind "image" (docs/scan.md). */
+	int image;
 	int threads; /**< workers; <= 0: all online cores */
 	int no_pdq;  /**< 1: digests only, no image decoding */
 	/** 1: hash JPEGs cut short from what is present; the file record
@@ -120,6 +125,8 @@ typedef struct nsw_scan_result {
 	int64_t hits;	       /**< reported hits recorded now */
 	/** recorded now with a PDQ from a partial image (partial_images) */
 	int64_t partial_images;
+	/** recorded now from deleted entries of a disk image */
+	int64_t deleted;
 	double seconds;
 } nsw_scan_result;
 

@@ -27,8 +27,9 @@ static void scan_usage(FILE *out)
 		"[--allow LIST.nswl...]\n"
 		"                     --label LABEL [options] EVIDENCE...\n"
 		"\n"
-		"Walk each EVIDENCE (directory or file), hash every regular "
-		"file once\n"
+		"Walk each EVIDENCE (directory, file, or with --image a disk "
+		"image), hash\n"
+		"every regular file once\n"
 		"(MD5, SHA-1, SHA-256; PDQ for images), match against the "
 		"lists, and\n"
 		"record everything in the case. Run the same command again to "
@@ -40,6 +41,12 @@ static void scan_usage(FILE *out)
 		"  --list PATH        known-material list (repeatable)\n"
 		"  --allow PATH       allow list, e.g. NSRL: suppresses hits "
 		"(repeatable)\n"
+		"  --image            EVIDENCE is a disk image (raw, split "
+		"raw .001, E01,\n"
+		"                     AFF, VMDK, VHD): every partition's "
+		"files, deleted\n"
+		"                     ones too, are read through libtsk, "
+		"nothing extracted\n"
 		"  --threads N        hashing threads (default: all cores)\n"
 		"  --no-pdq           digests only, no image decoding\n"
 		"  --partial-images   hash JPEGs cut short (partial downloads)"
@@ -144,6 +151,20 @@ static int print_list_group(void *ctx, const nsw_case_group *g)
 	return 0;
 }
 
+/* The image's own digest, for the examiner to check against the
+ * acquisition hash. */
+static int print_image(void *ctx, const nsw_evidence *ev)
+{
+	const int64_t *id = ctx;
+	char hex[65];
+
+	if (ev->id != *id || ev->image_sha256 == NULL)
+		return 0;
+	nsw_hex_encode(hex, ev->image_sha256, 32);
+	printf("image:   sha256 %s (%" PRId64 " bytes)\n", hex, ev->image_size);
+	return 0;
+}
+
 struct problems {
 	int shown;
 	int64_t total;
@@ -184,13 +205,19 @@ static int print_summary(const char *case_path, const char *label,
 	       " already recorded), %" PRId64 " digested\n",
 	       t.files, r->files, r->files_skipped, t.files_ok);
 	printf("bytes:   %" PRId64 "\n", t.bytes);
+	if (r->deleted > 0)
+		printf("deleted: %" PRId64 " recorded now from deleted "
+		       "entries of the image\n",
+		       r->deleted);
+	rc = nsw_case_evidence_foreach(c, print_image, (void *)&r->evidence_id);
 	printf("time:    %.2f s, %.0f files/s, %.1f MB/s\n", r->seconds,
 	       r->seconds > 0 ? (double)r->files / r->seconds : 0.0,
 	       r->seconds > 0 ? (double)r->bytes / r->seconds / 1e6 : 0.0);
 	printf("by type:\n");
-	rc = nsw_case_summary_foreach(c, r->evidence_id,
-				      NSW_GROUP_BY_MEDIA_TYPE, print_group,
-				      "type");
+	rc = rc ? rc
+		: nsw_case_summary_foreach(c, r->evidence_id,
+					   NSW_GROUP_BY_MEDIA_TYPE, print_group,
+					   "type");
 	if (r->partial_images > 0)
 		printf("partial: %" PRId64
 		       " images hashed from JPEGs cut short "
@@ -231,7 +258,7 @@ struct scan_args {
 	const char **lists, **allows, **evidence;
 	size_t nlists, nallows, nevidence;
 	unsigned long threads, threshold, min_quality;
-	int no_pdq, partial_images, json_progress, quiet;
+	int no_pdq, partial_images, json_progress, quiet, image;
 };
 
 static int parse_args(struct scan_args *a, int argc, char **argv)
@@ -270,6 +297,8 @@ static int parse_args(struct scan_args *a, int argc, char **argv)
 				cli_error("scan: --min-quality takes 0..100");
 				return CLI_EXIT_USAGE;
 			}
+		} else if (strcmp(arg, "--image") == 0) {
+			a->image = 1;
 		} else if (strcmp(arg, "--no-pdq") == 0) {
 			a->no_pdq = 1;
 		} else if (strcmp(arg, "--partial-images") == 0) {
@@ -360,6 +389,7 @@ int cli_cmd_scan(int argc, char **argv)
 		o.matcher = nsw_scan_lists_matcher(lists);
 		o.threads = (int)a.threads;
 		o.no_pdq = a.no_pdq;
+		o.image = a.image;
 		o.partial_images = a.partial_images;
 		o.pdq_radius = (int)a.threshold;
 		if (po.json || po.tty) {

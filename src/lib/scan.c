@@ -22,6 +22,7 @@
 #include "error.h"
 #include "limits.h"
 #include "netsweep/walk.h"
+#include "scan_image.h"
 #include "scan_queue.h"
 #include "store.h"
 
@@ -46,6 +47,10 @@ struct scan {
 	/* Walker-only state. */
 	nsw_case *reader;
 	int64_t count_files, count_bytes;
+	/* Disk images: the media's SHA-256, from the walker (scan_image.c). */
+	int have_image_sha256;
+	uint8_t image_sha256[32];
+	int64_t image_size;
 };
 
 static double now_seconds(void)
@@ -150,9 +155,11 @@ static int count_entry(void *ctx, const nsw_walk_entry *e)
 	return is_fatal(s) || stop_requested(s) ? NSW_ERROR : 0;
 }
 
-static int walk_entry(void *ctx, const nsw_walk_entry *e)
+/* Queue an entry not recorded yet; `ref` is set for disk-image entries,
+ * whose walk path is already evidence-relative. */
+static int queue_entry(struct scan *s, const nsw_walk_entry *e,
+		       const nsw_scan_image_ref *ref)
 {
-	struct scan *s = ctx;
 	nsw_scan_job *job = NULL;
 	size_t rel;
 	int64_t id;
@@ -160,7 +167,7 @@ static int walk_entry(void *ctx, const nsw_walk_entry *e)
 
 	if (e->kind == NSW_WALK_DIR)
 		return 0;
-	rel = rel_offset(s, e);
+	rel = ref != NULL ? 0 : rel_offset(s, e);
 	if (rel >= e->path_len)
 		return 0; /* the root itself, when it is an error entry */
 	rc = nsw_case_file_find(s->reader, s->evidence_id,
@@ -190,7 +197,8 @@ static int walk_entry(void *ctx, const nsw_walk_entry *e)
 		job->walk_message = nsw__strdup(e->message);
 	job->mtime_ns = job->ctime_ns = job->atime_ns = NSW_TIME_UNKNOWN;
 	if (job->path == NULL ||
-	    (e->message != NULL && job->walk_message == NULL)) {
+	    (e->message != NULL && job->walk_message == NULL) ||
+	    (ref != NULL && nsw_scan_image__job_init(job, ref) != NSW_OK)) {
 		job_free(job);
 		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
 	}
@@ -201,6 +209,29 @@ static int walk_entry(void *ctx, const nsw_walk_entry *e)
 	return 0;
 }
 
+static int walk_entry(void *ctx, const nsw_walk_entry *e)
+{
+	return queue_entry(ctx, e, NULL);
+}
+
+static int image_count(void *ctx, const nsw_walk_entry *e,
+		       const nsw_scan_image_ref *ref)
+{
+	(void)ref;
+	return count_entry(ctx, e);
+}
+
+static int image_entry(void *ctx, const nsw_walk_entry *e,
+		       const nsw_scan_image_ref *ref)
+{
+	return queue_entry(ctx, e, ref);
+}
+
+static int walker_stop(void *ctx)
+{
+	return is_fatal(ctx) || stop_requested(ctx);
+}
+
 static void *walker_main(void *arg)
 {
 	struct scan *s = arg;
@@ -209,14 +240,25 @@ static void *walker_main(void *arg)
 	rc = nsw_case_open(&s->reader, s->case_path, NSW_CASE_READONLY);
 	/* Count first (metadata only) so progress can show a total. */
 	if (rc == NSW_OK)
-		rc = nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT, count_entry, s);
+		rc = s->opt->image
+			     ? nsw_scan_image__walk(s->root, image_count, s)
+			     : nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT,
+					count_entry, s);
 	if (rc == NSW_OK) {
 		pthread_mutex_lock(&s->lock);
 		s->files_total = s->count_files;
 		s->bytes_total = s->count_bytes;
 		pthread_mutex_unlock(&s->lock);
-		rc = nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT, walk_entry, s);
+		rc = s->opt->image
+			     ? nsw_scan_image__walk(s->root, image_entry, s)
+			     : nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT,
+					walk_entry, s);
 	}
+	/* The image's own digest, while the workers hash its files. */
+	if (rc == NSW_OK && s->opt->image)
+		rc = nsw_scan_image__sha256(s->root, s->image_sha256,
+					    &s->image_size, walker_stop, s);
+	s->have_image_sha256 = rc == NSW_OK && s->opt->image;
 	stopping = stop_requested(s);
 	if (rc != NSW_OK && !stopping && !is_fatal(s))
 		set_fatal(s, rc, nsw_error_last());
@@ -325,12 +367,20 @@ static int hash_file(struct scan *s, nsw_hasher *h, void *mstate,
 }
 
 static int process(struct scan *s, nsw_hasher *h, void *mstate,
-		   nsw_scan_job *job)
+		   nsw_scan_image_reader **image, nsw_scan_job *job)
 {
+	const nsw_scan_matcher *m = s->opt->matcher;
 	struct stat st;
 	char target[NSW_PATH_MAX];
 	ssize_t n;
+	int rc;
 
+	if (job->in_image) {
+		rc = nsw_scan_image__process(image, s->root, h, job);
+		if (rc != NSW_OK || !job->hashed || m == NULL)
+			return rc;
+		return m->match(m->ctx, mstate, &job->hash, &job->matches);
+	}
 	switch (job->kind) {
 	case NSW_WALK_FILE:
 		return hash_file(s, h, mstate, job);
@@ -372,6 +422,7 @@ static void *worker_main(void *arg)
 	struct scan *s = arg;
 	const nsw_scan_matcher *m = s->opt->matcher;
 	nsw_hasher *h = NULL;
+	nsw_scan_image_reader *image = NULL; /* this thread's libtsk handles */
 	void *mstate = NULL;
 	nsw_scan_job *job;
 	int rc;
@@ -384,7 +435,7 @@ static void *worker_main(void *arg)
 	if (rc != NSW_OK)
 		set_fatal(s, rc, nsw_error_last());
 	while (rc == NSW_OK && (job = nsw_scan_queue__pop(&s->todo)) != NULL) {
-		rc = process(s, h, mstate, job);
+		rc = process(s, h, mstate, &image, job);
 		if (rc != NSW_OK) {
 			set_fatal(s, rc, nsw_error_last());
 			job_free(job);
@@ -398,6 +449,7 @@ static void *worker_main(void *arg)
 	if (m != NULL && m->thread_free != NULL && mstate != NULL)
 		m->thread_free(m->ctx, mstate);
 	nsw_hasher_free(h);
+	nsw_scan_image__reader_free(image);
 	pthread_mutex_lock(&s->lock);
 	if (--s->workers_left == 0)
 		nsw_scan_queue__close(&s->done);
@@ -507,6 +559,10 @@ static int record(struct writer *w, nsw_scan_job *job)
 	f.error = job->error;
 	f.link_target = job->link;
 	f.link_target_len = job->link_len;
+	f.in_image = job->in_image;
+	f.meta_addr = job->meta_addr;
+	f.deleted = job->deleted;
+	f.crtime_ns = job->crtime_ns;
 	rc = nsw_case_file_add(w->c, &f, &id, &inserted);
 	if (rc != NSW_OK)
 		return rc;
@@ -517,6 +573,8 @@ static int record(struct writer *w, nsw_scan_job *job)
 		w->result->bytes += (int64_t)h->size;
 	if (f.pdq_partial)
 		w->result->partial_images++;
+	if (job->deleted)
+		w->result->deleted++;
 	if (job->status == NSW_FILE_ERROR || job->status == NSW_FILE_VANISHED)
 		w->result->errors++;
 	else if (job->status != NSW_FILE_OK)
@@ -745,7 +803,9 @@ static int resolve_evidence(struct scan *s, nsw_case *c)
 	memset(&ev, 0, sizeof(ev));
 	ev.label = opt->label;
 	ev.kind = opt->kind != NULL ? opt->kind
-				    : (s->root_is_dir ? "directory" : "file");
+		  : opt->image	    ? "image"
+		  : s->root_is_dir  ? "directory"
+				    : "file";
 	ev.source_path = s->root;
 	return nsw_case_evidence_add(c, &ev, &s->evidence_id);
 }
@@ -771,6 +831,8 @@ static int canonical_args(const struct scan *s, nsw_buf *b)
 		: nsw_buf_printf(b, ",\"pdq\",%s,\"radius\",%d",
 				 opt->no_pdq ? "false" : "true",
 				 opt->pdq_radius);
+	if (rc == 0 && opt->image)
+		rc = nsw_buf_puts(b, ",\"image\",true");
 	/* Only when set, so strict scans keep the identity they had. */
 	if (rc == 0 && opt->partial_images && !opt->no_pdq)
 		rc = nsw_buf_puts(b, ",\"partial_images\",true");
@@ -971,6 +1033,9 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 	result->stopped = w.cancelled;
 	rc = nsw_case_scan_set_totals(c, s.run_id, s.files_total,
 				      s.bytes_total);
+	if (rc == NSW_OK && s.have_image_sha256)
+		rc = nsw_case_evidence_set_image_hash(
+			c, s.evidence_id, s.image_sha256, s.image_size);
 	if (w.cancelled) {
 		rc = rc ? rc
 			: nsw_case_scan_finish(c, s.run_id, NSW_SCAN_STOPPED);

@@ -34,6 +34,13 @@ typedef struct nsw_scan_job {
 	const char *media_type; /* static string or NULL */
 	uint8_t *link;		/* symlink target */
 	size_t link_len;
+	/* Disk-image entries (scan_image.c): where the entry lives in the
+	 * image. in_image 0 for directory and file evidence. */
+	int in_image;
+	unsigned image_fs;
+	uint64_t meta_addr;
+	int deleted;
+	int64_t crtime_ns;
 	int hashed; /* hash below is valid */
 	nsw_file_hash hash;
 	struct nsw_scan_matches matches;
