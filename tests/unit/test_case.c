@@ -228,6 +228,13 @@ static void migrates_from_version_1_and_audits_it(void **state)
 				     "ALTER TABLE files DROP COLUMN "
 				     "pdq_rows_present;"
 				     "ALTER TABLE files DROP COLUMN pdq_rows;"
+				     "ALTER TABLE files DROP COLUMN meta_addr;"
+				     "ALTER TABLE files DROP COLUMN deleted;"
+				     "ALTER TABLE files DROP COLUMN crtime_ns;"
+				     "ALTER TABLE evidence DROP COLUMN "
+				     "image_sha256;"
+				     "ALTER TABLE evidence DROP COLUMN "
+				     "image_size;"
 				     "PRAGMA user_version=1;"),
 			 SQLITE_OK);
 	/* Read-only cannot migrate. */
@@ -292,10 +299,18 @@ static void migrates_from_version_6_and_records_partial_pdq(void **state)
 	assert_int_equal(raw_exec(p, "ALTER TABLE files DROP COLUMN "
 				     "pdq_rows_present;"
 				     "ALTER TABLE files DROP COLUMN pdq_rows;"
+				     "ALTER TABLE files DROP COLUMN meta_addr;"
+				     "ALTER TABLE files DROP COLUMN deleted;"
+				     "ALTER TABLE files DROP COLUMN crtime_ns;"
+				     "ALTER TABLE evidence DROP COLUMN "
+				     "image_sha256;"
+				     "ALTER TABLE evidence DROP COLUMN "
+				     "image_size;"
 				     "PRAGMA user_version=6;"),
 			 SQLITE_OK);
 	assert_int_equal(nsw_case_open(&c, p, 0), 0);
-	assert_int_equal(nsw_case_get_meta(c)->schema_version, 7);
+	assert_int_equal(nsw_case_get_meta(c)->schema_version,
+			 NSW_CASE_SCHEMA_VERSION);
 	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
 	assert_string_equal(acts.list[acts.n - 1], "schema.migrate");
 	assert_int_equal(nsw_case_file_get(c, old_id, &got), 0);
@@ -330,6 +345,108 @@ static void migrates_from_version_6_and_records_partial_pdq(void **state)
 	cf.pdq_rows_present = 500;
 	cf.pdq_rows = 480;
 	assert_int_equal(nsw_case_file_add(c, &cf, NULL, NULL), NSW_EINVAL);
+	nsw_case_close(c);
+	free(p);
+}
+
+struct image_seen {
+	int64_t id;
+	int has_sha256;
+	uint8_t sha256[32];
+	int64_t size;
+};
+
+static int collect_image(void *ctx, const nsw_evidence *ev)
+{
+	struct image_seen *s = ctx;
+
+	if (ev->id != s->id)
+		return 0;
+	s->has_sha256 = ev->image_sha256 != NULL;
+	if (ev->image_sha256 != NULL)
+		memcpy(s->sha256, ev->image_sha256, 32);
+	s->size = ev->image_size;
+	return 0;
+}
+
+/*
+ * v7 -> v8 (disk images): a v7 case's files read back as not from an
+ * image; an image entry keeps its inode, deleted mark and creation time;
+ * the image's SHA-256 is recorded once and a different one is refused.
+ */
+static void migrates_from_version_7_and_records_image_entries(void **state)
+{
+	struct fixture *f = *state;
+	char *p = ts_path(f->dir, "v7.nsdb");
+	nsw_case *c = NULL;
+	nsw_case_file cf, got;
+	nsw_evidence ev = {0};
+	struct image_seen seen = {0};
+	uint8_t digest[32], other[32];
+	int64_t ev_id = 0, old_id = 0, id = 0;
+	struct actions acts = {0};
+
+	assert_int_equal(nsw_case_create(&c, p, "Seven", "A"), 0);
+	ev.label = "x";
+	ev.kind = "image";
+	ev.source_path = "/x.E01";
+	assert_int_equal(nsw_case_evidence_add(c, &ev, &ev_id), 0);
+	fill_file(&cf, ev_id, "old.jpg", 3);
+	assert_int_equal(nsw_case_file_add(c, &cf, &old_id, NULL), 0);
+	nsw_case_close(c);
+	c = NULL;
+	/* What a v7 library left: no image columns, user_version 7. */
+	assert_int_equal(raw_exec(p, "ALTER TABLE files DROP COLUMN meta_addr;"
+				     "ALTER TABLE files DROP COLUMN deleted;"
+				     "ALTER TABLE files DROP COLUMN crtime_ns;"
+				     "ALTER TABLE evidence DROP COLUMN "
+				     "image_sha256;"
+				     "ALTER TABLE evidence DROP COLUMN "
+				     "image_size;"
+				     "PRAGMA user_version=7;"),
+			 SQLITE_OK);
+	assert_int_equal(nsw_case_open(&c, p, 0), 0);
+	assert_int_equal(nsw_case_get_meta(c)->schema_version, 8);
+	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
+	assert_string_equal(acts.list[acts.n - 1], "schema.migrate");
+	assert_int_equal(nsw_case_file_get(c, old_id, &got), 0);
+	assert_int_equal(got.in_image, 0);
+	assert_int_equal(got.deleted, 0);
+	assert_true(got.crtime_ns == NSW_TIME_UNKNOWN);
+
+	fill_file(&cf, ev_id, "p2/DCIM/_MG_0001.JPG", 4);
+	cf.in_image = 1;
+	cf.meta_addr = 1234567;
+	cf.deleted = 1;
+	cf.crtime_ns = 1700000000123456789LL;
+	assert_int_equal(nsw_case_file_add(c, &cf, &id, NULL), 0);
+	assert_int_equal(nsw_case_file_get(c, id, &got), 0);
+	assert_int_equal(got.in_image, 1);
+	assert_int_equal(got.meta_addr, 1234567);
+	assert_int_equal(got.deleted, 1);
+	assert_true(got.crtime_ns == 1700000000123456789LL);
+
+	seen.id = ev_id;
+	assert_int_equal(nsw_case_evidence_foreach(c, collect_image, &seen), 0);
+	assert_int_equal(seen.has_sha256, 0);
+	assert_int_equal(seen.size, -1);
+	memset(digest, 0xab, sizeof(digest));
+	memset(other, 0xcd, sizeof(other));
+	assert_int_equal(
+		nsw_case_evidence_set_image_hash(c, ev_id, digest, 8388608), 0);
+	assert_int_equal(
+		nsw_case_evidence_set_image_hash(c, ev_id, digest, 8388608), 0);
+	assert_int_equal(
+		nsw_case_evidence_set_image_hash(c, ev_id, other, 8388608),
+		NSW_EINVAL);
+	assert_non_null(strstr(nsw_error_last(), "not the image"));
+	assert_int_equal(nsw_case_evidence_foreach(c, collect_image, &seen), 0);
+	assert_int_equal(seen.has_sha256, 1);
+	assert_memory_equal(seen.sha256, digest, 32);
+	assert_int_equal(seen.size, 8388608);
+	acts.n = 0;
+	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
+	assert_string_equal(acts.list[acts.n - 1], "evidence.image_hash");
 	nsw_case_close(c);
 	free(p);
 }
@@ -847,6 +964,7 @@ int main(void)
 		T(open_refuses_newer_schema),
 		T(migrates_from_version_1_and_audits_it),
 		T(migrates_from_version_6_and_records_partial_pdq),
+		T(migrates_from_version_7_and_records_image_entries),
 		T(audit_chain_verifies),
 		T(audit_log_refuses_update_and_delete),
 		T(audit_detects_edited_entry),

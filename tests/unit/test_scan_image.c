@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Disk images as scan evidence (scan --image, through libtsk): files in
+ * ext4, FAT and MBR-partitioned images are recorded with the digests the
+ * same files get from a directory scan, deleted FAT files are recovered and
+ * marked, corrupt images fail with a clear error, kill -9 resumes, the
+ * image is never modified. Images are built at test time from benign
+ * generated files with e2fsprogs, dosfstools, mtools and sfdisk (a test
+ * without them is skipped with a visible SKIP line).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h> /* tests only: read the case behind netsweep */
+
+#include "imgsynth.h"
+#include "support.h"
+
+#include "netsweep/netsweep.h"
+
+#define KNOWN_TEXT "known bad content"
+#define DELETED_TEXT "a deleted benign note, still in its clusters\n"
+
+/* Matches KNOWN_TEXT by MD5, as list 0. */
+static uint8_t known_md5[16];
+
+static int known_match(void *ctx, void *state, const nsw_file_hash *f,
+		       nsw_scan_matches *out)
+{
+	nsw_scan_match m = {0};
+
+	(void)ctx;
+	(void)state;
+	if (!(f->has & NSW_ALGO_BIT(NSW_ALGO_MD5)) ||
+	    memcmp(f->digests.md5, known_md5, 16) != 0)
+		return 0;
+	m.list = 0;
+	m.algo = NSW_ALGO_MD5;
+	m.dihedral = -1;
+	m.category_scheme = "vics-default";
+	m.category_code = "1";
+	return nsw_scan_matches_add(out, &m);
+}
+
+static const nsw_case_list test_list = {.name = "test-bad",
+					.version = "1",
+					.checksum = "00aa",
+					.entries = 1,
+					.role = NSW_LIST_ROLE_MATCH};
+static const nsw_scan_matcher matcher = {NULL, NULL, known_match, NULL};
+
+/* Runs a shell command in `dir`; 0 when it exited 0. */
+static int sh(const char *dir, const char *cmd)
+{
+	char line[4096];
+
+	snprintf(line, sizeof(line),
+		 "cd '%s' && PATH=\"$PATH:/usr/sbin:/sbin\" && (%s) "
+		 ">/dev/null 2>&1",
+		 dir, cmd);
+	return system(line) == 0 ? 0 : -1;
+}
+
+/* 1 when every tool is on PATH (or in /usr/sbin); else prints SKIP. */
+static int have_tools(const char *test, const char *tools)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "PATH=\"$PATH:/usr/sbin:/sbin\"; for t in %s; do "
+		 "command -v $t >/dev/null || exit 1; done",
+		 tools);
+	if (system(cmd) == 0)
+		return 1;
+	printf("SKIP: %s needs %s (scripts/deps.sh installs them)\n", test,
+	       tools);
+	return 0;
+}
+
+static void put(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *p = ts_path(dir, name);
+
+	assert_int_equal(ts_write_file(p, data, len), 0);
+	free(p);
+}
+
+struct fixture {
+	char *tmp;	 /* everything lives here */
+	char *tree;	 /* tmp/tree: the files put into images */
+	char *case_path; /* tmp/case.nsdb */
+};
+
+/* Benign files: text, a JPEG (PDQ), nested dirs, a hostile name. */
+static void make_fixture(struct fixture *fx, int many)
+{
+	uint8_t *rgb, *jpeg = NULL;
+	size_t jlen = 0;
+	nsw_case *c = NULL;
+	nsw_digests d;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->tmp = ts_tmpdir();
+	fx->tree = ts_path(fx->tmp, "tree");
+	fx->case_path = ts_path(fx->tmp, "case.nsdb");
+	put(fx->tree, "DCIM/known.txt", KNOWN_TEXT, strlen(KNOWN_TEXT));
+	put(fx->tree, "readme.txt", "hello\n", 6);
+	put(fx->tree, "deep/a/b/c/note.txt", "deep\n", 5);
+	put(fx->tree, "empty.bin", "", 0);
+	for (int i = 0; i < many; i++) {
+		char name[64], text[64];
+
+		snprintf(name, sizeof(name), "many/f%03d.txt", i);
+		snprintf(text, sizeof(text), "file number %d\n", i);
+		put(fx->tree, name, text, strlen(text));
+	}
+	rgb = ts_synth_rgb(96, 64, 11);
+	assert_non_null(rgb);
+	assert_int_equal(ts_encode_jpeg(&jpeg, &jlen, rgb, 96, 64, 3, 90, 0),
+			 0);
+	put(fx->tree, "DCIM/IMG_0001.JPG", jpeg, jlen);
+	free(jpeg);
+	free(rgb);
+	assert_int_equal(nsw_digest_buffer(&d, NSW_ALGO_BIT(NSW_ALGO_MD5),
+					   KNOWN_TEXT, strlen(KNOWN_TEXT)),
+			 0);
+	memcpy(known_md5, d.md5, 16);
+	assert_int_equal(
+		nsw_case_create(&c, fx->case_path, "Image test", "Tester"), 0);
+	nsw_case_close(c);
+}
+
+static void free_fixture(struct fixture *fx)
+{
+	free(fx->tree);
+	free(fx->case_path);
+	ts_tmpdir_remove(fx->tmp);
+}
+
+static void options(nsw_scan_options *o, const char *path, const char *label,
+		    int image)
+{
+	memset(o, 0, sizeof(*o));
+	o->evidence_path = path;
+	o->label = label;
+	o->image = image;
+	o->lists = &test_list;
+	o->nlists = 1;
+	o->matcher = &matcher;
+	o->threads = 2;
+}
+
+static int64_t scan(const struct fixture *fx, const char *evidence,
+		    const char *label, int image)
+{
+	nsw_scan_options o;
+	nsw_scan_result r;
+	char *path = ts_path(fx->tmp, evidence);
+	int rc;
+
+	options(&o, path, label, image);
+	rc = nsw_scan_run(fx->case_path, &o, &r);
+	if (rc != 0)
+		fprintf(stderr, "scan: %s\n", nsw_error_last());
+	assert_int_equal(rc, 0);
+	free(path);
+	return r.evidence_id;
+}
+
+/* One integer from the case (the first column of the first row). */
+static int64_t q(const struct fixture *fx, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(
+		sqlite3_open_v2(fx->case_path, &db, SQLITE_OPEN_READONLY, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* One text value from the case, copied into buf ("" when none). */
+static const char *qs(const struct fixture *fx, const char *sql, char *buf,
+		      size_t cap)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	buf[0] = '\0';
+	assert_int_equal(
+		sqlite3_open_v2(fx->case_path, &db, SQLITE_OPEN_READONLY, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL)
+		snprintf(buf, cap, "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return buf;
+}
+
+static void make_ext4(const struct fixture *fx, const char *name)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "mke2fs -q -t ext4 -d tree -F %s 8M", name);
+	assert_int_equal(sh(fx->tmp, cmd), 0);
+}
+
+/* A FAT image with the tree's DCIM and readme, plus GONE.TXT deleted. */
+static void make_fat(const struct fixture *fx, const char *name)
+{
+	char cmd[1024];
+
+	put(fx->tmp, "gone.txt", DELETED_TEXT, strlen(DELETED_TEXT));
+	snprintf(cmd, sizeof(cmd),
+		 "rm -f %s && mkfs.vfat -C %s 4096 && "
+		 "mcopy -i %s -s tree/DCIM ::/ && "
+		 "mcopy -i %s tree/readme.txt ::/ && "
+		 "mcopy -i %s gone.txt ::/GONE.TXT && mdel -i %s ::/GONE.TXT",
+		 name, name, name, name, name, name);
+	assert_int_equal(sh(fx->tmp, cmd), 0);
+}
+
+/* Every file of the tree is in the image with the same digests and PDQ;
+ * the image's own SHA-256 and kind are recorded; the known file is hit. */
+static void ext4_files_match_a_directory_scan(void **state)
+{
+	struct fixture fx;
+	char buf[128], want[65];
+	nsw_digests d;
+	uint8_t *bytes;
+	size_t len = 0;
+	char *img;
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs"))
+		skip();
+	make_fixture(&fx, 5);
+	/* A hostile name: a control byte and bytes that are not UTF-8. */
+	put(fx.tree, "bad\x01name\xff.txt", "odd name\n", 9);
+	make_ext4(&fx, "ext.raw");
+	assert_int_equal(scan(&fx, "tree", "dir", 0), 1);
+	assert_int_equal(scan(&fx, "ext.raw", "img", 1), 2);
+
+	/* 11 files each way, every one with identical digests and PDQ. */
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"evidence_id=1 AND status='ok'"),
+			 11);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"evidence_id=2"),
+			 11);
+	assert_int_equal(
+		q(&fx,
+		  "SELECT count(*) FROM files a JOIN files b ON "
+		  "b.evidence_id=2 AND b.display_path='p0/'||a.display_path "
+		  "WHERE a.evidence_id=1 AND b.status='ok' AND "
+		  "a.md5=b.md5 AND a.sha1=b.sha1 AND a.sha256=b.sha256 "
+		  "AND a.size=b.size AND a.pdq IS b.pdq AND "
+		  "a.pdq_dihedral IS b.pdq_dihedral AND "
+		  "a.media_type IS b.media_type"),
+		11);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"evidence_id=2 AND pdq IS NOT NULL"),
+			 1);
+	/* Inode, not deleted, file-system times including creation. */
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"evidence_id=2 AND meta_addr > 2 AND "
+				"deleted=0 AND crtime_ns > 0 AND mtime_ns > 0 "
+				"AND atime_ns > 0 AND ctime_ns > 0"),
+			 11);
+	assert_int_equal(q(&fx, "SELECT name_not_utf8 FROM files WHERE "
+				"evidence_id=2 AND display_path LIKE "
+				"'p0/bad%'"),
+			 1);
+	/* The hit, on the file inside the image. */
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits h JOIN files f ON "
+				"f.id=h.file_id WHERE f.evidence_id=2 AND "
+				"f.display_path='p0/DCIM/known.txt'"),
+			 1);
+	/* Evidence kind and the image's own digest. */
+	assert_string_equal(qs(&fx, "SELECT kind FROM evidence WHERE id=2", buf,
+			       sizeof(buf)),
+			    "image");
+	img = ts_path(fx.tmp, "ext.raw");
+	bytes = ts_read_file(img, &len);
+	assert_non_null(bytes);
+	assert_int_equal(nsw_digest_buffer(&d, NSW_ALGO_BIT(NSW_ALGO_SHA256),
+					   bytes, len),
+			 0);
+	nsw_hex_encode(want, d.sha256, 32);
+	assert_string_equal(qs(&fx,
+			       "SELECT lower(hex(image_sha256)) FROM "
+			       "evidence WHERE id=2",
+			       buf, sizeof(buf)),
+			    want);
+	assert_int_equal(q(&fx, "SELECT image_size FROM evidence WHERE id=2"),
+			 (int64_t)len);
+	free(bytes);
+	free(img);
+	free_fixture(&fx);
+}
+
+/* A deleted FAT file is found, hashed from its clusters, marked. */
+static void deleted_fat_file_is_hashed_and_marked(void **state)
+{
+	struct fixture fx;
+	nsw_digests d;
+	char buf[128], sql[256], want[33];
+
+	(void)state;
+	if (!have_tools(__func__, "mkfs.vfat mcopy mdel"))
+		skip();
+	make_fixture(&fx, 0);
+	make_fat(&fx, "fat.raw");
+	scan(&fx, "fat.raw", "sd", 1);
+	assert_int_equal(nsw_digest_buffer(&d, NSW_ALGO_BIT(NSW_ALGO_MD5),
+					   DELETED_TEXT, strlen(DELETED_TEXT)),
+			 0);
+	nsw_hex_encode(want, d.md5, 16);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE deleted=1"),
+			 1);
+	/* FAT overwrites a deleted name's first byte; TSK shows '_'. */
+	assert_string_equal(qs(&fx,
+			       "SELECT display_path FROM files WHERE "
+			       "deleted=1",
+			       buf, sizeof(buf)),
+			    "p0/_ONE.TXT");
+	assert_string_equal(qs(&fx, "SELECT status FROM files WHERE deleted=1",
+			       buf, sizeof(buf)),
+			    "ok");
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM files WHERE deleted=1 AND "
+		 "lower(hex(md5))='%s' AND size=%zu AND meta_addr > 2",
+		 want, strlen(DELETED_TEXT));
+	assert_int_equal(q(&fx, sql), 1);
+	/* The allocated files are there too, and the known one is hit. */
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE deleted=0 "
+				"AND status='ok'"),
+			 3);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits"), 1);
+	free_fixture(&fx);
+}
+
+/* MBR: ext4 in p1, FAT in p2, an unformatted p3 recorded as a problem
+ * naming the image and the partition; the rest is scanned. */
+static void mbr_partitions_are_scanned_and_bad_ones_recorded(void **state)
+{
+	struct fixture fx;
+	char buf[1024];
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs mkfs.vfat mcopy mdel sfdisk"))
+		skip();
+	make_fixture(&fx, 0);
+	make_ext4(&fx, "ext.raw");
+	make_fat(&fx, "fat.raw");
+	assert_int_equal(
+		sh(fx.tmp,
+		   "truncate -s 16M disk.raw && "
+		   "printf 'label: dos\\nstart=2048, size=16384, type=83\\n"
+		   "start=18432, size=8192, type=c\\n"
+		   "start=26624, size=4096, type=83\\n' | sfdisk -q disk.raw "
+		   "&& dd if=ext.raw of=disk.raw bs=512 seek=2048 "
+		   "conv=notrunc && dd if=fat.raw of=disk.raw bs=512 "
+		   "seek=18432 conv=notrunc"),
+		0);
+	scan(&fx, "disk.raw", "disk", 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"display_path LIKE 'p1/%' AND status='ok'"),
+			 5);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"display_path LIKE 'p2/%' AND status='ok'"),
+			 4);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"display_path LIKE 'p2/%' AND deleted=1"),
+			 1);
+	assert_string_equal(qs(&fx,
+			       "SELECT status FROM files WHERE "
+			       "display_path='p3'",
+			       buf, sizeof(buf)),
+			    "error");
+	qs(&fx, "SELECT error FROM files WHERE display_path='p3'", buf,
+	   sizeof(buf));
+	assert_non_null(strstr(buf, "disk.raw: p3 (offset 13631488"));
+	assert_non_null(strstr(buf, "no file system"));
+	/* The same known file in both partitions: two hits. */
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits"), 2);
+	free_fixture(&fx);
+}
+
+/* Not an image, or cut short: a clear error naming it, no crash. */
+static void corrupt_or_truncated_image_fails_clearly(void **state)
+{
+	struct fixture fx;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	uint8_t junk[65536];
+	char *path;
+	int rc;
+
+	(void)state;
+	make_fixture(&fx, 0);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 2654435761u >> 13);
+	put(fx.tmp, "junk.raw", junk, sizeof(junk));
+	path = ts_path(fx.tmp, "junk.raw");
+	options(&o, path, "junk", 1);
+	assert_int_equal(nsw_scan_run(fx.case_path, &o, &r), NSW_EFORMAT);
+	assert_non_null(strstr(nsw_error_last(), path));
+	free(path);
+	if (have_tools(__func__, "mke2fs")) {
+		/* The superblock is there, the groups and inodes are not. */
+		make_ext4(&fx, "cut.raw");
+		assert_int_equal(sh(fx.tmp, "truncate -s 40000 cut.raw"), 0);
+		path = ts_path(fx.tmp, "cut.raw");
+		options(&o, path, "cut", 1);
+		rc = nsw_scan_run(fx.case_path, &o, &r);
+		if (rc != 0) {
+			assert_int_equal(rc, NSW_EFORMAT);
+			assert_non_null(strstr(nsw_error_last(), path));
+		} else {
+			/* Opened: whatever it could not read is recorded. */
+			assert_true(r.errors > 0);
+		}
+		free(path);
+	}
+	free_fixture(&fx);
+}
+
+/* kill -9 after 20 committed files; the same scan again records the rest
+ * and nothing twice. */
+static void killed_image_scan_resumes_without_duplicates(void **state)
+{
+	struct fixture fx;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	char *path;
+	pid_t pid;
+	int status = 0;
+	int64_t before;
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs"))
+		skip();
+	make_fixture(&fx, 60);
+	make_ext4(&fx, "ext.raw");
+	path = ts_path(fx.tmp, "ext.raw");
+	options(&o, path, "img", 1);
+	o.batch_files = 7;
+	o.test_kill_after = 20;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		nsw_scan_run(fx.case_path, &o, &r);
+		_exit(0); /* not reached when the kill point is hit */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	before = q(&fx, "SELECT count(*) FROM files");
+	assert_int_equal(before, 21);
+	o.test_kill_after = 0;
+	assert_int_equal(nsw_scan_run(fx.case_path, &o, &r), 0);
+	assert_int_equal(r.resumed, 1);
+	assert_int_equal(r.files_skipped, before);
+	assert_int_equal(r.files + r.files_skipped, 65);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files"), 65);
+	assert_int_equal(q(&fx, "SELECT count(DISTINCT path) FROM files"), 65);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits"), 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM scan_runs"), 1);
+	free(path);
+	free_fixture(&fx);
+}
+
+/* The image file's bytes and times are as they were after a scan. */
+static void image_is_left_untouched(void **state)
+{
+	struct fixture fx;
+	struct stat before, after;
+	uint8_t *b0, *b1;
+	size_t l0 = 0, l1 = 0;
+	char *path;
+
+	(void)state;
+	if (!have_tools(__func__, "mkfs.vfat mcopy mdel"))
+		skip();
+	make_fixture(&fx, 0);
+	make_fat(&fx, "fat.raw");
+	path = ts_path(fx.tmp, "fat.raw");
+	assert_int_equal(stat(path, &before), 0);
+	b0 = ts_read_file(path, &l0);
+	scan(&fx, "fat.raw", "sd", 1);
+	assert_int_equal(stat(path, &after), 0);
+	b1 = ts_read_file(path, &l1);
+	assert_non_null(b0);
+	assert_non_null(b1);
+	assert_int_equal(l0, l1);
+	assert_memory_equal(b0, b1, l0);
+	assert_int_equal(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
+	assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
+	assert_int_equal(before.st_ctim.tv_sec, after.st_ctim.tv_sec);
+	assert_int_equal(before.st_ctim.tv_nsec, after.st_ctim.tv_nsec);
+	assert_int_equal(before.st_mode, after.st_mode);
+	free(b0);
+	free(b1);
+	free(path);
+	free_fixture(&fx);
+}
+
+/* An E01 of the ext4 image: the same files and digests, and the media
+ * SHA-256 equals the raw image's. */
+static void e01_image_reads_as_its_raw_image(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs ewfacquire"))
+		skip();
+	make_fixture(&fx, 3);
+	make_ext4(&fx, "ext.raw");
+	assert_int_equal(sh(fx.tmp, "ewfacquire -u -t acq -c none -f "
+				    "encase6 -D desc -e ex -E ev -N note "
+				    "ext.raw"),
+			 0);
+	scan(&fx, "ext.raw", "raw", 1);
+	scan(&fx, "acq.E01", "e01", 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"evidence_id=2 AND status='ok'"),
+			 8);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files a JOIN files b ON "
+				"b.evidence_id=2 AND b.path=a.path AND "
+				"b.sha256=a.sha256 AND b.meta_addr=a.meta_addr "
+				"WHERE a.evidence_id=1"),
+			 8);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM evidence a JOIN "
+				"evidence b ON a.image_sha256=b.image_sha256 "
+				"AND a.id=1 AND b.id=2"),
+			 1);
+	free_fixture(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ext4_files_match_a_directory_scan),
+		cmocka_unit_test(deleted_fat_file_is_hashed_and_marked),
+		cmocka_unit_test(
+			mbr_partitions_are_scanned_and_bad_ones_recorded),
+		cmocka_unit_test(corrupt_or_truncated_image_fails_clearly),
+		cmocka_unit_test(killed_image_scan_resumes_without_duplicates),
+		cmocka_unit_test(image_is_left_untouched),
+		cmocka_unit_test(e01_image_reads_as_its_raw_image),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
