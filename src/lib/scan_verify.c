@@ -17,6 +17,7 @@
 #include "limits.h"
 #include "netsweep/scan.h"
 #include "netsweep/walk.h"
+#include "scan_image.h"
 #include "store.h"
 
 const char *nsw_verify_kind_name(nsw_verify_kind kind)
@@ -41,6 +42,9 @@ struct item {
 	char *label;
 	char *root;
 	int is_export; /* a chat export: its recorded media, not a tree */
+	int is_image;  /* a disk image: its file systems through libtsk */
+	int has_image_sha256;
+	uint8_t image_sha256[32];
 	int has_manifest;
 	uint8_t manifest[32];
 };
@@ -74,6 +78,11 @@ static int collect_item(void *ctx, const nsw_evidence *ev)
 	x->label = nsw__strdup(ev->label);
 	x->root = nsw__strdup(ev->source_path != NULL ? ev->source_path : "");
 	x->is_export = ev->kind != NULL && strcmp(ev->kind, "chat-export") == 0;
+	x->is_image = ev->kind != NULL && strcmp(ev->kind, "image") == 0;
+	if (ev->image_sha256 != NULL) {
+		x->has_image_sha256 = 1;
+		memcpy(x->image_sha256, ev->image_sha256, 32);
+	}
 	it->n++;
 	if (x->label == NULL || x->root == NULL)
 		return nsw_error_set(NSW_ENOMEM, "verify: out of memory");
@@ -98,6 +107,7 @@ struct verify {
 	void *ctx;
 	nsw_verify_result *out;
 	nsw_buf disp;
+	nsw_scan_image_reader *image; /* disk images: libtsk handles */
 };
 
 static void report(struct verify *v, nsw_verify_kind kind, const char *path,
@@ -459,6 +469,99 @@ static int verify_export(struct verify *v, int root_is_dir)
 	return rc < 0 ? rc : NSW_OK;
 }
 
+/* ---- Disk images -------------------------------------------------------
+ * The image's media digest first (a different image is reported once),
+ * then every entry of its file systems, re-read through libtsk as the scan
+ * read it, by its recorded path "pN/...". */
+
+static int verify_image_entry(void *ctx, const nsw_walk_entry *e,
+			      const nsw_scan_image_ref *ref)
+{
+	struct verify *v = ctx;
+	nsw_scan_job job;
+	const char *status;
+	char detail[160];
+	int not_utf8 = 0, rc;
+
+	nsw_buf_reset(&v->disp);
+	if (nsw_store__display_path(&v->disp, (const uint8_t *)e->path,
+				    e->path_len, &not_utf8) != 0)
+		return nsw_error_set(NSW_ENOMEM, "verify: out of memory");
+	rc = find_record(v, e->path, e->path_len);
+	if (rc <= 0) {
+		if (rc == 0)
+			report(v, NSW_VERIFY_NEW, v->disp.ptr,
+			       nsw_walk_kind_name(e->kind));
+		return rc;
+	}
+	status = nsw_sqldb_column_text(v->find, 1, NULL);
+	status = status != NULL ? status : "";
+	if (e->kind == NSW_WALK_ERROR) {
+		if (strcmp(status, "ok") == 0)
+			report(v, NSW_VERIFY_UNREADABLE, v->disp.ptr,
+			       e->message != NULL ? e->message : "");
+		return NSW_OK;
+	}
+	if (e->kind != NSW_WALK_FILE) {
+		if (strcmp(status, kind_status(e->kind)) != 0) {
+			snprintf(detail, sizeof(detail),
+				 "now %s (recorded: %s)",
+				 nsw_walk_kind_name(e->kind), status);
+			report(v, NSW_VERIFY_CHANGED, v->disp.ptr, detail);
+		}
+		return NSW_OK;
+	}
+	memset(&job, 0, sizeof(job));
+	job.path = (char *)e->path;
+	job.path_len = e->path_len;
+	job.kind = NSW_WALK_FILE;
+	job.in_image = 1;
+	job.image_fs = ref->fs;
+	job.meta_addr = ref->meta_addr;
+	rc = nsw_scan_image__process(&v->image, v->item->root, v->hasher, &job);
+	if (rc == NSW_OK && !job.hashed)
+		nsw_error_set(NSW_EIO, "%s", job.error ? job.error : "");
+	if (rc == NSW_OK)
+		compare_record(v, job.hashed ? NSW_OK : NSW_EIO, &job.hash,
+			       v->disp.ptr);
+	nsw__free(job.error);
+	nsw__free(job.link);
+	return rc;
+}
+
+static int verify_image(struct verify *v)
+{
+	const struct item *item = v->item;
+	uint8_t sha[32];
+	char now[65], was[65], detail[200];
+	int64_t size = 0;
+	int rc;
+
+	rc = nsw_scan_image__sha256(item->root, sha, &size, NULL, NULL);
+	if (rc == NSW_ENOMEM)
+		return rc;
+	if (rc != NSW_OK) {
+		report(v, NSW_VERIFY_UNREADABLE, "", nsw_error_last());
+		return NSW_OK; /* every record is reported missing below */
+	}
+	if (item->has_image_sha256 &&
+	    memcmp(sha, item->image_sha256, 32) != 0) {
+		nsw_hex_encode(now, sha, 32);
+		nsw_hex_encode(was, item->image_sha256, 32);
+		snprintf(detail, sizeof(detail),
+			 "image SHA-256 %s, recorded %s", now, was);
+		report(v, NSW_VERIFY_CHANGED, "", detail);
+	}
+	rc = nsw_scan_image__walk(item->root, verify_image_entry, v);
+	nsw_scan_image__reader_free(v->image);
+	v->image = NULL;
+	if (rc != NSW_OK && rc != NSW_ENOMEM) {
+		report(v, NSW_VERIFY_UNREADABLE, "", nsw_error_last());
+		rc = NSW_OK;
+	}
+	return rc;
+}
+
 static int verify_item(struct verify *v, const struct item *item)
 {
 	uint8_t root[32];
@@ -480,7 +583,9 @@ static int verify_item(struct verify *v, const struct item *item)
 				     "evidence %s: %s: %s", item->label,
 				     item->root, strerror(errno));
 	memset(v->seen, 0, (size_t)(v->max_id / 8 + 1));
-	if (item->is_export)
+	if (item->is_image)
+		rc = verify_image(v);
+	else if (item->is_export)
 		rc = S_ISREG(st.st_mode) && nsw_archive_is_zip(item->root)
 			     ? verify_zip_export(v)
 			     : verify_export(v, S_ISDIR(st.st_mode));

@@ -553,6 +553,68 @@ static void e01_image_reads_as_its_raw_image(void **state)
 	free_fixture(&fx);
 }
 
+struct diffs {
+	int n;
+	char rows[16][160];
+};
+
+static void collect_diff(void *ctx, const nsw_verify_diff *d)
+{
+	struct diffs *x = ctx;
+
+	if (x->n < 16)
+		snprintf(x->rows[x->n], sizeof(x->rows[0]), "%s %s",
+			 nsw_verify_kind_name(d->kind), d->path);
+	x->n++;
+}
+
+static int has_row(const struct diffs *x, const char *row)
+{
+	for (int i = 0; i < x->n && i < 16; i++)
+		if (strncmp(x->rows[i], row, strlen(row)) == 0)
+			return 1;
+	return 0;
+}
+
+/* verify re-reads the image through libtsk: clean right after the scan;
+ * after the image is rebuilt with one file changed, one removed and one
+ * added, it reports the image digest and each of them. */
+static void verify_rereads_the_image(void **state)
+{
+	struct fixture fx;
+	struct diffs x = {0};
+	nsw_verify_result vr;
+	char *p;
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs"))
+		skip();
+	make_fixture(&fx, 2);
+	make_ext4(&fx, "ext.raw");
+	scan(&fx, "ext.raw", "img", 1);
+	assert_int_equal(
+		nsw_scan_verify(fx.case_path, "img", collect_diff, &x, &vr), 0);
+	assert_int_equal(x.n, 0);
+	assert_int_equal(vr.checked, 7);
+
+	put(fx.tree, "readme.txt", "changed\n", 8);
+	p = ts_path(fx.tree, "empty.bin");
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	put(fx.tree, "new.txt", "new\n", 4);
+	make_ext4(&fx, "ext.raw");
+	assert_int_equal(
+		nsw_scan_verify(fx.case_path, "img", collect_diff, &x, &vr), 0);
+	assert_int_equal(vr.changed, 2);
+	assert_int_equal(vr.missing, 1);
+	assert_int_equal(vr.added, 1);
+	assert_true(has_row(&x, "changed "));
+	assert_true(has_row(&x, "changed p0/readme.txt"));
+	assert_true(has_row(&x, "missing p0/empty.bin"));
+	assert_true(has_row(&x, "new p0/new.txt"));
+	free_fixture(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +626,7 @@ int main(void)
 		cmocka_unit_test(killed_image_scan_resumes_without_duplicates),
 		cmocka_unit_test(image_is_left_untouched),
 		cmocka_unit_test(e01_image_reads_as_its_raw_image),
+		cmocka_unit_test(verify_rereads_the_image),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
