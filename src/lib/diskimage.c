@@ -376,6 +376,13 @@ static const char *unrecoverable(const TSK_FS_FILE *f)
 	return NULL;
 }
 
+/* The path buffer refused to grow (it has room for any path we build). */
+static TSK_WALK_RET_ENUM stop(struct walk *w)
+{
+	w->rc = nsw_error_set(NSW_ENOMEM, "%s: out of memory", w->d->path);
+	return TSK_WALK_STOP;
+}
+
 static TSK_WALK_RET_ENUM walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 {
 	struct walk *w = arg;
@@ -397,18 +404,17 @@ static TSK_WALK_RET_ENUM walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 		w->rc = NSW_ELIMIT;
 		return TSK_WALK_STOP;
 	}
+	/* Room is left for the deleted suffix below. */
 	if (build_path(w, f, dir != NULL ? dir : "", &e.name_offset) != 0 ||
-	    w->path.len >= NSW_PATH_MAX) {
+	    w->path.len > NSW_PATH_MAX - 64) {
 		/* Over the path limit: keep it findable by address. */
 		nsw_buf_reset(&w->path);
 		if (nsw_buf_printf(&w->path, "p%u/$LongPath-%llu", p->number,
 				   (unsigned long long)f->name->meta_addr))
-			return w->rc = NSW_ENOMEM, TSK_WALK_STOP;
+			return stop(w);
 		e.name_offset = 0;
 		why = "path longer than NSW_PATH_MAX";
 	}
-	e.path = w->path.ptr;
-	e.path_len = w->path.len;
 	e.fs = w->fs;
 	e.meta_addr = (uint64_t)f->name->meta_addr;
 	e.has_meta = f->meta != NULL;
@@ -427,6 +433,12 @@ static TSK_WALK_RET_ENUM walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 		if (e.kind == NSW_DISKIMAGE_SYMLINK)
 			e.link = f->meta->link;
 	}
+	/* A deleted name may repeat a live one (a file saved over): the
+	 * suffix keeps both, and says what the entry is. */
+	if (e.deleted && why == NULL &&
+	    nsw_buf_printf(&w->path, " [deleted inode %llu]",
+			   (unsigned long long)e.meta_addr) != 0)
+		return stop(w);
 	if (why == NULL && e.deleted)
 		why = unrecoverable(f);
 	if (why != NULL) {
@@ -437,6 +449,8 @@ static TSK_WALK_RET_ENUM walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 		e.error = NSW_EFORMAT;
 		e.message = msg;
 	}
+	e.path = w->path.ptr;
+	e.path_len = w->path.len;
 	rc = w->fn(w->ctx, &e);
 	if (rc != NSW_OK) {
 		w->rc = rc;

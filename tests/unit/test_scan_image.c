@@ -338,7 +338,7 @@ static void deleted_fat_file_is_hashed_and_marked(void **state)
 			       "SELECT display_path FROM files WHERE "
 			       "deleted=1",
 			       buf, sizeof(buf)),
-			    "p0/_ONE.TXT");
+			    "p0/_ONE.TXT [deleted inode 5]");
 	assert_string_equal(qs(&fx, "SELECT status FROM files WHERE deleted=1",
 			       buf, sizeof(buf)),
 			    "ok");
