@@ -7,10 +7,12 @@
  * and the partition.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <tsk/libtsk.h>
 
@@ -151,6 +153,53 @@ static int open_partitions(nsw_diskimage *d)
 	return rc;
 }
 
+/*
+ * The container format from its signature. Asking libtsk to detect it
+ * instead makes it try AFF, VHD and VMDK on every raw image, and those
+ * failed attempts leak in libtsk 4.11; naming the type also means a raw
+ * image is never taken for something else.
+ */
+static TSK_IMG_TYPE_ENUM image_type(const char *path)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		TSK_IMG_TYPE_ENUM type;
+	} sigs[] = {
+		{"EVF\x09\x0d\x0a\xff\x00", 8, TSK_IMG_TYPE_EWF_EWF},
+		{"LVF\x09\x0d\x0a\xff\x00", 8, TSK_IMG_TYPE_EWF_EWF},
+		{"EVF2\x0d\x0a\x81\x00", 8, TSK_IMG_TYPE_EWF_EWF},
+		{"AFF10\x0d\x0a\x00", 8, TSK_IMG_TYPE_AFF_ANY},
+		{"KDMV", 4, TSK_IMG_TYPE_VMDK_VMDK},
+		{"# Disk DescriptorFile", 21, TSK_IMG_TYPE_VMDK_VMDK},
+		{"conectix", 8, TSK_IMG_TYPE_VHD_VHD},
+	};
+	uint8_t head[32], foot[8];
+	int flags = O_RDONLY | O_CLOEXEC | O_NOATIME;
+	int fd = open(path, flags);
+	ssize_t n;
+	struct stat st;
+	TSK_IMG_TYPE_ENUM type = TSK_IMG_TYPE_RAW;
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, flags & ~O_NOATIME);
+	if (fd < 0)
+		return TSK_IMG_TYPE_RAW; /* libtsk's open says why */
+	n = pread(fd, head, sizeof(head), 0);
+	for (size_t i = 0; n > 0 && i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if ((size_t)n >= sigs[i].len &&
+		    memcmp(head, sigs[i].magic, sigs[i].len) == 0)
+			type = sigs[i].type;
+	/* A fixed VHD has its footer only at the end. */
+	if (type == TSK_IMG_TYPE_RAW && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && st.st_size >= 512 &&
+	    pread(fd, foot, sizeof(foot), st.st_size - 512) == 8 &&
+	    memcmp(foot, "conectix", 8) == 0)
+		type = TSK_IMG_TYPE_VHD_VHD;
+	close(fd);
+	return type;
+}
+
 int nsw_diskimage_open(nsw_diskimage **out, const char *path)
 {
 	nsw_diskimage *d = NULL;
@@ -175,8 +224,10 @@ int nsw_diskimage_open(nsw_diskimage **out, const char *path)
 		goto done;
 	}
 	/* Read-only: TSK opens raw segments O_RDONLY and E01 for reading;
-	 * split raw (.001, .aa) and E01 segments are found by TSK. */
-	d->img = tsk_img_open_utf8_sing(path, TSK_IMG_TYPE_DETECT, 0);
+	 * split raw (.001, .aa) and E01 segments are found by TSK. A fixed
+	 * VHD is also a raw disk with a footer: read as VHD, its footer is
+	 * not part of the disk. */
+	d->img = tsk_img_open_utf8_sing(path, image_type(path), 0);
 	if (d->img == NULL) {
 		rc = nsw_error_set(NSW_EFORMAT,
 				   "%s: not a disk image libtsk reads: %s",

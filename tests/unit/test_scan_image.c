@@ -553,6 +553,34 @@ static void e01_image_reads_as_its_raw_image(void **state)
 	free_fixture(&fx);
 }
 
+/* A raw image split in segments (.001, .002, ...) is one image: the same
+ * files, and the digest of the whole disk. */
+static void split_raw_reads_as_one_image(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs split"))
+		skip();
+	make_fixture(&fx, 3);
+	make_ext4(&fx, "ext.raw");
+	assert_int_equal(sh(fx.tmp, "split -b 3M -d -a 3 --numeric-suffixes=1 "
+				    "ext.raw seg.raw."),
+			 0);
+	scan(&fx, "ext.raw", "whole", 1);
+	scan(&fx, "seg.raw.001", "split", 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files a JOIN files b ON "
+				"b.evidence_id=2 AND b.path=a.path AND "
+				"b.sha256=a.sha256 WHERE a.evidence_id=1"),
+			 8);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM evidence a JOIN "
+				"evidence b ON a.image_sha256=b.image_sha256 "
+				"AND a.image_size=b.image_size AND a.id=1 "
+				"AND b.id=2"),
+			 1);
+	free_fixture(&fx);
+}
+
 struct diffs {
 	int n;
 	char rows[16][160];
@@ -626,6 +654,7 @@ int main(void)
 		cmocka_unit_test(killed_image_scan_resumes_without_duplicates),
 		cmocka_unit_test(image_is_left_untouched),
 		cmocka_unit_test(e01_image_reads_as_its_raw_image),
+		cmocka_unit_test(split_raw_reads_as_one_image),
 		cmocka_unit_test(verify_rereads_the_image),
 	};
 
