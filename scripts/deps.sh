@@ -8,9 +8,10 @@ clang-14 clang-format-14 libclang-rt-14-dev
 libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev
 libssl-dev libsqlite3-dev libigraph-dev libmicrohttpd-dev
 libjansson-dev libyajl-dev libarchive-dev libmaxminddb-dev libexpat1-dev
-libhpdf-dev
+libhpdf-dev libtsk-dev
 libcmocka-dev libmaxmind-db-writer-perl
 hashdeep libjpeg-turbo-progs
+e2fsprogs dosfstools mtools fdisk ewf-tools
 chromium nodejs wrk
 "
 missing=""

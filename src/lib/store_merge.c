@@ -47,12 +47,15 @@ enum {
 	SET_NULL = -2
 };
 
+/* Columns of the widest spec (files, schema 8: 25). */
+#define MERGE_COLS_MAX 28
+
 struct spec {
 	nsw_merge_table t;
 	const char *cols;
 	int ncols;
-	signed char xl[24]; /* COPY, SET_NULL, or the table to map through */
-	const char *find;   /* SELECT id ... ?k = value of column fk[k-1] */
+	signed char xl[MERGE_COLS_MAX]; /* COPY, SET_NULL, or the table */
+	const char *find; /* SELECT id ... ?k = value of column fk[k-1] */
 	signed char fk[8];
 	int nfk;
 	const char *via; /* how a found row was joined */
@@ -120,11 +123,25 @@ static int map_add(struct merge *m, nsw_merge_table t, int64_t src, int64_t dst,
 }
 
 /* Copy or join every row of one table. */
+/* Some tables have one spec per partner schema: the partial-image rows of
+ * files exist from v7, the disk-image columns of files and evidence from
+ * v8. */
+static int spec_fits(const struct spec *s, int version)
+{
+	if (s->t == NSW_MERGE_FILES)
+		return s->ncols == 20	? version < 7
+		       : s->ncols == 22 ? version == 7
+					: version >= 8;
+	if (s->t == NSW_MERGE_EVIDENCE)
+		return s->ncols == 8 ? version < 8 : version >= 8;
+	return 1;
+}
+
 static int merge_table(struct merge *m, const struct spec *s)
 {
 	nsw_sqlstmt *q = NULL, *find = NULL, *ins = NULL;
 	nsw_merge_counts *n = &m->r->tables[s->t];
-	struct val v[24];
+	struct val v[MERGE_COLS_MAX];
 	nsw_buf sql;
 	int rc;
 
@@ -442,6 +459,19 @@ static const struct spec specs[] = {
 	 0,
 	 fix_evidence,
 	 NULL},
+	/* Schema 8 partners: evidence as above plus a disk image's digest. */
+	{NSW_MERGE_EVIDENCE,
+	 "label, kind, source_path, added_by, added_utc, manifest_algo, "
+	 "manifest_root, manifest_utc, image_sha256, image_size",
+	 10,
+	 {COPY, COPY, COPY, COPY, COPY, COPY, COPY, COPY, COPY, COPY},
+	 NULL,
+	 {0},
+	 0,
+	 "",
+	 0,
+	 fix_evidence,
+	 NULL},
 	{NSW_MERGE_LISTS,
 	 "name, version, checksum, source_path, entries, role, added_utc",
 	 7,
@@ -494,6 +524,46 @@ static const struct spec specs[] = {
 	 22,
 	 {X(NSW_MERGE_EVIDENCE),
 	  SET_NULL,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY,
+	  COPY},
+	 NULL,
+	 {0},
+	 0,
+	 "",
+	 -1,
+	 NULL,
+	 NULL},
+	/* Schema 8 partners: plus a disk-image entry's inode, deleted mark and
+	 * creation time. */
+	{NSW_MERGE_FILES,
+	 "evidence_id, scan_run_id, path, display_path, name_not_utf8, size, "
+	 "mtime_ns, ctime_ns, atime_ns, md5, sha1, sha256, pdq, pdq_quality, "
+	 "media_type, status, error, link_target, recorded_utc, pdq_dihedral, "
+	 "pdq_rows_present, pdq_rows, meta_addr, deleted, crtime_ns",
+	 25,
+	 {X(NSW_MERGE_EVIDENCE),
+	  SET_NULL,
+	  COPY,
+	  COPY,
+	  COPY,
 	  COPY,
 	  COPY,
 	  COPY,
@@ -884,9 +954,7 @@ int nsw_merge_case(nsw_case *c, const char *other_path,
 		rc = nsw_sqldb_user_version(m.src, &version);
 	for (size_t i = 0; rc == 0 && i < sizeof(specs) / sizeof(specs[0]);
 	     i++) {
-		/* Two files specs: the partial-image rows exist from v7. */
-		if (specs[i].t == NSW_MERGE_FILES &&
-		    (specs[i].ncols > 20) != (version >= 7))
+		if (!spec_fits(&specs[i], version))
 			continue;
 		rc = merge_table(&m, &specs[i]);
 	}

@@ -538,6 +538,66 @@ static void merges_a_schema_6_partner(void **state)
 			 1);
 }
 
+/*
+ * A partner's disk-image records (schema 8) keep their inode, deleted mark,
+ * creation time and the image's SHA-256; a schema 7 partner (no such
+ * columns) still merges with its partial-image rows.
+ */
+static void carries_disk_image_entries(void **state)
+{
+	struct fixture *f = *state;
+	nsw_merge_report r;
+	nsw_case *t = NULL;
+	char sha[65];
+
+	assert_int_equal(nsw_case_open(&t, f->theirs_path, 0), 0);
+	assert_int_equal(exec(t,
+			      "UPDATE files SET meta_addr = 53, deleted = 1, "
+			      "crtime_ns = 1700000000000000001 WHERE "
+			      "display_path = 'z.jpg';"
+			      "UPDATE evidence SET kind = 'image', "
+			      "image_sha256 = X'%s', image_size = 4096;",
+			      hex32(sha, "ab", NULL)),
+			 0);
+	nsw_case_close(t);
+	assert_int_equal(nsw_merge_case(f->ours, f->theirs_path, NULL, &r), 0);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM files WHERE "
+					"display_path = 'z.jpg' AND "
+					"meta_addr = 53 AND deleted = 1 AND "
+					"crtime_ns = 1700000000000000001"),
+			 1);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM evidence WHERE "
+					"kind = 'image' AND image_size = 4096 "
+					"AND length(image_sha256) = 32"),
+			 1);
+}
+
+static void merges_a_schema_7_partner(void **state)
+{
+	struct fixture *f = *state;
+	nsw_merge_report r;
+	nsw_case *t = NULL;
+
+	assert_int_equal(nsw_case_open(&t, f->theirs_path, 0), 0);
+	assert_int_equal(exec(t, "UPDATE files SET pdq_rows_present = 100, "
+				 "pdq_rows = 160 WHERE display_path = "
+				 "'z.jpg';"
+				 "ALTER TABLE files DROP COLUMN meta_addr;"
+				 "ALTER TABLE files DROP COLUMN deleted;"
+				 "ALTER TABLE files DROP COLUMN crtime_ns;"
+				 "ALTER TABLE evidence DROP COLUMN "
+				 "image_sha256;"
+				 "ALTER TABLE evidence DROP COLUMN image_size;"
+				 "PRAGMA user_version = 7;"),
+			 0);
+	nsw_case_close(t);
+	assert_int_equal(nsw_merge_case(f->ours, f->theirs_path, NULL, &r), 0);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM files WHERE "
+					"display_path = 'z.jpg' AND "
+					"pdq_rows = 160 AND meta_addr IS NULL"),
+			 1);
+}
+
 /* The merged case as CASE/UCO: parsed back, every hash present. */
 static void exports_case_uco(void **state)
 {
@@ -796,6 +856,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(exports_case_uco, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(carries_partial_image_rows,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(carries_disk_image_entries,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(merges_a_schema_7_partner,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(merges_a_schema_6_partner,
 						setup, teardown),
