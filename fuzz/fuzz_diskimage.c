@@ -35,7 +35,7 @@ const char *__lsan_default_suppressions(void)
 
 const char *__asan_default_options(void)
 {
-	return "fast_unwind_on_malloc=0";
+	return "fast_unwind_on_malloc=0:malloc_context_size=6";
 }
 
 static void remove_case(const char *path)
