@@ -2,7 +2,8 @@
 # Runs one golden CLI case: DIR/cmd is a bash snippet run in a fresh temp
 # dir with $NSW (the binary) and $DATA (tests/data) set; its stdout must equal
 # DIR/expected (if present) and its exit status DIR/status (default 0).
-# DIR/setup, if present, runs first in the same temp dir.
+# DIR/setup, if present, runs first in the same temp dir. A cmd that exits
+# 77 is skipped (ctest shows it; it prints "SKIP: why" on stderr).
 set -u
 dir=$1
 tmp=$(mktemp -d)
@@ -14,6 +15,11 @@ if [ -f "$dir/setup" ]; then
 fi
 bash "$dir/cmd" >"$tmp/.stdout" 2>"$tmp/.stderr"
 status=$?
+# 77: a tool the case needs is missing; it said why (SKIP: ...) on stderr.
+if [ "$status" = 77 ]; then
+	cat "$tmp/.stderr"
+	exit 77
+fi
 want=0
 [ -f "$dir/status" ] && want=$(cat "$dir/status")
 fail=0
