@@ -410,7 +410,12 @@ static int build_path(struct walk *w, const TSK_FS_FILE *f, const char *dir,
 	if (rc == 0 && name[0] == '\0')
 		rc = nsw_buf_printf(&w->path, "$NoName-%llu",
 				    (unsigned long long)f->name->meta_addr);
-	else if (rc == 0)
+	/* "." and ".." that are not directories (those are skipped by type)
+	 * exist only in hostile file systems: 0xFF first, so the recorded
+	 * path never climbs. */
+	if (rc == 0 && name[0] != '\0' && TSK_FS_ISDOT(name))
+		rc = nsw_buf_putc(&w->path, (char)0xFF);
+	if (rc == 0 && name[0] != '\0')
 		rc = put_component(&w->path, name, strlen(name));
 	return rc == 0 ? NSW_OK : NSW_ELIMIT;
 }
@@ -445,8 +450,6 @@ static TSK_WALK_RET_ENUM walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 
 	if (f == NULL || f->name == NULL)
 		return TSK_WALK_CONT;
-	if (f->name->name != NULL && TSK_FS_ISDOT(f->name->name))
-		return TSK_WALK_CONT; /* "." and "..": not files */
 	memset(&e, 0, sizeof(e));
 	e.kind = kind_of(f, &skip);
 	if (skip)

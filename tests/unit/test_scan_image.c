@@ -402,6 +402,32 @@ static void mbr_partitions_are_scanned_and_bad_ones_recorded(void **state)
 	free_fixture(&fx);
 }
 
+/* GPT: the first partition is p1 (the protective MBR and the tables are
+ * not partitions). */
+static void gpt_partition_is_scanned(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs sfdisk"))
+		skip();
+	make_fixture(&fx, 0);
+	make_ext4(&fx, "ext.raw");
+	assert_int_equal(sh(fx.tmp, "truncate -s 12M gpt.raw && "
+				    "printf 'label: gpt\\nstart=2048, "
+				    "size=16384\\n' | sfdisk -q gpt.raw && "
+				    "dd if=ext.raw of=gpt.raw bs=512 seek=2048 "
+				    "conv=notrunc"),
+			 0);
+	scan(&fx, "gpt.raw", "gpt", 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"display_path LIKE 'p1/%' AND status='ok'"),
+			 5);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files"), 5);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits"), 1);
+	free_fixture(&fx);
+}
+
 /* Not an image, or cut short: a clear error naming it, no crash. */
 static void corrupt_or_truncated_image_fails_clearly(void **state)
 {
@@ -650,6 +676,7 @@ int main(void)
 		cmocka_unit_test(deleted_fat_file_is_hashed_and_marked),
 		cmocka_unit_test(
 			mbr_partitions_are_scanned_and_bad_ones_recorded),
+		cmocka_unit_test(gpt_partition_is_scanned),
 		cmocka_unit_test(corrupt_or_truncated_image_fails_clearly),
 		cmocka_unit_test(killed_image_scan_resumes_without_duplicates),
 		cmocka_unit_test(image_is_left_untouched),
