@@ -234,7 +234,14 @@ int nsw_diskimage_open(nsw_diskimage **out, const char *path)
 				   path, tsk_message());
 		goto done;
 	}
-	d->vs = tsk_vs_open(d->img, 0, TSK_VS_TYPE_DETECT);
+	/* GPT first: its protective MBR also parses as DOS, and libtsk
+	 * 4.11's detection then leaks the DOS table it discards. A disk with
+	 * a valid GPT is a GPT disk (as Linux reads it). */
+	d->vs = tsk_vs_open(d->img, 0, TSK_VS_TYPE_GPT);
+	if (d->vs == NULL) {
+		tsk_error_reset();
+		d->vs = tsk_vs_open(d->img, 0, TSK_VS_TYPE_DETECT);
+	}
 	if (d->vs != NULL) {
 		rc = open_partitions(d);
 		goto done;
