@@ -47,9 +47,10 @@ struct scan {
 	/* Walker-only state. */
 	nsw_case *reader;
 	int64_t count_files, count_bytes;
-	/* Disk images: the media's SHA-256, from the walker (scan_image.c). */
-	int have_image_sha256;
-	uint8_t image_sha256[32];
+	/* Disk images: the media's SHA-256, from the walker (scan_image.c),
+	 * and the one the case recorded for this label before, if any. */
+	int have_image_sha256, had_image_sha256;
+	uint8_t image_sha256[32], recorded_sha256[32];
 	int64_t image_size;
 };
 
@@ -238,6 +239,13 @@ static void *walker_main(void *arg)
 	int rc, stopping;
 
 	rc = nsw_case_open(&s->reader, s->case_path, NSW_CASE_READONLY);
+	/* An image scanned before must be that image: checked before
+	 * anything is recorded (else after the walk, with the workers). */
+	if (rc == NSW_OK && s->had_image_sha256)
+		rc = nsw_scan_image__sha256(s->root, s->recorded_sha256,
+					    s->image_sha256, &s->image_size,
+					    walker_stop, s);
+	s->have_image_sha256 = rc == NSW_OK && s->had_image_sha256;
 	/* Count first (metadata only) so progress can show a total. */
 	if (rc == NSW_OK)
 		rc = s->opt->image
@@ -255,10 +263,11 @@ static void *walker_main(void *arg)
 					walk_entry, s);
 	}
 	/* The image's own digest, while the workers hash its files. */
-	if (rc == NSW_OK && s->opt->image)
-		rc = nsw_scan_image__sha256(s->root, s->image_sha256,
+	if (rc == NSW_OK && s->opt->image && !s->have_image_sha256) {
+		rc = nsw_scan_image__sha256(s->root, NULL, s->image_sha256,
 					    &s->image_size, walker_stop, s);
-	s->have_image_sha256 = rc == NSW_OK && s->opt->image;
+		s->have_image_sha256 = rc == NSW_OK;
+	}
 	stopping = stop_requested(s);
 	if (rc != NSW_OK && !stopping && !is_fatal(s))
 		set_fatal(s, rc, nsw_error_last());
@@ -768,6 +777,8 @@ struct label_check {
 	const char *root;
 	int64_t id;
 	int other_path;
+	int has_image_sha256; /* the image digest recorded for the label */
+	uint8_t image_sha256[32];
 };
 
 static int check_label(void *ctx, const nsw_evidence *ev)
@@ -778,6 +789,9 @@ static int check_label(void *ctx, const nsw_evidence *ev)
 		lc->id = ev->id;
 		lc->other_path = ev->source_path == NULL ||
 				 strcmp(ev->source_path, lc->root) != 0;
+		lc->has_image_sha256 = ev->image_sha256 != NULL;
+		if (ev->image_sha256 != NULL)
+			memcpy(lc->image_sha256, ev->image_sha256, 32);
 	}
 	return 0;
 }
@@ -785,7 +799,7 @@ static int check_label(void *ctx, const nsw_evidence *ev)
 static int resolve_evidence(struct scan *s, nsw_case *c)
 {
 	const nsw_scan_options *opt = s->opt;
-	struct label_check lc = {opt->label, s->root, 0, 0};
+	struct label_check lc = {.label = opt->label, .root = s->root};
 	nsw_evidence ev;
 	int rc = nsw_case_evidence_foreach(c, check_label, &lc);
 
@@ -798,6 +812,8 @@ static int resolve_evidence(struct scan *s, nsw_case *c)
 				     opt->label);
 	if (lc.id != 0) {
 		s->evidence_id = lc.id;
+		s->had_image_sha256 = opt->image && lc.has_image_sha256;
+		memcpy(s->recorded_sha256, lc.image_sha256, 32);
 		return NSW_OK;
 	}
 	memset(&ev, 0, sizeof(ev));

@@ -99,9 +99,11 @@ int nsw_scan_image__job_init(nsw_scan_job *job, const nsw_scan_image_ref *ref)
 	return NSW_OK;
 }
 
-int nsw_scan_image__sha256(const char *path, uint8_t sha256[32], int64_t *size,
+int nsw_scan_image__sha256(const char *path, const uint8_t *expected,
+			   uint8_t sha256[32], int64_t *size,
 			   int (*stop)(void *ctx), void *ctx)
 {
+	char now[65], was[65];
 	nsw_diskimage *img = NULL;
 	nsw_digest *d = NULL;
 	nsw_digests out;
@@ -138,6 +140,16 @@ int nsw_scan_image__sha256(const char *path, uint8_t sha256[32], int64_t *size,
 	if (rc == NSW_OK) {
 		memcpy(sha256, out.sha256, 32);
 		*size = off;
+	}
+	if (rc == NSW_OK && expected != NULL &&
+	    memcmp(expected, sha256, 32) != 0) {
+		nsw_hex_encode(now, sha256, 32);
+		nsw_hex_encode(was, expected, 32);
+		rc = nsw_error_set(NSW_EINVAL,
+				   "%s: image SHA-256 %s, but the case "
+				   "recorded %s for this label: not the image "
+				   "scanned before",
+				   path, now, was);
 	}
 	nsw__free(buf);
 	nsw_digest_free(d);

@@ -41,9 +41,11 @@ int nsw_scan_image__job_init(nsw_scan_job *job, const nsw_scan_image_ref *ref);
 /*
  * SHA-256 of the image's media bytes, read once in NSW_READ_CHUNK pieces;
  * `stop` (may be NULL) is polled between pieces and a non-zero return ends
- * the read with NSW_ERROR. *size the media size.
+ * the read with NSW_ERROR. *size the media size. With `expected` (the
+ * digest a case recorded), a different digest is NSW_EINVAL naming both.
  */
-int nsw_scan_image__sha256(const char *path, uint8_t sha256[32], int64_t *size,
+int nsw_scan_image__sha256(const char *path, const uint8_t *expected,
+			   uint8_t sha256[32], int64_t *size,
 			   int (*stop)(void *ctx), void *ctx);
 
 /* One worker's own libtsk handles (they are not shared across threads). */

@@ -537,7 +537,7 @@ static int verify_image(struct verify *v)
 	int64_t size = 0;
 	int rc;
 
-	rc = nsw_scan_image__sha256(item->root, sha, &size, NULL, NULL);
+	rc = nsw_scan_image__sha256(item->root, NULL, sha, &size, NULL, NULL);
 	if (rc == NSW_ENOMEM)
 		return rc;
 	if (rc != NSW_OK) {

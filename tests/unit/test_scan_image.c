@@ -579,6 +579,34 @@ static void e01_image_reads_as_its_raw_image(void **state)
 	free_fixture(&fx);
 }
 
+/* A label is one image: scanning another image file at the same path
+ * under it fails before anything is recorded, naming both digests. */
+static void another_image_under_a_label_is_refused(void **state)
+{
+	struct fixture fx;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	char *path;
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs"))
+		skip();
+	make_fixture(&fx, 0);
+	make_ext4(&fx, "ext.raw");
+	scan(&fx, "ext.raw", "img", 1);
+	put(fx.tree, "later.txt", "added later\n", 12);
+	make_ext4(&fx, "ext.raw");
+	path = ts_path(fx.tmp, "ext.raw");
+	options(&o, path, "img", 1);
+	assert_int_equal(nsw_scan_run(fx.case_path, &o, &r), NSW_EINVAL);
+	assert_non_null(strstr(nsw_error_last(), "not the image scanned"));
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"display_path='p0/later.txt'"),
+			 0);
+	free(path);
+	free_fixture(&fx);
+}
+
 /* A raw image split in segments (.001, .002, ...) is one image: the same
  * files, and the digest of the whole disk. */
 static void split_raw_reads_as_one_image(void **state)
@@ -682,6 +710,7 @@ int main(void)
 		cmocka_unit_test(image_is_left_untouched),
 		cmocka_unit_test(e01_image_reads_as_its_raw_image),
 		cmocka_unit_test(split_raw_reads_as_one_image),
+		cmocka_unit_test(another_image_under_a_label_is_refused),
 		cmocka_unit_test(verify_rereads_the_image),
 	};
 
