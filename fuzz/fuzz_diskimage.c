@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_tmpfile.h"
 #include "netsweep/case.h"
 #include "netsweep/scan.h"
 
@@ -33,38 +34,20 @@ const char *__lsan_default_suppressions(void)
 	       "leak:libewf.so\nleak:libafflib.so\nleak:libstdc++.so\n";
 }
 
-static void remove_case(const char *path)
-{
-	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-	char p[128];
-
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char img[64], cpath[64];
 	nsw_scan_options o;
 	nsw_scan_result r;
 	nsw_case *c = NULL;
-	FILE *f;
 
 	/* ".img": not a split-raw or E01 segment name TSK would extend. */
 	snprintf(img, sizeof(img), "/tmp/nsw-fuzz-%ld.img", (long)getpid());
 	snprintf(cpath, sizeof(cpath), "/tmp/nsw-fuzz-%ld.nsdb",
 		 (long)getpid());
-	f = fopen(img, "wb");
-	if (f == NULL)
+	if (fuzz_write_input(img, data, size) != 0)
 		return 0;
-	if (size > 0 && fwrite(data, 1, size, f) != size) {
-		fclose(f);
-		return 0;
-	}
-	fclose(f);
-	remove_case(cpath);
+	fuzz_remove_case(cpath);
 	if (nsw_case_create(&c, cpath, "fuzz", "fuzz") == 0) {
 		nsw_case_close(c);
 		memset(&o, 0, sizeof(o));
@@ -75,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.no_pdq = 1;
 		(void)nsw_scan_run(cpath, &o, &r);
 	}
-	remove_case(cpath);
+	fuzz_remove_case(cpath);
 	unlink(img);
 	return 0;
 }
