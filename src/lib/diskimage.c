@@ -286,27 +286,9 @@ done:
 	return NSW_OK;
 }
 
-unsigned nsw_diskimage_fs_count(const nsw_diskimage *img)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; img != NULL && i < img->nparts; i++)
-		n += img->parts[i].fs != NULL;
-	return n;
-}
-
 int64_t nsw_diskimage_size(const nsw_diskimage *img)
 {
 	return img != NULL && img->img != NULL ? (int64_t)img->img->size : -1;
-}
-
-const char *nsw_diskimage_type(const nsw_diskimage *img)
-{
-	const char *t = img != NULL && img->img != NULL
-				? tsk_img_type_toname(img->img->itype)
-				: NULL;
-
-	return t != NULL ? t : "unknown";
 }
 
 void nsw_diskimage_close(nsw_diskimage *img)
@@ -498,7 +480,6 @@ static TSK_WALK_RET_ENUM walk_cb(TSK_FS_FILE *f, const char *dir, void *arg)
 	}
 	e.fs = w->fs;
 	e.meta_addr = (uint64_t)f->name->meta_addr;
-	e.has_meta = f->meta != NULL;
 	e.deleted = (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) ||
 		    (f->meta != NULL &&
 		     (f->meta->flags & TSK_FS_META_FLAG_UNALLOC));

@@ -37,7 +37,6 @@ typedef struct nsw_diskimage_entry {
 	nsw_diskimage_kind kind;
 	unsigned fs;	    /* file system index, for nsw_diskimage_open_file */
 	uint64_t meta_addr; /* inode / metadata address */
-	int has_meta;	    /* meta_addr (and size, times) are known */
 	int deleted;	    /* name or metadata unallocated */
 	int64_t size;	    /* bytes, -1 when unknown */
 	int64_t mtime_ns, atime_ns, ctime_ns, crtime_ns; /* or INT64_MIN */
@@ -60,9 +59,6 @@ typedef int (*nsw_diskimage_fn)(void *ctx, const nsw_diskimage_entry *e);
  *         NSW_ENOMEM; the message names the image.
  */
 int nsw_diskimage_open(nsw_diskimage **out, const char *path);
-
-/* Number of file systems opened (partition problems not counted). */
-unsigned nsw_diskimage_fs_count(const nsw_diskimage *img);
 
 /*
  * Call `fn` for every file, link, special file and problem of every file
@@ -97,9 +93,6 @@ int64_t nsw_diskimage_size(const nsw_diskimage *img);
  * end. NSW_EIO naming the image. */
 int nsw_diskimage_read(nsw_diskimage *img, int64_t offset, uint8_t *buf,
 		       size_t cap, size_t *got);
-
-/* The image type libtsk detected ("raw", "ewf", ...); static string. */
-const char *nsw_diskimage_type(const nsw_diskimage *img);
 
 void nsw_diskimage_close(nsw_diskimage *img);
 
