@@ -355,6 +355,42 @@ static void deleted_fat_file_is_hashed_and_marked(void **state)
 	free_fixture(&fx);
 }
 
+/* ext4: a deleted name whose inode was given to a new file is recorded as
+ * an error (its content is gone), never hashed as the new file's bytes. */
+static void reallocated_deleted_entry_is_an_error(void **state)
+{
+	struct fixture fx;
+	char buf[1024];
+
+	(void)state;
+	if (!have_tools(__func__, "mke2fs debugfs"))
+		skip();
+	make_fixture(&fx, 0);
+	make_ext4(&fx, "ext.raw");
+	put(fx.tmp, "new.txt", "new content\n", 12);
+	assert_int_equal(sh(fx.tmp, "debugfs -w -R 'rm DCIM/IMG_0001.JPG' "
+				    "ext.raw && debugfs -w -R 'write new.txt "
+				    "new.txt' ext.raw"),
+			 0);
+	scan(&fx, "ext.raw", "img", 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE deleted=1"),
+			 1);
+	qs(&fx, "SELECT display_path FROM files WHERE deleted=1", buf,
+	   sizeof(buf));
+	assert_true(strncmp(buf, "p0/DCIM/IMG_0001.JPG [deleted inode ", 36) ==
+		    0);
+	qs(&fx, "SELECT status || ' ' || error FROM files WHERE deleted=1", buf,
+	   sizeof(buf));
+	assert_true(strncmp(buf, "error ", 6) == 0);
+	assert_non_null(strstr(buf, "now belongs to another file"));
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files a JOIN files b ON "
+				"a.meta_addr=b.meta_addr WHERE a.deleted=1 "
+				"AND b.display_path='p0/new.txt' AND "
+				"b.status='ok' AND a.md5 IS NULL"),
+			 1);
+	free_fixture(&fx);
+}
+
 /* MBR: ext4 in p1, FAT in p2, an unformatted p3 recorded as a problem
  * naming the image and the partition; the rest is scanned. */
 static void mbr_partitions_are_scanned_and_bad_ones_recorded(void **state)
@@ -702,6 +738,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ext4_files_match_a_directory_scan),
 		cmocka_unit_test(deleted_fat_file_is_hashed_and_marked),
+		cmocka_unit_test(reallocated_deleted_entry_is_an_error),
 		cmocka_unit_test(
 			mbr_partitions_are_scanned_and_bad_ones_recorded),
 		cmocka_unit_test(gpt_partition_is_scanned),
