@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fuzz_tmpfile.h"
+#include "fuzz_case.h"
 #include "netsweep/case.h"
 #include "netsweep/chat.h"
 
