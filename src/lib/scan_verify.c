@@ -92,7 +92,8 @@ struct verify {
 	size_t root_len;
 	nsw_hasher *hasher;
 	nsw_sqlstmt *find;
-	uint8_t *seen; /* bitmap over file ids */
+	uint8_t *seen;	  /* bitmap over file ids */
+	uint8_t *changed; /* ... of files found changed or unreadable */
 	int64_t max_id;
 	void (*fn)(void *ctx, const nsw_verify_diff *diff);
 	void *ctx;
@@ -236,12 +237,17 @@ static int verify_entry(void *ctx, const nsw_walk_entry *e)
 		const uint8_t *sha =
 			nsw_sqldb_column_blob(v->find, 3, &sha_len);
 		uint8_t copy[32];
+		int64_t before = v->out->changed + v->out->unreadable;
 
 		if (sha != NULL && sha_len == 32)
 			memcpy(copy, sha, 32);
 		check_file(v, e->path, v->disp.ptr, status,
 			   nsw_sqldb_column_int64(v->find, 2),
 			   sha != NULL && sha_len == 32 ? copy : NULL, sha_len);
+		/* An archive's members are checked through it (below). */
+		if (v->out->changed + v->out->unreadable != before && id > 0 &&
+		    id <= v->max_id)
+			v->changed[id / 8] |= (uint8_t)(1u << (id % 8));
 		return 0;
 	}
 	if (e->kind == NSW_WALK_ERROR) {
@@ -268,22 +274,54 @@ static int verify_entry(void *ctx, const nsw_walk_entry *e)
 	return 0;
 }
 
+static int has_bit(const struct verify *v, const uint8_t *map, int64_t id)
+{
+	return id > 0 && id <= v->max_id && (map[id / 8] & (1u << (id % 8)));
+}
+
+/*
+ * A member of an archive found on the device (container_file_id set) is
+ * not on the device itself: it is as recorded when its archive is, by the
+ * archive's SHA-256 (same bytes, same members). It is reported changed
+ * when its archive changed, and missing when its archive is. Members are
+ * recorded before their archive, so walking ids downwards meets an
+ * archive before its members, nested ones included.
+ */
+static int member_checked(struct verify *v, int64_t id, int64_t container,
+			  const char *disp)
+{
+	if (container <= 0 || !has_bit(v, v->seen, container))
+		return 0;
+	v->seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	v->out->checked++;
+	if (has_bit(v, v->changed, container)) {
+		v->changed[id / 8] |= (uint8_t)(1u << (id % 8));
+		report(v, NSW_VERIFY_CHANGED, disp,
+		       "its archive changed or cannot be read (member not "
+		       "re-read)");
+	}
+	return 1;
+}
+
 static int report_missing(struct verify *v)
 {
 	nsw_sqlstmt *st = NULL;
 	int rc;
 
 	rc = nsw_sqldb_prepare(v->c->db, &st,
-			       "SELECT id, display_path FROM files WHERE "
-			       "evidence_id=?1 ORDER BY path");
+			       "SELECT id, display_path, container_file_id "
+			       "FROM files WHERE evidence_id=?1 ORDER BY id "
+			       "DESC");
 	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, v->item->id);
 	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
 		int64_t id = nsw_sqldb_column_int64(st, 0);
 		const char *disp = nsw_sqldb_column_text(st, 1, NULL);
 
 		rc = NSW_OK;
-		if (id > 0 && id <= v->max_id &&
-		    (v->seen[id / 8] & (1u << (id % 8))))
+		if (has_bit(v, v->seen, id) ||
+		    (id > 0 && id <= v->max_id &&
+		     member_checked(v, id, nsw_sqldb_column_int64(st, 2),
+				    disp != NULL ? disp : "")))
 			continue;
 		v->out->checked++;
 		report(v, NSW_VERIFY_MISSING, disp != NULL ? disp : "",
@@ -480,6 +518,7 @@ static int verify_item(struct verify *v, const struct item *item)
 				     "evidence %s: %s: %s", item->label,
 				     item->root, strerror(errno));
 	memset(v->seen, 0, (size_t)(v->max_id / 8 + 1));
+	memset(v->changed, 0, (size_t)(v->max_id / 8 + 1));
 	if (item->is_export)
 		rc = S_ISREG(st.st_mode) && nsw_archive_is_zip(item->root)
 			     ? verify_zip_export(v)
@@ -525,7 +564,8 @@ int nsw_scan_verify(const char *case_path, const char *label,
 	rc = rc ? rc : max_file_id(v.c, &v.max_id);
 	if (rc == NSW_OK) {
 		v.seen = nsw__calloc((size_t)(v.max_id / 8 + 1), 1);
-		if (v.seen == NULL)
+		v.changed = nsw__calloc((size_t)(v.max_id / 8 + 1), 1);
+		if (v.seen == NULL || v.changed == NULL)
 			rc = nsw_error_set(NSW_ENOMEM, "verify: out of memory");
 	}
 	rc = rc ? rc
@@ -551,6 +591,7 @@ int nsw_scan_verify(const char *case_path, const char *label,
 	nsw_sqldb_finalize(v.find);
 	nsw_hasher_free(v.hasher);
 	nsw__free(v.seen);
+	nsw__free(v.changed);
 	nsw_buf_dispose(&v.disp);
 	nsw_case_close(v.c);
 	free_items(&items);
