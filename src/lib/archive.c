@@ -172,14 +172,14 @@ int nsw_archive_read(nsw_archive *a, uint8_t *buf, size_t cap, size_t *got)
 	if (a->out > a->entry_max)
 		return nsw_error_set(NSW_ELIMIT,
 				     "%s: entry expands past %llu bytes "
-				     "(bomb?)",
+				     "(zip bomb?)",
 				     a->path, (unsigned long long)a->entry_max);
 	raw = archive_filter_bytes(a->ar, -1) - a->raw_at_entry;
 	if (a->out > a->ratio_floor &&
 	    a->out / (uint64_t)(raw > 0 ? raw : 1) > a->ratio_max)
 		return nsw_error_set(NSW_ELIMIT,
 				     "%s: entry expands more than %u:1 "
-				     "(bomb?)",
+				     "(zip bomb?)",
 				     a->path, a->ratio_max);
 	*got = (size_t)n;
 	return 0;
