@@ -528,6 +528,14 @@
 #define NSW_ARCHIVE_RATIO_MAX 1000
 #define NSW_ARCHIVE_RATIO_FLOOR ((uint64_t)16 << 20)
 
+/*
+ * Member names remembered per archive (12 bytes each, at most half the
+ * slots used: 24 MiB at worst) to give a repeated name its own record
+ * (x.jpg, x.jpg!2). Phone backups hold a few 100k names; past the cap a
+ * name not remembered is told apart by its index instead (x.jpg!#N).
+ */
+#define NSW_ARCHIVE_NAMES_TRACKED ((size_t)1 << 20)
+
 /* Bytes pulled at a time from an outer member into a nested archive. */
 #define NSW_ARCHIVE_READ_CHUNK ((size_t)64 << 10)
 

@@ -32,10 +32,11 @@ struct descent {
 	nsw_hasher *h;
 	const nsw_scan_matcher *m;
 	void *mstate;
-	nsw_scan_queue *done;
+	nsw_scan__member_fn emit; /* takes each member's job */
+	void *emit_ctx;
 	uint64_t expanded; /* member bytes read out of top so far */
 	int nested;	   /* nested archives opened under top */
-	int cancelled;	   /* the queue refused a job: stop quietly */
+	int cancelled;	   /* emit said stop: stop quietly */
 	uint8_t *head;	   /* first bytes of the member being hashed */
 	size_t head_len;
 	uint64_t chain[NSW_ARCHIVE_DEPTH_MAX]; /* member index per level */
@@ -141,8 +142,9 @@ static int chain_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
 }
 
 /* Display form of a member name: as the walker shows names (control and
- * non-UTF-8 bytes as \xNN), with "!/" inside a name shown as "\x21/" so
- * that "!/" always means "inside the archive". */
+ * non-UTF-8 bytes as \xNN), with every '!' shown as "\x21", so that a '!'
+ * always belongs to the naming: "!/" inside an archive, "!N" the Nth
+ * member of that name. */
 static int display_name(nsw_buf *out, const char *name, size_t len)
 {
 	const char *p = name, *end = name + len;
@@ -157,9 +159,7 @@ static int display_name(nsw_buf *out, const char *name, size_t len)
 					     &not_utf8);
 		p += n;
 		if (rc == 0 && bang != NULL) {
-			rc = bang + 1 < end && bang[1] == '/'
-				     ? nsw_buf_puts(out, "\\x21")
-				     : nsw_buf_putc(out, '!');
+			rc = nsw_buf_puts(out, "\\x21");
 			p++;
 		}
 	}
@@ -167,37 +167,140 @@ static int display_name(nsw_buf *out, const char *name, size_t len)
 }
 
 /*
- * A job for member `index` named `name` of the archive recorded as
- * `parent`. Its case path is the parent's, a NUL (which no name on a
- * device holds, so a member never collides with a file), the index (names
- * repeat in archives) and ':' and the name as stored; cut, with a note, to
- * fit NSW_PATH_MAX. Displayed as "<parent>!/<name>".
+ * The names met in one archive, as 64-bit hashes with a count, so that a
+ * repeated name (tar appends new versions, hostile zips repeat names) gets
+ * its own record. Open addressing, at most NSW_ARCHIVE_NAMES_TRACKED.
+ */
+struct names {
+	uint64_t *hash; /* 0: empty slot */
+	uint32_t *count;
+	size_t cap, n;
+};
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
+	return h != 0 ? h : 1;
+}
+
+static size_t names_slot(const struct names *t, uint64_t h)
+{
+	size_t i = (size_t)h & (t->cap - 1);
+
+	while (t->hash[i] != 0 && t->hash[i] != h)
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static int names_grow(struct names *t)
+{
+	struct names g = {NULL, NULL, t->cap ? t->cap * 2 : 1024, t->n};
+
+	g.hash = nsw__calloc(g.cap, sizeof(*g.hash));
+	g.count = nsw__calloc(g.cap, sizeof(*g.count));
+	if (g.hash == NULL || g.count == NULL) {
+		nsw__free(g.hash);
+		nsw__free(g.count);
+		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+	}
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->hash[i] != 0) {
+			size_t j = names_slot(&g, t->hash[i]);
+
+			g.hash[j] = t->hash[i];
+			g.count[j] = t->count[i];
+		}
+	}
+	nsw__free(t->hash);
+	nsw__free(t->count);
+	*t = g;
+	return NSW_OK;
+}
+
+/* How many times `name` was met, this one included (1: first); 0 when the
+ * table is full and the name not in it (the caller then uses the index). */
+static int names_add(struct names *t, const char *name, uint32_t *seen)
+{
+	uint64_t h = name_hash(name, strlen(name));
+	size_t i;
+	int rc;
+
+	*seen = 0;
+	if (t->cap == 0 || 2 * (t->n + 1) > t->cap) {
+		if (t->n >= NSW_ARCHIVE_NAMES_TRACKED) {
+			i = names_slot(t, h);
+			if (t->hash[i] == h && t->count[i] < UINT32_MAX)
+				*seen = ++t->count[i];
+			return NSW_OK;
+		}
+		rc = names_grow(t);
+		if (rc != NSW_OK)
+			return rc;
+	}
+	i = names_slot(t, h);
+	if (t->hash[i] == 0) {
+		t->hash[i] = h;
+		t->n++;
+	}
+	if (t->count[i] < UINT32_MAX)
+		t->count[i]++;
+	*seen = t->count[i];
+	return NSW_OK;
+}
+
+static void names_free(struct names *t)
+{
+	nsw__free(t->hash);
+	nsw__free(t->count);
+}
+
+/*
+ * A job for the member named `name` (met `seen` times in its archive, or 0:
+ * not tracked; `index` is its place) of the archive recorded as `parent`.
+ * Its case path is the parent's, a NUL (which no name on a device holds,
+ * so a member never collides with a file) and the name as stored, cut with
+ * a note to fit NSW_PATH_MAX; a repeated name adds two NULs and its count
+ * ("2"...), an untracked one two NULs, '#' and its index. Displayed as
+ * "<parent>!/<name>", "<parent>!/<name>!2", "<parent>!/<name>!#<index>".
  */
 static int new_member(nsw_scan_job **out, const nsw_scan_job *parent,
-		      uint64_t index, const char *name,
+		      const char *name, uint32_t seen, uint64_t index,
 		      const nsw_archive_member_info *mi)
 {
 	nsw_scan_job *job = NULL;
 	nsw_buf raw, disp;
-	size_t name_len = strlen(name), used, room;
+	char tail[32] = "";
+	size_t name_len = strlen(name), used, room, tail_len;
 	int rc, cut = 0;
 
 	*out = NULL;
+	if (seen == 0)
+		snprintf(tail, sizeof(tail), "#%" PRIu64, index);
+	else if (seen > 1)
+		snprintf(tail, sizeof(tail), "%" PRIu32, seen);
+	tail_len = tail[0] != '\0' ? strlen(tail) + 2 : 0;
 	nsw_buf_init(&raw, parent->rel_off + NSW_PATH_MAX + 1);
 	nsw_buf_init(&disp, 4 * NSW_PATH_MAX + 1);
 	rc = nsw_buf_put(&raw, parent->path, parent->path_len);
 	rc = rc ? rc : nsw_buf_putc(&raw, '\0');
-	rc = rc ? rc : nsw_buf_printf(&raw, "%07" PRIu64 ":", index);
-	used = raw.len - parent->rel_off;
+	used = raw.len - parent->rel_off + tail_len;
 	room = used < NSW_PATH_MAX ? NSW_PATH_MAX - used : 0;
 	if (name_len > room) {
 		name_len = room;
 		cut = 1;
 	}
 	rc = rc ? rc : nsw_buf_put(&raw, name, name_len);
+	/* Two NULs: one would read as a nested member's name. */
+	rc = rc || tail_len == 0 ? rc : nsw_buf_put(&raw, "\0\0", 2);
+	rc = rc || tail_len == 0 ? rc : nsw_buf_puts(&raw, tail);
 	rc = rc ? rc : nsw_buf_puts(&disp, parent->display);
 	rc = rc ? rc : nsw_buf_puts(&disp, "!/");
 	rc = rc ? rc : display_name(&disp, name, name_len);
+	if (rc == NSW_OK && tail_len > 0)
+		rc = nsw_buf_printf(&disp, "!%s", tail);
 	if (rc == NSW_OK)
 		job = nsw__calloc(1, sizeof(*job));
 	if (rc != NSW_OK || job == NULL) {
@@ -265,11 +368,11 @@ static int open_chain(struct descent *d, int depth, nsw_archive **stack,
 
 static int push(struct descent *d, nsw_scan_job *job)
 {
-	if (nsw_scan_queue__push(d->done, job) != 0) {
-		nsw_scan_queue__job_free(job);
+	int rc = d->emit(d->emit_ctx, job);
+
+	if (rc > 0)
 		d->cancelled = 1;
-	}
-	return NSW_OK;
+	return rc < 0 ? rc : NSW_OK;
 }
 
 static int walk_archive(struct descent *d, int depth, nsw_scan_job *self);
@@ -336,7 +439,9 @@ static int walk_archive(struct descent *d, int depth, nsw_scan_job *self)
 	nsw_archive *stack[NSW_ARCHIVE_DEPTH_MAX + 1] = {NULL};
 	nsw_archive_member_info mi;
 	nsw_scan_job *job = NULL;
+	struct names names = {NULL, NULL, 0, 0};
 	uint64_t index = 0;
+	uint32_t seen = 0;
 	int rc, stop = 0;
 
 	rc = open_chain(d, depth, stack, self->display);
@@ -370,7 +475,10 @@ static int walk_archive(struct descent *d, int depth, nsw_scan_job *self)
 		}
 		/* new_member() sets no message unless it fails, so an
 		 * ELIMIT's message is still there for member_error(). */
-		rc = new_member(&job, self, index, name, &mi);
+		if (name[0] == '\0') /* a nested member's path needs a name */
+			name = "(unnamed)";
+		rc = names_add(&names, name, &seen);
+		rc = rc ? rc : new_member(&job, self, name, seen, index, &mi);
 		if (rc != NSW_OK)
 			break;
 		if (next == NSW_ELIMIT)
@@ -396,6 +504,7 @@ static int walk_archive(struct descent *d, int depth, nsw_scan_job *self)
 	if (rc == NSW_OK && stop)
 		rc = note(self, "not read past a member over a cap");
 done:
+	names_free(&names);
 	nsw_scan_queue__job_free(job);
 	for (int k = depth; k >= 0; k--)
 		nsw_archive_free(stack[k]);
@@ -418,9 +527,9 @@ static size_t read_head(const char *path, uint8_t *head)
 	return n > 0 ? (size_t)n : 0;
 }
 
-int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
-			      const nsw_scan_matcher *m, void *mstate,
-			      nsw_scan_queue *done)
+/* Descend into `job`'s file when it is an archive; see the header. */
+static int descend(nsw_scan_job *job, nsw_hasher *h, const nsw_scan_matcher *m,
+		   void *mstate, nsw_scan__member_fn emit, void *ctx)
 {
 	struct descent d;
 	nsw_buf disp;
@@ -433,7 +542,8 @@ int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
 	d.h = h;
 	d.m = m;
 	d.mstate = mstate;
-	d.done = done;
+	d.emit = emit;
+	d.emit_ctx = ctx;
 	d.head = nsw__malloc(NSW_ARCHIVE_SNIFF_BYTES);
 	if (d.head == NULL)
 		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
@@ -454,4 +564,27 @@ int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
 	}
 	nsw__free(d.head);
 	return rc;
+}
+
+/* The scan's emit: onto the writer's queue; 1 (stop) once cancelled. */
+static int emit_queue(void *ctx, nsw_scan_job *job)
+{
+	if (nsw_scan_queue__push(ctx, job) != 0) {
+		nsw_scan_queue__job_free(job);
+		return 1;
+	}
+	return 0;
+}
+
+int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
+			      const nsw_scan_matcher *m, void *mstate,
+			      nsw_scan_queue *done)
+{
+	return descend(job, h, m, mstate, emit_queue, done);
+}
+
+int nsw_scan__archive_reread(nsw_scan_job *job, nsw_hasher *h,
+			     nsw_scan__member_fn fn, void *ctx)
+{
+	return descend(job, h, NULL, NULL, fn, ctx);
 }

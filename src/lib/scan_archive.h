@@ -19,4 +19,19 @@ int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
 			      const nsw_scan_matcher *m, void *mstate,
 			      nsw_scan_queue *done);
 
+/* Takes one member's job (owned: free with nsw_scan_queue__job_free).
+ * @return 0 go on, 1 stop quietly, or a fatal NSW_E* (returned as is). */
+typedef int (*nsw_scan__member_fn)(void *ctx, nsw_scan_job *job);
+
+/*
+ * Read the members of `job`'s file again, as nsw_scan__archive_members()
+ * does (same paths, same caps, nested archives too), without matching,
+ * handing each member's job to `fn` (verify compares it with its record).
+ * `job` needs path, path_len, rel_off, hashed = 1 and status NSW_FILE_OK;
+ * its display and error may be set (free them).
+ * @return 0; NSW_ENOMEM or fn's fatal error.
+ */
+int nsw_scan__archive_reread(nsw_scan_job *job, nsw_hasher *h,
+			     nsw_scan__member_fn fn, void *ctx);
+
 #endif

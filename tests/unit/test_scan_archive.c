@@ -576,11 +576,11 @@ static void archives_nest_up_to_the_depth_limit(void **state)
 static void hostile_member_names_are_recorded_safely(void **state)
 {
 	struct ev e;
-	ts_zip_entry m[5];
+	ts_zip_entry m[7];
 	nsw_scan_matcher mt;
 	nsw_scan_options o;
 	nsw_scan_result r;
-	struct rec rec;
+	struct rec rec, dup2;
 	char *outside;
 	static const struct {
 		const char *display;
@@ -591,6 +591,8 @@ static void hostile_member_names_are_recorded_safely(void **state)
 		{"h.tar!/ctl\\x01\\x1b[2J.txt", 0},
 		{"h.tar!/latin1-\\xe9t\\xe9.txt", 1},
 		{"h.tar!/a\\x21/b.txt", 0},
+		{"h.tar!/dup.txt", 0},
+		{"h.tar!/dup.txt!2", 0},
 	};
 
 	(void)state;
@@ -603,11 +605,14 @@ static void hostile_member_names_are_recorded_safely(void **state)
 	m[3] = (ts_zip_entry){"latin1-\xe9t\xe9.txt", text_a,
 			      sizeof(text_a) - 1, 0};
 	m[4] = (ts_zip_entry){"a!/b.txt", text_a, sizeof(text_a) - 1, 0};
+	/* A name twice (tar appends a newer version): both kept. */
+	m[5] = (ts_zip_entry){"dup.txt", text_a, sizeof(text_a) - 1, 0};
+	m[6] = (ts_zip_entry){"dup.txt", text_b, sizeof(text_b) - 1, 0};
 	/* ustar keeps names as bytes (pax would convert them). */
-	write_archive(&e, "h.tar", "ustar", NULL, m, 5);
+	write_archive(&e, "h.tar", "ustar", NULL, m, 7);
 	options(&o, &mt, &e);
 	assert_int_equal(nsw_scan_run(e.case_path, &o, &r), 0);
-	assert_int_equal(r.files, 6);
+	assert_int_equal(r.files, 8);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		get_rec(e.case_path, want[i].display, &rec);
 		if (!rec.found)
@@ -616,6 +621,10 @@ static void hostile_member_names_are_recorded_safely(void **state)
 		assert_int_equal(rec.not_utf8, want[i].not_utf8);
 		assert_string_equal(rec.container_path, "h.tar");
 	}
+	get_rec(e.case_path, "h.tar!/dup.txt", &rec);
+	get_rec(e.case_path, "h.tar!/dup.txt!2", &dup2);
+	assert_int_equal(rec.size, (int64_t)sizeof(text_a) - 1);
+	assert_int_equal(dup2.size, (int64_t)sizeof(text_b) - 1);
 	/* Nothing was extracted anywhere. */
 	outside = ts_path(e.tmp, "escape.txt");
 	assert_int_equal(access(outside, F_OK), -1);
@@ -740,6 +749,11 @@ static void collect_diff(void *ctx, const nsw_verify_diff *d)
 	df->n++;
 }
 
+static int cmp_rows(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 static void verify_checks_members_through_their_archive(void **state)
 {
 	struct ev e;
@@ -773,13 +787,30 @@ static void verify_checks_members_through_their_archive(void **state)
 	assert_int_equal(vr.checked, 2 + 4 + 2 + 4);
 	assert_int_equal(vr.missing + vr.added + vr.changed, 0);
 
-	/* The tar rewritten without inner.zip: it and its members changed. */
-	write_archive(&e, "backup.tar", "pax", NULL, &outer[1], 1);
+	/* The tar rewritten: inner.zip gone, b.txt edited, c.txt added.
+	 * The members are read again from it and compared one by one. */
+	outer[1] = (ts_zip_entry){"b.txt", text_a, sizeof(text_a) - 1, 0};
+	outer[0] = (ts_zip_entry){"c.txt", text_b, sizeof(text_b) - 1, 0};
+	write_archive(&e, "backup.tar", "pax", NULL, outer, 2);
+	memset(&df, 0, sizeof(df));
 	assert_int_equal(
 		nsw_scan_verify(e.case_path, NULL, collect_diff, &df, &vr), 0);
-	assert_int_equal(vr.missing + vr.added, 0);
-	assert_int_equal(vr.changed, 1 + 2 + 4);
-	assert_non_null(strstr(df.rows[0], "changed backup.tar: "));
+	assert_int_equal(vr.changed, 2); /* backup.tar, its b.txt */
+	assert_int_equal(vr.added, 1);	 /* c.txt */
+	assert_int_equal(vr.missing, 5); /* inner.zip and its 4 members */
+	assert_int_equal(df.n, 8);
+	qsort(df.rows, 8, sizeof(df.rows[0]), cmp_rows);
+	assert_string_equal(df.rows[0], "changed backup.tar!/b.txt: size 22, "
+					"recorded 44");
+	assert_non_null(strstr(df.rows[1], "changed backup.tar: "));
+	/* '!' sorts before ':': inner.zip's members, then inner.zip. */
+	for (int i = 2; i < 6; i++)
+		assert_non_null(strstr(df.rows[i], "missing backup.tar!/"
+						   "inner.zip!/"));
+	assert_string_equal(df.rows[6], "missing backup.tar!/inner.zip: "
+					"recorded, not found now");
+	assert_string_equal(df.rows[7], "new backup.tar!/c.txt: archive "
+					"member");
 	free_ev(&e);
 }
 
