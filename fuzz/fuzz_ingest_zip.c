@@ -11,21 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_case.h"
 #include "netsweep/case.h"
 #include "netsweep/chat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void remove_case(const char *path)
-{
-	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-	char p[128];
-
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,20 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nsw_chat_ingest_options o;
 	nsw_chat_ingest_result r;
 	nsw_case *c = NULL;
-	FILE *f;
 
 	snprintf(zip, sizeof(zip), "/tmp/nsw-fuzz-%ld.zip", (long)getpid());
 	snprintf(cpath, sizeof(cpath), "/tmp/nsw-fuzz-%ld.nsdb",
 		 (long)getpid());
-	f = fopen(zip, "wb");
-	if (f == NULL)
+	if (fuzz_write_input(zip, data, size) != 0)
 		return 0;
-	if (size > 0 && fwrite(data, 1, size, f) != size) {
-		fclose(f);
-		return 0;
-	}
-	fclose(f);
-	remove_case(cpath);
+	fuzz_remove_case(cpath);
 	if (nsw_case_create(&c, cpath, "fuzz", "fuzz") == 0) {
 		memset(&o, 0, sizeof(o));
 		memset(&r, 0, sizeof(r));
@@ -55,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)nsw_chat_ingest(c, zip, &o, &r);
 		nsw_case_close(c);
 	}
-	remove_case(cpath);
+	fuzz_remove_case(cpath);
 	unlink(zip);
 	return 0;
 }

@@ -14,21 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_case.h"
 #include "netsweep/case.h"
 #include "netsweep/scan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void remove_case(const char *path)
-{
-	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-	char p[128];
-
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,21 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nsw_scan_options o;
 	nsw_scan_result r;
 	nsw_case *c = NULL;
-	FILE *f;
 
 	snprintf(ev, sizeof(ev), "/tmp/nsw-fuzz-%ld.archive", (long)getpid());
 	snprintf(cpath, sizeof(cpath), "/tmp/nsw-fuzz-%ld-scan.nsdb",
 		 (long)getpid());
-	f = fopen(ev, "wb");
-	if (f == NULL)
+	if (fuzz_write_input(ev, data, size) != 0)
 		return 0;
-	if (size > 0 && fwrite(data, 1, size, f) != size) {
-		fclose(f);
-		unlink(ev);
-		return 0;
-	}
-	fclose(f);
-	remove_case(cpath);
+	fuzz_remove_case(cpath);
 	if (nsw_case_create(&c, cpath, "fuzz", "fuzz") == 0) {
 		nsw_case_close(c);
 		memset(&o, 0, sizeof(o));
@@ -59,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.threads = 1;
 		(void)nsw_scan_run(cpath, &o, &r);
 	}
-	remove_case(cpath);
+	fuzz_remove_case(cpath);
 	unlink(ev);
 	return 0;
 }

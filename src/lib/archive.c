@@ -259,6 +259,18 @@ static int open_failed(nsw_archive *a)
 			     archive_error_string(a->ar));
 }
 
+/* After archive_read_open*(): hand `a` out, or free it with the reason. */
+static int opened(nsw_archive **out, nsw_archive *a, int r)
+{
+	int rc = r == ARCHIVE_OK ? NSW_OK : open_failed(a);
+
+	if (rc == NSW_OK)
+		*out = a;
+	else
+		nsw_archive_free(a);
+	return rc;
+}
+
 int nsw_archive_open_evidence(nsw_archive **out, const char *path,
 			      const char *name)
 {
@@ -276,18 +288,11 @@ int nsw_archive_open_evidence(nsw_archive **out, const char *path,
 	if (a->fd < 0) {
 		rc = nsw_error_set(errno == ENOENT ? NSW_ENOTFOUND : NSW_EIO,
 				   "%s: %s", name, strerror(errno));
-		goto done;
+		nsw_archive_free(a);
+		return rc;
 	}
 	/* A regular file: libarchive seeks in it (7z, zip's directory). */
-	if (archive_read_open_fd(a->ar, a->fd, 65536) != ARCHIVE_OK) {
-		rc = open_failed(a);
-		goto done;
-	}
-	*out = a;
-	a = NULL;
-done:
-	nsw_archive_free(a);
-	return rc;
+	return opened(out, a, archive_read_open_fd(a->ar, a->fd, 65536));
 }
 
 static la_ssize_t reader_read(struct archive *ar, void *ctx, const void **buf)
@@ -308,7 +313,6 @@ int nsw_archive_open_reader(nsw_archive **out, nsw_archive_read_fn read,
 			    void *ctx, const char *name)
 {
 	nsw_archive *a = NULL;
-	int rc = 0;
 
 	*out = NULL;
 	a = evidence_new(name);
@@ -318,21 +322,13 @@ int nsw_archive_open_reader(nsw_archive **out, nsw_archive_read_fn read,
 	a->src_ctx = ctx;
 	a->src_buf = nsw__malloc(NSW_ARCHIVE_READ_CHUNK);
 	if (a->src_buf == NULL) {
-		rc = nsw_error_set(NSW_ENOMEM, "%s: out of memory", name);
-		goto done;
+		nsw_archive_free(a);
+		return nsw_error_set(NSW_ENOMEM, "%s: out of memory", name);
 	}
 	/* No seek callback: a member is a stream. Formats that need to seek
 	 * (7z, a zip readable only from its central directory) say so. */
-	if (archive_read_open(a->ar, a, NULL, reader_read, NULL) !=
-	    ARCHIVE_OK) {
-		rc = open_failed(a);
-		goto done;
-	}
-	*out = a;
-	a = NULL;
-done:
-	nsw_archive_free(a);
-	return rc;
+	return opened(out, a,
+		      archive_read_open(a->ar, a, NULL, reader_read, NULL));
 }
 
 void nsw_archive_member(const nsw_archive *a, nsw_archive_member_info *out)
