@@ -481,20 +481,24 @@ static int walk_archive(struct descent *d, int depth, nsw_scan_job *self)
 		rc = rc ? rc : new_member(&job, self, name, seen, index, &mi);
 		if (rc != NSW_OK)
 			break;
-		if (next == NSW_ELIMIT)
+		if (next == NSW_ELIMIT) {
+			/* Declared over the member cap: skipping its data
+			 * could mean expanding it, as for a bomb. */
 			rc = member_error(job, NSW_FILE_ERROR,
 					  nsw_error_last());
-		else if (mi.type == NSW_ARCHIVE_MEMBER_LINK)
+			stop = 1;
+		} else if (mi.type == NSW_ARCHIVE_MEMBER_LINK) {
 			rc = member_link(job, mi.link);
-		else if (mi.type == NSW_ARCHIVE_MEMBER_OTHER)
+		} else if (mi.type == NSW_ARCHIVE_MEMBER_OTHER) {
 			job->status = NSW_FILE_SKIPPED_SPECIAL;
-		else if (mi.encrypted)
+		} else if (mi.encrypted) {
 			rc = member_error(job, NSW_FILE_ERROR,
 					  "encrypted member: not read (no "
 					  "password is tried)");
-		else
+		} else {
 			rc = hash_member(d, stack[depth], depth, index, &mi,
 					 job, &stop);
+		}
 		index++;
 		if (rc != NSW_OK)
 			break;
