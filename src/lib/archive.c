@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +20,16 @@
 #include "archive_reader.h"
 #include "error.h"
 #include "limits.h"
+
+/*
+ * libarchive turns entry times into time_t with mktime()/localtime(),
+ * which run tzset() and read TZ. Scan workers read headers at the same
+ * time; glibc's own lock there is invisible to ThreadSanitizer, so header
+ * reads (and opens, which read the first headers of some formats) are
+ * serialised here. Member data, the costly part, is not: an entry's
+ * unread data is skipped before the lock is taken.
+ */
+static pthread_mutex_t header_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct nsw_archive {
 	struct archive *ar;
@@ -55,7 +66,7 @@ int nsw_archive_open(nsw_archive **out, const char *path)
 {
 	nsw_archive *a = NULL;
 	struct stat st;
-	int rc = 0;
+	int rc = 0, r;
 
 	*out = NULL;
 	if (stat(path, &st) != 0)
@@ -73,7 +84,10 @@ int nsw_archive_open(nsw_archive **out, const char *path)
 		goto done;
 	}
 	archive_read_support_format_zip(a->ar);
-	if (archive_read_open_filename(a->ar, path, 65536) != ARCHIVE_OK) {
+	pthread_mutex_lock(&header_lock);
+	r = archive_read_open_filename(a->ar, path, 65536);
+	pthread_mutex_unlock(&header_lock);
+	if (r != ARCHIVE_OK) {
 		rc = nsw_error_set(NSW_EFORMAT, "%s: not a readable zip: %s",
 				   path, archive_error_string(a->ar));
 		goto done;
@@ -97,7 +111,11 @@ int nsw_archive_next(nsw_archive *a, const char **name, int *is_file)
 		return nsw_error_set(NSW_ELIMIT, "%s: more than %llu entries",
 				     a->path,
 				     (unsigned long long)a->entries_max);
+	if (a->entries > 0) /* outside the lock; its failure shows below */
+		(void)archive_read_data_skip(a->ar);
+	pthread_mutex_lock(&header_lock);
 	r = archive_read_next_header(a->ar, &e);
+	pthread_mutex_unlock(&header_lock);
 	if (r == ARCHIVE_EOF)
 		return 1;
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
@@ -276,7 +294,7 @@ int nsw_archive_open_evidence(nsw_archive **out, const char *path,
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOATIME;
 	nsw_archive *a = NULL;
-	int rc = 0;
+	int rc = 0, r;
 
 	*out = NULL;
 	a = evidence_new(name);
@@ -292,7 +310,10 @@ int nsw_archive_open_evidence(nsw_archive **out, const char *path,
 		return rc;
 	}
 	/* A regular file: libarchive seeks in it (7z, zip's directory). */
-	return opened(out, a, archive_read_open_fd(a->ar, a->fd, 65536));
+	pthread_mutex_lock(&header_lock);
+	r = archive_read_open_fd(a->ar, a->fd, 65536);
+	pthread_mutex_unlock(&header_lock);
+	return opened(out, a, r);
 }
 
 static la_ssize_t reader_read(struct archive *ar, void *ctx, const void **buf)
@@ -313,6 +334,7 @@ int nsw_archive_open_reader(nsw_archive **out, nsw_archive_read_fn read,
 			    void *ctx, const char *name)
 {
 	nsw_archive *a = NULL;
+	int r;
 
 	*out = NULL;
 	a = evidence_new(name);
@@ -327,8 +349,10 @@ int nsw_archive_open_reader(nsw_archive **out, nsw_archive_read_fn read,
 	}
 	/* No seek callback: a member is a stream. Formats that need to seek
 	 * (7z, a zip readable only from its central directory) say so. */
-	return opened(out, a,
-		      archive_read_open(a->ar, a, NULL, reader_read, NULL));
+	pthread_mutex_lock(&header_lock);
+	r = archive_read_open(a->ar, a, NULL, reader_read, NULL);
+	pthread_mutex_unlock(&header_lock);
+	return opened(out, a, r);
 }
 
 void nsw_archive_member(const nsw_archive *a, nsw_archive_member_info *out)
