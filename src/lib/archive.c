@@ -119,8 +119,13 @@ int nsw_archive_next(nsw_archive *a, const char **name, int *is_file)
 	if (r == ARCHIVE_EOF)
 		return 1;
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		return nsw_error_set(NSW_EFORMAT, "%s: corrupt archive: %s",
-				     a->path, archive_error_string(a->ar));
+		/* Inside another archive it is a stream: a format that must
+		 * seek (7z) fails here though it is not corrupt. */
+		return nsw_error_set(NSW_EFORMAT, "%s: %s: %s", a->path,
+				     a->src != NULL ? "cannot read archive "
+						      "(read as a stream)"
+						    : "corrupt archive",
+				     archive_error_string(a->ar));
 	a->entries++;
 	a->raw_at_entry = archive_filter_bytes(a->ar, -1);
 	a->out = 0;

@@ -814,6 +814,44 @@ static void verify_checks_members_through_their_archive(void **state)
 	free_ev(&e);
 }
 
+static void a_7z_inside_a_zip_is_recorded_with_the_reason(void **state)
+{
+	struct ev e;
+	ts_zip_entry m[4], outer;
+	size_t n, len;
+	uint8_t *seven;
+	char *p;
+	nsw_scan_matcher mt;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	struct rec rec, loose;
+
+	(void)state;
+	make_ev(&e);
+	n = members(&e, m);
+	write_archive(&e, "photos.7z", "7zip", NULL, m, n);
+	p = ts_path(e.ev, "photos.7z");
+	seven = ts_read_file(p, &len);
+	assert_non_null(seven);
+	free(p);
+	outer = (ts_zip_entry){"photos.7z", seven, len, 0};
+	write_archive(&e, "outer.zip", "zip", NULL, &outer, 1);
+	free(seven);
+	options(&o, &mt, &e);
+	assert_int_equal(nsw_scan_run(e.case_path, &o, &r), 0);
+	/* 7z must seek: read as a stream from the zip it cannot be listed,
+	 * and the record says why (the 7z on the device is listed). */
+	get_rec(e.case_path, "photos.7z", &loose);
+	get_rec(e.case_path, "outer.zip!/photos.7z", &rec);
+	assert_string_equal(rec.status, "ok");
+	assert_memory_equal(rec.sha256, loose.sha256, 32);
+	assert_string_equal(rec.container_path, "outer.zip");
+	assert_non_null(strstr(rec.error, "cannot read archive (read as a "
+					  "stream)"));
+	assert_int_equal(r.files, 2 + 1 + 4);
+	free_ev(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -828,6 +866,7 @@ int main(void)
 		cmocka_unit_test(no_archives_records_only_the_archive),
 		cmocka_unit_test(killed_scan_resumes_without_duplicate_members),
 		cmocka_unit_test(verify_checks_members_through_their_archive),
+		cmocka_unit_test(a_7z_inside_a_zip_is_recorded_with_the_reason),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
