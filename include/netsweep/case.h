@@ -22,7 +22,7 @@ extern "C" {
 typedef struct nsw_case nsw_case;
 
 /** The schema version this library writes (PRAGMA user_version). */
-#define NSW_CASE_SCHEMA_VERSION 8
+#define NSW_CASE_SCHEMA_VERSION 9
 
 /** Open flags. */
 #define NSW_CASE_READONLY 1u /**< no writes, no migration */

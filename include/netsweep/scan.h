@@ -94,7 +94,13 @@ typedef struct nsw_scan_options {
 	/** 1: hash JPEGs cut short from what is present; the file record
 	 * says so (nsw_case_file.pdq_partial). 0: strict (decode error). */
 	int partial_images;
-	int pdq_radius;	 /**< passed through for the matcher; unused here */
+	int pdq_radius; /**< passed through for the matcher; unused here */
+	/** 1: record archives as files only. 0 (default): also read every
+	 * file whose content is an archive libarchive reads (zip, tar and its
+	 * compressed forms, 7z, rar, cpio, iso9660, ar, ...) as a stream and
+	 * record each member as its own file, "dir/a.zip!/b/c.jpg", hashed and
+	 * matched like a file, nested archives included (docs/scan.md). */
+	int no_archives;
 	int batch_files; /**< commit every N files (0: default) */
 	int batch_ms;	 /**< ... or every N milliseconds (0: default) */
 	/** Progress callback on the calling thread, or NULL. */

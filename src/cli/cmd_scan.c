@@ -49,6 +49,11 @@ static void scan_usage(FILE *out)
 		"nothing extracted\n"
 		"  --threads N        hashing threads (default: all cores)\n"
 		"  --no-pdq           digests only, no image decoding\n"
+		"  --no-archives      record archives (zip, tar, 7z, rar...) "
+		"as files only;\n"
+		"                     by default their members are read and "
+		"recorded too\n"
+		"                     (a.zip!/b/c.jpg)\n"
 		"  --partial-images   hash JPEGs cut short (partial downloads)"
 		"\n"
 		"                     from what is present; recorded and shown "
@@ -258,7 +263,7 @@ struct scan_args {
 	const char **lists, **allows, **evidence;
 	size_t nlists, nallows, nevidence;
 	unsigned long threads, threshold, min_quality;
-	int no_pdq, partial_images, json_progress, quiet, image;
+	int no_pdq, partial_images, no_archives, json_progress, quiet, image;
 };
 
 static int parse_args(struct scan_args *a, int argc, char **argv)
@@ -303,6 +308,8 @@ static int parse_args(struct scan_args *a, int argc, char **argv)
 			a->no_pdq = 1;
 		} else if (strcmp(arg, "--partial-images") == 0) {
 			a->partial_images = 1;
+		} else if (strcmp(arg, "--no-archives") == 0) {
+			a->no_archives = 1;
 		} else if (strcmp(arg, "--json-progress") == 0) {
 			a->json_progress = 1;
 		} else if (strcmp(arg, "--quiet") == 0) {
@@ -391,6 +398,7 @@ int cli_cmd_scan(int argc, char **argv)
 		o.no_pdq = a.no_pdq;
 		o.image = a.image;
 		o.partial_images = a.partial_images;
+		o.no_archives = a.no_archives;
 		o.pdq_radius = (int)a.threshold;
 		if (po.json || po.tty) {
 			o.progress = on_progress;

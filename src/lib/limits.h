@@ -506,6 +506,68 @@
  */
 #define NSW_ZIP_ENTRIES_MAX 100000
 
+/* ---- Archives found by a scan (scan_archive.c, archive.c) -------------- */
+
+/*
+ * Levels of archives read inside one file: x.zip!/inner.tar!/c.jpg is 2.
+ * Real nesting (a zip of tar.gz backups of zips) stays within 3; bombs
+ * such as 42.zip nest 5+ layers, each also stopped by the caps below.
+ */
+#define NSW_ARCHIVE_DEPTH_MAX 5
+
+/*
+ * Nested archives descended per file on the device: each costs a second
+ * read of its container up to it (members are streams; nothing is
+ * extracted), so thousands of tiny nested archives cannot make the work
+ * quadratic without bound. Past it they are hashed, not opened.
+ */
+#define NSW_ARCHIVE_NESTED_MAX 4096
+
+/*
+ * Members of one archive: a phone backup zip holds a few 100k photos; 4M
+ * bounds a directory-bomb archive (each member costs a case record).
+ */
+#define NSW_ARCHIVE_MEMBERS_MAX ((uint64_t)4 << 20)
+
+/*
+ * Uncompressed size of one member: the largest media in device backups
+ * are videos of tens of GB; 64 GiB bounds a bomb's declared or actual
+ * size. Members are streamed, so this costs time, not memory.
+ */
+#define NSW_ARCHIVE_MEMBER_MAX ((uint64_t)64 << 30)
+
+/*
+ * Bytes expanded out of one file on the device, all its members and
+ * nested members together: 1 TiB, past any archive a device holds, stops
+ * a bomb that stays under the ratio (many members, each just under it).
+ */
+#define NSW_ARCHIVE_EXPANDED_MAX ((uint64_t)1 << 40)
+
+/*
+ * Expansion ratio of one member (uncompressed / compressed bytes), checked
+ * once NSW_ARCHIVE_RATIO_FLOOR bytes came out. Photos and videos do not
+ * compress; deflate's own maximum is ~1032:1, and only runs such as zeros
+ * reach it, so past 1000:1 (bzip2/xz/zstd zeros go far higher) it is a
+ * bomb. The floor lets small sparse files (zero-filled databases) through.
+ */
+#define NSW_ARCHIVE_RATIO_MAX 1000
+#define NSW_ARCHIVE_RATIO_FLOOR ((uint64_t)16 << 20)
+
+/*
+ * Member names remembered per archive (12 bytes each, at most half the
+ * slots used: 24 MiB at worst) to give a repeated name its own record
+ * (x.jpg, x.jpg!2). Phone backups hold a few 100k names; past the cap a
+ * name not remembered is told apart by its index instead (x.jpg!#N).
+ */
+#define NSW_ARCHIVE_NAMES_TRACKED ((size_t)1 << 20)
+
+/* Bytes pulled at a time from an outer member into a nested archive. */
+#define NSW_ARCHIVE_READ_CHUNK ((size_t)64 << 10)
+
+/* A member's first bytes kept to tell whether it is itself an archive:
+ * iso9660's signature sits at 32769. */
+#define NSW_ARCHIVE_SNIFF_BYTES 32774
+
 /* ---- Case network analysis (store_network*.c) ------------------------- */
 
 /*

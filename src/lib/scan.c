@@ -22,6 +22,7 @@
 #include "error.h"
 #include "limits.h"
 #include "netsweep/walk.h"
+#include "scan_archive.h"
 #include "scan_image.h"
 #include "scan_queue.h"
 #include "store.h"
@@ -117,21 +118,6 @@ int nsw_scan_matches_add(nsw_scan_matches *m, const nsw_scan_match *match)
 	return NSW_OK;
 }
 
-static void job_free(nsw_scan_job *job)
-{
-	while (job != NULL) {
-		nsw_scan_job *next = job->next;
-
-		nsw__free(job->path);
-		nsw__free(job->walk_message);
-		nsw__free(job->error);
-		nsw__free(job->link);
-		nsw__free(job->matches.v);
-		nsw__free(job);
-		job = next;
-	}
-}
-
 /* ---- Walker ---------------------------------------------------------- */
 
 /* Where the evidence-relative path starts in a walked path. */
@@ -200,11 +186,11 @@ static int queue_entry(struct scan *s, const nsw_walk_entry *e,
 	if (job->path == NULL ||
 	    (e->message != NULL && job->walk_message == NULL) ||
 	    (ref != NULL && nsw_scan_image__job_init(job, ref) != NSW_OK)) {
-		job_free(job);
+		nsw_scan_queue__job_free(job);
 		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
 	}
 	if (nsw_scan_queue__push(&s->todo, job) != 0) {
-		job_free(job);
+		nsw_scan_queue__job_free(job);
 		return NSW_ERROR; /* cancelled: someone else failed */
 	}
 	return 0;
@@ -368,11 +354,14 @@ static int hash_file(struct scan *s, nsw_hasher *h, void *mstate,
 		job->media_type = sniff_file(job->path);
 		break;
 	}
-	if (m == NULL)
-		return NSW_OK;
 	/* A matcher failure is fatal: recording the file without its hits
 	 * would let a resumed scan skip it and lose them. */
-	return m->match(m->ctx, mstate, &job->hash, &job->matches);
+	rc = m != NULL ? m->match(m->ctx, mstate, &job->hash, &job->matches)
+		       : NSW_OK;
+	/* Members are queued before the archive itself (scan_archive.c). */
+	if (rc == NSW_OK && !s->opt->no_archives)
+		rc = nsw_scan__archive_members(job, h, m, mstate, &s->done);
+	return rc;
 }
 
 static int process(struct scan *s, nsw_hasher *h, void *mstate,
@@ -447,11 +436,11 @@ static void *worker_main(void *arg)
 		rc = process(s, h, mstate, &image, job);
 		if (rc != NSW_OK) {
 			set_fatal(s, rc, nsw_error_last());
-			job_free(job);
+			nsw_scan_queue__job_free(job);
 			break;
 		}
 		if (nsw_scan_queue__push(&s->done, job) != 0) {
-			job_free(job);
+			nsw_scan_queue__job_free(job);
 			break;
 		}
 	}
@@ -563,6 +552,7 @@ static int record(struct writer *w, nsw_scan_job *job)
 			}
 		}
 	}
+	f.display_path = job->display; /* archive members; else NULL */
 	f.media_type = job->media_type;
 	f.status = (nsw_file_status)job->status;
 	f.error = job->error;
@@ -573,6 +563,9 @@ static int record(struct writer *w, nsw_scan_job *job)
 	f.deleted = job->deleted;
 	f.crtime_ns = job->crtime_ns;
 	rc = nsw_case_file_add(w->c, &f, &id, &inserted);
+	if (rc == NSW_OK && job->container)
+		rc = nsw_store__files_link_members(w->c, f.evidence_id, id,
+						   f.path, f.path_len);
 	if (rc != NSW_OK)
 		return rc;
 	if (!inserted)
@@ -751,7 +744,7 @@ static int write_results(struct writer *w)
 			if (w->in_batch == 0)
 				rc = nsw_case_begin(w->c);
 			rc = rc ? rc : record(w, job);
-			job_free(job);
+			nsw_scan_queue__job_free(job);
 			if (rc != NSW_OK)
 				return rc;
 			w->in_batch++;
@@ -852,6 +845,8 @@ static int canonical_args(const struct scan *s, nsw_buf *b)
 	/* Only when set, so strict scans keep the identity they had. */
 	if (rc == 0 && opt->partial_images && !opt->no_pdq)
 		rc = nsw_buf_puts(b, ",\"partial_images\",true");
+	if (rc == 0 && opt->no_archives)
+		rc = nsw_buf_puts(b, ",\"archives\",false");
 	rc = rc ? rc : nsw_buf_puts(b, "]");
 	return rc == 0 ? NSW_OK
 		       : nsw_error_set(NSW_ELIMIT, "scan: arguments too long");
@@ -982,8 +977,8 @@ static int run_pipeline(struct scan *s, struct writer *w, int threads)
 	for (int i = 0; i < started; i++)
 		pthread_join(workers[i], NULL);
 	nsw__free(workers);
-	job_free(nsw_scan_queue__drain(&s->todo));
-	job_free(nsw_scan_queue__drain(&s->done));
+	nsw_scan_queue__job_free(nsw_scan_queue__drain(&s->todo));
+	nsw_scan_queue__job_free(nsw_scan_queue__drain(&s->done));
 	if (s->fatal != 0)
 		return nsw_error_set(s->fatal, "%s", s->fatal_message);
 	return rc;

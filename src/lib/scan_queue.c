@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "error.h"
 #include "scan_queue.h"
 
@@ -143,4 +144,20 @@ nsw_scan_job *nsw_scan_queue__drain(nsw_scan_queue *q)
 	pthread_cond_broadcast(&q->not_full);
 	pthread_mutex_unlock(&q->lock);
 	return all;
+}
+
+void nsw_scan_queue__job_free(nsw_scan_job *job)
+{
+	while (job != NULL) {
+		nsw_scan_job *next = job->next;
+
+		nsw__free(job->path);
+		nsw__free(job->walk_message);
+		nsw__free(job->error);
+		nsw__free(job->link);
+		nsw__free(job->matches.v);
+		nsw__free(job->display);
+		nsw__free(job);
+		job = next;
+	}
 }

@@ -42,6 +42,11 @@ typedef struct nsw_scan_job {
 	int deleted;
 	int64_t crtime_ns;
 	int hashed; /* hash below is valid */
+	/* An archive member (scan_archive.c): its display form (the raw path
+	 * above holds a NUL before each member name), and whether this job
+	 * is an archive whose members were queued before it. */
+	char *display;
+	int container;
 	nsw_file_hash hash;
 	struct nsw_scan_matches matches;
 } nsw_scan_job;
@@ -68,6 +73,8 @@ struct nsw_scan_job *nsw_scan_queue__pop_wait(nsw_scan_queue *q, int ms,
 					      int *timed_out);
 void nsw_scan_queue__close(nsw_scan_queue *q);
 void nsw_scan_queue__cancel(nsw_scan_queue *q);
+/* Free a list of jobs and all they own; NULL is a no-op. */
+void nsw_scan_queue__job_free(struct nsw_scan_job *job);
 /* Remove and return every queued job as a list (for freeing). */
 struct nsw_scan_job *nsw_scan_queue__drain(nsw_scan_queue *q);
 

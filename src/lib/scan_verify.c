@@ -17,6 +17,7 @@
 #include "limits.h"
 #include "netsweep/scan.h"
 #include "netsweep/walk.h"
+#include "scan_archive.h"
 #include "scan_image.h"
 #include "store.h"
 
@@ -101,7 +102,10 @@ struct verify {
 	size_t root_len;
 	nsw_hasher *hasher;
 	nsw_sqlstmt *find;
-	uint8_t *seen; /* bitmap over file ids */
+	uint8_t *seen;	  /* bitmap over file ids */
+	uint8_t *changed; /* ... of files found changed or unreadable */
+	uint8_t *reread;  /* ... of archives whose members were re-read */
+	nsw_sqlstmt *has_members;
 	int64_t max_id;
 	void (*fn)(void *ctx, const nsw_verify_diff *diff);
 	void *ctx;
@@ -186,6 +190,91 @@ static void check_file(struct verify *v, const char *path, const char *disp,
 	compare(v, rc, &h, disp, status, size, sha, sha_len);
 }
 
+static void set_bit(const struct verify *v, uint8_t *map, int64_t id)
+{
+	if (id > 0 && id <= v->max_id)
+		map[id / 8] |= (uint8_t)(1u << (id % 8));
+}
+
+static int find_record(struct verify *v, const void *rel, size_t rel_len);
+static void compare_record(struct verify *v, int rc, const nsw_file_hash *h,
+			   const char *disp);
+
+/* Compare one member read again from its (changed) archive with its
+ * record, as a file is compared. */
+static int reread_member(void *ctx, nsw_scan_job *job)
+{
+	struct verify *v = ctx;
+	const uint8_t *rel = (const uint8_t *)job->path + job->rel_off;
+	size_t rel_len = job->path_len - job->rel_off;
+	int64_t before = v->out->changed + v->out->unreadable, id;
+	const char *status;
+	char detail[160];
+	int rc = find_record(v, rel, rel_len);
+
+	if (rc == 0) {
+		report(v, NSW_VERIFY_NEW, job->display, "archive member");
+	} else if (rc == 1) {
+		id = nsw_sqldb_column_int64(v->find, 0);
+		status = nsw_sqldb_column_text(v->find, 1, NULL);
+		if (job->hashed) {
+			compare_record(v, NSW_OK, &job->hash, job->display);
+		} else if (job->status == NSW_FILE_ERROR) {
+			nsw_error_set(NSW_EFORMAT, "%s",
+				      job->error ? job->error : "");
+			compare_record(v, NSW_EFORMAT, &job->hash,
+				       job->display);
+		} else if (status == NULL ||
+			   strcmp(status,
+				  nsw_file_status_name(
+					  (nsw_file_status)job->status)) != 0) {
+			snprintf(detail, sizeof(detail),
+				 "now %s (recorded: %s)",
+				 nsw_file_status_name(
+					 (nsw_file_status)job->status),
+				 status ? status : "?");
+			report(v, NSW_VERIFY_CHANGED, job->display, detail);
+		}
+		if (v->out->changed + v->out->unreadable != before)
+			set_bit(v, v->changed, id);
+		/* A nested archive listed again: its members were compared
+		 * one by one (before it: they come first). */
+		if (job->container)
+			set_bit(v, v->reread, id);
+	}
+	nsw_sqldb_reset(v->find);
+	nsw_scan_queue__job_free(job);
+	return rc < 0 ? rc : 0;
+}
+
+/* The archive at e (record `id`) changed: when it has members on record,
+ * read them again from it and compare each (what is no longer there is
+ * reported missing, what was not there new). */
+static int reread_members(struct verify *v, const nsw_walk_entry *e, size_t off,
+			  int64_t id)
+{
+	nsw_scan_job top;
+	int rc;
+
+	nsw_sqldb_reset(v->has_members);
+	rc = nsw_sqldb_bind_int64(v->has_members, 1, id);
+	rc = rc ? rc : nsw_sqldb_step(v->has_members);
+	nsw_sqldb_reset(v->has_members);
+	if (rc != 1)
+		return rc < 0 ? rc : NSW_OK;
+	set_bit(v, v->reread, id);
+	memset(&top, 0, sizeof(top));
+	top.path = (char *)e->path; /* borrowed: not freed below */
+	top.path_len = e->path_len;
+	top.rel_off = off;
+	top.hashed = 1;
+	top.status = NSW_FILE_OK;
+	rc = nsw_scan__archive_reread(&top, v->hasher, reread_member, v);
+	nsw__free(top.display);
+	nsw__free(top.error);
+	return rc == NSW_ENOMEM || rc < 0 ? rc : NSW_OK;
+}
+
 static const char *kind_status(nsw_walk_kind kind)
 {
 	switch (kind) {
@@ -246,12 +335,23 @@ static int verify_entry(void *ctx, const nsw_walk_entry *e)
 		const uint8_t *sha =
 			nsw_sqldb_column_blob(v->find, 3, &sha_len);
 		uint8_t copy[32];
+		int64_t before = v->out->changed,
+			unreadable = v->out->unreadable;
 
 		if (sha != NULL && sha_len == 32)
 			memcpy(copy, sha, 32);
 		check_file(v, e->path, v->disp.ptr, status,
 			   nsw_sqldb_column_int64(v->find, 2),
 			   sha != NULL && sha_len == 32 ? copy : NULL, sha_len);
+		/* An archive's members are checked through it: unchanged,
+		 * they are unchanged; changed, they are read again from it;
+		 * unreadable, they are reported with it (member_checked). */
+		if (v->out->unreadable != unreadable)
+			set_bit(v, v->changed, id);
+		else if (v->out->changed != before) {
+			set_bit(v, v->changed, id);
+			return reread_members(v, e, off, id);
+		}
 		return 0;
 	}
 	if (e->kind == NSW_WALK_ERROR) {
@@ -278,22 +378,56 @@ static int verify_entry(void *ctx, const nsw_walk_entry *e)
 	return 0;
 }
 
+static int has_bit(const struct verify *v, const uint8_t *map, int64_t id)
+{
+	return id > 0 && id <= v->max_id && (map[id / 8] & (1u << (id % 8)));
+}
+
+/*
+ * A member of an archive found on the device (container_file_id set) is
+ * not on the device itself: it is as recorded when its archive is, by the
+ * archive's SHA-256 (same bytes, same members). It is reported changed
+ * when its archive changed, and missing when its archive is. Members are
+ * recorded before their archive, so walking ids downwards meets an
+ * archive before its members, nested ones included.
+ */
+static int member_checked(struct verify *v, int64_t id, int64_t container,
+			  const char *disp)
+{
+	/* Members of an archive read again were compared one by one: one
+	 * not seen then is missing. */
+	if (container <= 0 || !has_bit(v, v->seen, container) ||
+	    has_bit(v, v->reread, container))
+		return 0;
+	v->seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	v->out->checked++;
+	if (has_bit(v, v->changed, container)) {
+		v->changed[id / 8] |= (uint8_t)(1u << (id % 8));
+		report(v, NSW_VERIFY_CHANGED, disp,
+		       "its archive cannot be read now");
+	}
+	return 1;
+}
+
 static int report_missing(struct verify *v)
 {
 	nsw_sqlstmt *st = NULL;
 	int rc;
 
 	rc = nsw_sqldb_prepare(v->c->db, &st,
-			       "SELECT id, display_path FROM files WHERE "
-			       "evidence_id=?1 ORDER BY path");
+			       "SELECT id, display_path, container_file_id "
+			       "FROM files WHERE evidence_id=?1 ORDER BY id "
+			       "DESC");
 	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, v->item->id);
 	while (rc == NSW_OK && (rc = nsw_sqldb_step(st)) == 1) {
 		int64_t id = nsw_sqldb_column_int64(st, 0);
 		const char *disp = nsw_sqldb_column_text(st, 1, NULL);
 
 		rc = NSW_OK;
-		if (id > 0 && id <= v->max_id &&
-		    (v->seen[id / 8] & (1u << (id % 8))))
+		if (has_bit(v, v->seen, id) ||
+		    (id > 0 && id <= v->max_id &&
+		     member_checked(v, id, nsw_sqldb_column_int64(st, 2),
+				    disp != NULL ? disp : "")))
 			continue;
 		v->out->checked++;
 		report(v, NSW_VERIFY_MISSING, disp != NULL ? disp : "",
@@ -583,6 +717,8 @@ static int verify_item(struct verify *v, const struct item *item)
 				     "evidence %s: %s: %s", item->label,
 				     item->root, strerror(errno));
 	memset(v->seen, 0, (size_t)(v->max_id / 8 + 1));
+	memset(v->changed, 0, (size_t)(v->max_id / 8 + 1));
+	memset(v->reread, 0, (size_t)(v->max_id / 8 + 1));
 	if (item->is_image)
 		rc = verify_image(v);
 	else if (item->is_export)
@@ -630,11 +766,17 @@ int nsw_scan_verify(const char *case_path, const char *label,
 	rc = rc ? rc : max_file_id(v.c, &v.max_id);
 	if (rc == NSW_OK) {
 		v.seen = nsw__calloc((size_t)(v.max_id / 8 + 1), 1);
-		if (v.seen == NULL)
+		v.changed = nsw__calloc((size_t)(v.max_id / 8 + 1), 1);
+		v.reread = nsw__calloc((size_t)(v.max_id / 8 + 1), 1);
+		if (v.seen == NULL || v.changed == NULL || v.reread == NULL)
 			rc = nsw_error_set(NSW_ENOMEM, "verify: out of memory");
 	}
 	rc = rc ? rc
 		: nsw_hasher_new(&v.hasher, NSW_ALGO_BIT(NSW_ALGO_SHA256), 0);
+	rc = rc ? rc
+		: nsw_sqldb_prepare(v.c->db, &v.has_members,
+				    "SELECT 1 FROM files WHERE "
+				    "container_file_id=?1 LIMIT 1");
 	rc = rc ? rc
 		: nsw_sqldb_prepare(v.c->db, &v.find,
 				    "SELECT id, status, coalesce(size, -1), "
@@ -656,6 +798,9 @@ int nsw_scan_verify(const char *case_path, const char *label,
 	nsw_sqldb_finalize(v.find);
 	nsw_hasher_free(v.hasher);
 	nsw__free(v.seen);
+	nsw__free(v.changed);
+	nsw__free(v.reread);
+	nsw_sqldb_finalize(v.has_members);
 	nsw_buf_dispose(&v.disp);
 	nsw_case_close(v.c);
 	free_items(&items);

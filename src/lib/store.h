@@ -19,6 +19,7 @@ struct nsw_case {
 	nsw_case_meta meta;
 	/* Hot-path statements, prepared on first use. */
 	nsw_sqlstmt *st_file_add, *st_file_find, *st_hit_add, *st_hit_find;
+	nsw_sqlstmt *st_file_link; /* nsw_store__files_link_members */
 	/* Scratch for nsw_case_file_get() results. */
 	char *scratch_display, *scratch_media, *scratch_error;
 	uint8_t *scratch_path, *scratch_link;
@@ -63,6 +64,15 @@ int nsw_store__files_foreach_ok(nsw_case *c, int64_t evidence_id,
 
 /* Finalize the cached statements (before close). */
 void nsw_store__files_close(nsw_case *c);
+
+/* Link the archive members recorded under `path` (the archive's own
+ * record `container_id`: paths `path` NUL ...) that are not linked yet to
+ * it. Members are recorded before their archive, so a member inside a
+ * nested archive is already linked to that one. Idempotent.
+ * @return 0, or the SQLite error. */
+int nsw_store__files_link_members(nsw_case *c, int64_t evidence_id,
+				  int64_t container_id, const uint8_t *path,
+				  size_t path_len);
 
 /* Run `fn` between begin and commit unless a transaction is already
  * open, in which case it just runs `fn`. Rolls back on failure. */

@@ -34,6 +34,8 @@ void nsw_store__files_close(nsw_case *c)
 	nsw_sqldb_finalize(c->st_file_find);
 	nsw_sqldb_finalize(c->st_hit_add);
 	nsw_sqldb_finalize(c->st_hit_find);
+	nsw_sqldb_finalize(c->st_file_link);
+	c->st_file_link = NULL;
 	c->st_file_add = c->st_file_find = NULL;
 	c->st_hit_add = c->st_hit_find = NULL;
 }
@@ -241,6 +243,42 @@ int nsw_case_file_add(nsw_case *c, const nsw_case_file *f, int64_t *id_out,
 		*id_out = id;
 done:
 	nsw_buf_dispose(&disp);
+	return rc;
+}
+
+int nsw_store__files_link_members(nsw_case *c, int64_t evidence_id,
+				  int64_t container_id, const uint8_t *path,
+				  size_t path_len)
+{
+	nsw_sqlstmt *st = NULL;
+	uint8_t *lo = NULL;
+	int rc;
+
+	if (path_len == 0 || path_len > NSW_PATH_MAX)
+		return nsw_error_set(NSW_EINVAL, "file: bad container path");
+	lo = nsw__malloc(path_len + 1);
+	if (lo == NULL)
+		return nsw_error_set(NSW_ENOMEM, "file: out of memory");
+	/* Members are exactly the paths in [path "\0", path "\1"): a NUL
+	 * never occurs in a name on the device. */
+	memcpy(lo, path, path_len);
+	lo[path_len] = 0;
+	rc = prepare_once(c, &c->st_file_link,
+			  "UPDATE files SET container_file_id=?2 WHERE "
+			  "evidence_id=?1 AND path>=?3 AND path<?4 AND "
+			  "container_file_id IS NULL AND id<>?2");
+	st = c->st_file_link;
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, evidence_id);
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 2, container_id);
+	rc = rc ? rc : nsw_sqldb_bind_blob(st, 3, lo, path_len + 1);
+	if (rc == NSW_OK) {
+		lo[path_len] = 1;
+		rc = nsw_sqldb_bind_blob(st, 4, lo, path_len + 1);
+	}
+	rc = rc ? rc : nsw_sqldb_run(st);
+	if (st != NULL)
+		nsw_sqldb_reset(st);
+	nsw__free(lo);
 	return rc;
 }
 

@@ -543,9 +543,22 @@ static const char schema_image[] =
 	"ALTER TABLE evidence ADD COLUMN image_sha256 BLOB;"
 	"ALTER TABLE evidence ADD COLUMN image_size INTEGER;";
 
+/*
+ * v9: archive members (docs/scan.md). Additive: a member of an archive
+ * found on a device points to the file record of the archive it was read
+ * from (which is itself a member when nested); NULL for every file on the
+ * device, so existing rows need no rewrite.
+ */
+static const char schema_members[] =
+	"ALTER TABLE files ADD COLUMN container_file_id INTEGER "
+	"REFERENCES files(id);"
+	"CREATE INDEX files_container ON files(container_file_id) "
+	"WHERE container_file_id IS NOT NULL;";
+
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
-	schema_v1,	 schema_v2,    schema_v3,      schema_v4,
+	schema_v1,	 schema_v2,    schema_v3,	schema_v4,
 	schema_analysis, schema_merge, schema_partial, schema_image,
+	schema_members,
 };
 
 static int apply_step(nsw_case *c, int version, int audited)

@@ -8,13 +8,31 @@
 
 int ts_write_zip(const char *path, const ts_zip_entry *e, size_t n)
 {
+	ts_archive_spec spec = {"zip", NULL, NULL, NULL};
+
+	return ts_write_archive(path, &spec, e, n);
+}
+
+int ts_write_archive(const char *path, const ts_archive_spec *spec,
+		     const ts_zip_entry *e, size_t n)
+{
 	struct archive *a = archive_write_new();
 	int rc = -1;
 
 	if (a == NULL)
 		return -1;
-	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, path) != ARCHIVE_OK)
+	if (archive_write_set_format_by_name(a, spec->format) != ARCHIVE_OK)
+		goto done;
+	if (spec->filter != NULL &&
+	    archive_write_add_filter_by_name(a, spec->filter) != ARCHIVE_OK)
+		goto done;
+	if (spec->options != NULL &&
+	    archive_write_set_options(a, spec->options) != ARCHIVE_OK)
+		goto done;
+	if (spec->passphrase != NULL &&
+	    archive_write_set_passphrase(a, spec->passphrase) != ARCHIVE_OK)
+		goto done;
+	if (archive_write_open_filename(a, path) != ARCHIVE_OK)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		struct archive_entry *ae = archive_entry_new();
@@ -46,7 +64,7 @@ int ts_write_zip(const char *path, const ts_zip_entry *e, size_t n)
 		rc = 0;
 done:
 	if (rc != 0)
-		fprintf(stderr, "ts_write_zip %s: %s\n", path,
+		fprintf(stderr, "ts_write_archive %s: %s\n", path,
 			archive_error_string(a));
 	archive_write_free(a);
 	return rc;

@@ -235,6 +235,9 @@ static void migrates_from_version_1_and_audits_it(void **state)
 				     "image_sha256;"
 				     "ALTER TABLE evidence DROP COLUMN "
 				     "image_size;"
+				     "DROP INDEX files_container;"
+				     "ALTER TABLE files DROP COLUMN "
+				     "container_file_id;"
 				     "PRAGMA user_version=1;"),
 			 SQLITE_OK);
 	/* Read-only cannot migrate. */
@@ -306,6 +309,9 @@ static void migrates_from_version_6_and_records_partial_pdq(void **state)
 				     "image_sha256;"
 				     "ALTER TABLE evidence DROP COLUMN "
 				     "image_size;"
+				     "DROP INDEX files_container;"
+				     "ALTER TABLE files DROP COLUMN "
+				     "container_file_id;"
 				     "PRAGMA user_version=6;"),
 			 SQLITE_OK);
 	assert_int_equal(nsw_case_open(&c, p, 0), 0);
@@ -403,10 +409,13 @@ static void migrates_from_version_7_and_records_image_entries(void **state)
 				     "image_sha256;"
 				     "ALTER TABLE evidence DROP COLUMN "
 				     "image_size;"
+				     "DROP INDEX files_container;"
+				     "ALTER TABLE files DROP COLUMN "
+				     "container_file_id;"
 				     "PRAGMA user_version=7;"),
 			 SQLITE_OK);
 	assert_int_equal(nsw_case_open(&c, p, 0), 0);
-	assert_int_equal(nsw_case_get_meta(c)->schema_version, 8);
+	assert_int_equal(nsw_case_get_meta(c)->schema_version, 9);
 	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
 	assert_string_equal(acts.list[acts.n - 1], "schema.migrate");
 	assert_int_equal(nsw_case_file_get(c, old_id, &got), 0);
@@ -448,6 +457,84 @@ static void migrates_from_version_7_and_records_image_entries(void **state)
 	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
 	assert_string_equal(acts.list[acts.n - 1], "evidence.image_hash");
 	nsw_case_close(c);
+	free(p);
+}
+
+/* Read one integer with plain SQLite, as a reader outside netsweep. */
+static int64_t raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	if (sqlite3_open(path, &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/*
+ * v8 -> v9 (archive members): a v8 case's files keep their records, none
+ * of them a member; after the step the column and its index exist and a
+ * member can be linked to its archive.
+ */
+static void migrates_from_version_8_and_links_archive_members(void **state)
+{
+	struct fixture *f = *state;
+	char *p = ts_path(f->dir, "v8.nsdb");
+	nsw_case *c = NULL;
+	nsw_case_file cf;
+	nsw_evidence ev = {0};
+	int64_t ev_id = 0, old_id = 0;
+	struct actions acts = {0};
+
+	assert_int_equal(nsw_case_create(&c, p, "Eight", "A"), 0);
+	ev.label = "x";
+	ev.kind = "file";
+	ev.source_path = "/x";
+	assert_int_equal(nsw_case_evidence_add(c, &ev, &ev_id), 0);
+	fill_file(&cf, ev_id, "old.zip", 3);
+	assert_int_equal(nsw_case_file_add(c, &cf, &old_id, NULL), 0);
+	nsw_case_close(c);
+	c = NULL;
+	/* What a v8 library left: no container column, user_version 8. */
+	assert_int_equal(raw_exec(p, "DROP INDEX files_container;"
+				     "ALTER TABLE files DROP COLUMN "
+				     "container_file_id;"
+				     "PRAGMA user_version=8;"),
+			 SQLITE_OK);
+	assert_int_equal(nsw_case_open(&c, p, 0), 0);
+	assert_int_equal(nsw_case_get_meta(c)->schema_version, 9);
+	assert_int_equal(nsw_case_audit_foreach(c, collect_action, &acts), 0);
+	assert_string_equal(acts.list[acts.n - 1], "schema.migrate");
+	nsw_case_close(c);
+	assert_int_equal(raw_int(p, "SELECT count(*) FROM files WHERE "
+				    "container_file_id IS NULL"),
+			 1);
+	assert_int_equal(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE "
+				    "name = 'files_container'"),
+			 1);
+	/* A member recorded (its path: the archive's, NUL, index:name),
+	 * then linked when its archive is. */
+	assert_int_equal(raw_exec(p,
+				  "INSERT INTO files(evidence_id, path, "
+				  "display_path, status, recorded_utc) "
+				  "VALUES(1, CAST(X'6F6C642E7A6970' || X'00' "
+				  "|| '0000000:a.jpg' AS BLOB), "
+				  "'old.zip!/a.jpg', 'ok', 'now');"),
+			 SQLITE_OK);
+	assert_int_equal(nsw_case_open(&c, p, 0), 0);
+	assert_int_equal(
+		nsw_store__files_link_members(c, ev_id, old_id,
+					      (const uint8_t *)"old.zip", 7),
+		0);
+	nsw_case_close(c);
+	assert_int_equal(raw_int(p, "SELECT container_file_id FROM files WHERE "
+				    "display_path = 'old.zip!/a.jpg'"),
+			 old_id);
 	free(p);
 }
 
@@ -965,6 +1052,7 @@ int main(void)
 		T(migrates_from_version_1_and_audits_it),
 		T(migrates_from_version_6_and_records_partial_pdq),
 		T(migrates_from_version_7_and_records_image_entries),
+		T(migrates_from_version_8_and_links_archive_members),
 		T(audit_chain_verifies),
 		T(audit_log_refuses_update_and_delete),
 		T(audit_detects_edited_entry),

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Library-internal: the scan's descent into archives (scan_archive.c). */
+#ifndef NSW_LIB_SCAN_ARCHIVE_H
+#define NSW_LIB_SCAN_ARCHIVE_H
+
+#include "scan_queue.h"
+
+/*
+ * When the hashed file of `job` is an archive (by content), stream every
+ * member (and members of nested archives) through `h`, match each with
+ * `m` (may be NULL) and push one job per member onto `done` before `job`
+ * itself is pushed, so the archive's record is committed after all of its
+ * members. Problems with the archive (corrupt, a cap reached) are noted in
+ * job->error; problems with a member are in that member's job. If `done`
+ * is cancelled the descent stops quietly (the caller's push then fails).
+ * @return 0; NSW_ENOMEM, or the matcher's error (fatal for the scan).
+ */
+int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
+			      const nsw_scan_matcher *m, void *mstate,
+			      nsw_scan_queue *done);
+
+/* Takes one member's job (owned: free with nsw_scan_queue__job_free).
+ * @return 0 go on, 1 stop quietly, or a fatal NSW_E* (returned as is). */
+typedef int (*nsw_scan__member_fn)(void *ctx, nsw_scan_job *job);
+
+/*
+ * Read the members of `job`'s file again, as nsw_scan__archive_members()
+ * does (same paths, same caps, nested archives too), without matching,
+ * handing each member's job to `fn` (verify compares it with its record).
+ * `job` needs path, path_len, rel_off, hashed = 1 and status NSW_FILE_OK;
+ * its display and error may be set (free them).
+ * @return 0; NSW_ENOMEM or fn's fatal error.
+ */
+int nsw_scan__archive_reread(nsw_scan_job *job, nsw_hasher *h,
+			     nsw_scan__member_fn fn, void *ctx);
+
+#endif
