@@ -556,9 +556,9 @@ static const char schema_members[] =
 	"WHERE container_file_id IS NOT NULL;";
 
 static const char *const steps[NSW_CASE_SCHEMA_VERSION] = {
-	schema_v1,	 schema_v2,    schema_v3,	schema_v4,
-	schema_analysis, schema_merge, schema_partial, schema_image,
-	schema_members,
+	schema_v1,	schema_v2,	 schema_v3,
+	schema_v4,	schema_analysis, schema_merge,
+	schema_partial, schema_image,	 schema_members,
 };
 
 static int apply_step(nsw_case *c, int version, int audited)
