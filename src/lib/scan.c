@@ -356,7 +356,8 @@ static int hash_file(struct scan *s, nsw_hasher *h, void *mstate,
 		       : NSW_OK;
 	/* Members are queued before the archive itself (scan_archive.c). */
 	if (rc == NSW_OK && !s->opt->no_archives)
-		rc = nsw_scan__archive_members(job, h, m, mstate, &s->done);
+		rc = nsw_scan__archive_members(job, h, m, mstate, &s->done,
+					       NULL);
 	return rc;
 }
 
@@ -371,9 +372,16 @@ static int process(struct scan *s, nsw_hasher *h, void *mstate,
 
 	if (job->in_image) {
 		rc = nsw_scan_image__process(image, s->ev.root, h, job);
-		if (rc != NSW_OK || !job->hashed || m == NULL)
+		if (rc != NSW_OK || !job->hashed)
 			return rc;
-		return m->match(m->ctx, mstate, &job->hash, &job->matches);
+		rc = m != NULL ? m->match(m->ctx, mstate, &job->hash,
+					  &job->matches)
+			       : NSW_OK;
+		/* Members first, through this worker's libtsk handles. */
+		if (rc == NSW_OK && !s->opt->no_archives)
+			rc = nsw_scan_image__archive(*image, job, h, m, mstate,
+						     &s->done, NULL, NULL);
+		return rc;
 	}
 	switch (job->kind) {
 	case NSW_WALK_FILE:
