@@ -361,7 +361,8 @@ static int open_top(struct descent *d, nsw_archive **out, void **file,
 		return nsw_archive_open_evidence(out, d->top->path, name);
 	rc = d->src->open(d->src->ctx, d->top, file);
 	return rc ? rc
-		  : nsw_archive_open_reader(out, d->src->read, *file, name);
+		  : nsw_archive_open_reader(out, d->src->read, d->src->seek,
+					    *file, name);
 }
 
 /* Open the archive at d->chain[0..depth) under the top file: the file for
@@ -376,7 +377,7 @@ static int open_chain(struct descent *d, int depth, nsw_archive **stack,
 		rc = skip_to(stack[k], d->chain[k], disp);
 		rc = rc ? rc
 			: nsw_archive_open_reader(&stack[k + 1], chain_read,
-						  stack[k], disp);
+						  NULL, stack[k], disp);
 	}
 	return rc;
 }

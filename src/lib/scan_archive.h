@@ -10,14 +10,16 @@
  * Where a top-level archive's bytes come from when it is not a file on the
  * device (a file inside a disk image): `open` starts a new read of the
  * file of `job` from its first byte (*file, released with `close`), and
- * `read` reads on. An archive is opened once per nesting level, so several
- * reads of one file may be open at once. Errors: NSW_E* with the message.
- * Read this way, the archive is a stream: formats that must seek (7z, a
- * zip readable only from its central directory) are reported unreadable.
+ * `read` reads on, `seek` (NULL: cannot) moves. An archive is opened once
+ * per nesting level, so several reads of one file may be open at once.
+ * Errors: NSW_E* with the message. Without `seek` the archive is a stream:
+ * formats that must seek (7z, a zip readable only from its central
+ * directory) are reported unreadable.
  */
 typedef struct nsw_scan__archive_source {
 	int (*open)(void *ctx, const nsw_scan_job *job, void **file);
 	nsw_archive_read_fn read;
+	nsw_archive_seek_fn seek; /* NULL: a stream */
 	void (*close)(void *file);
 	void *ctx;
 } nsw_scan__archive_source;

@@ -275,8 +275,9 @@ void nsw_scan_image__reader_free(nsw_scan_image_reader *r)
 
 /* ---- Archives inside the image ------------------------------------------
  * An archive that is a file of the image is read as the scan reads one on
- * a device (scan_archive.c), its bytes streamed from libtsk: nothing is
- * extracted, the image is only read. */
+ * a device (scan_archive.c), its bytes read from libtsk at the offsets
+ * libarchive asks for (so 7z and a zip's central directory work as on a
+ * device): nothing is extracted, the image is only read. */
 
 static int source_open(void *ctx, const nsw_scan_job *job, void **file)
 {
@@ -294,6 +295,11 @@ static int source_read(void *file, uint8_t *buf, size_t cap, size_t *got)
 	return nsw_diskimage_file_read(file, buf, cap, got);
 }
 
+static int source_seek(void *file, int64_t offset, int whence, int64_t *pos)
+{
+	return nsw_diskimage_file_seek(file, offset, whence, pos);
+}
+
 static void source_close(void *file)
 {
 	nsw_diskimage_file_close(file);
@@ -304,8 +310,8 @@ int nsw_scan_image__archive(nsw_scan_image_reader *reader, nsw_scan_job *job,
 			    void *mstate, nsw_scan_queue *done,
 			    nsw_scan__member_fn fn, void *ctx)
 {
-	nsw_scan__archive_source src = {source_open, source_read, source_close,
-					reader};
+	nsw_scan__archive_source src = {source_open, source_read, source_seek,
+					source_close, reader};
 
 	if (reader == NULL || reader->img == NULL || !job->in_image ||
 	    !job->hashed || job->status != NSW_FILE_OK)

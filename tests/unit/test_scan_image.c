@@ -739,11 +739,12 @@ static void verify_rereads_the_image(void **state)
 	free_fixture(&fx);
 }
 
-/* Writes tmp/dir/DCIM/photos.zip (a known JPEG and a note) and a FAT
- * image `name` holding that DCIM folder. */
+/* Writes tmp/dir/DCIM/photos.zip (a known JPEG and a note), album.7z (the
+ * JPEG: 7z must seek) and a FAT image `name` holding that DCIM folder. */
 static void make_fat_with_zip(const struct fixture *fx, const char *name,
 			      const char *note)
 {
+	ts_archive_spec sevenz = {"7zip", NULL, NULL, NULL};
 	ts_zip_entry m[2];
 	uint8_t *jpeg;
 	size_t jlen = 0;
@@ -759,6 +760,9 @@ static void make_fat_with_zip(const struct fixture *fx, const char *name,
 	p = ts_path(fx->tmp, "dir/DCIM/photos.zip");
 	assert_int_equal(ts_write_zip(p, m, 2), 0);
 	free(p);
+	p = ts_path(fx->tmp, "dir/DCIM/album.7z");
+	assert_int_equal(ts_write_archive(p, &sevenz, m, 1), 0);
+	free(p);
 	free(jpeg);
 	snprintf(cmd, sizeof(cmd),
 		 "rm -f %s && mkfs.vfat -C %s 4096 && "
@@ -769,7 +773,8 @@ static void make_fat_with_zip(const struct fixture *fx, const char *name,
 
 /* An archive inside a disk image is read through libtsk like one on a
  * device: its members get the digests the same zip's members get from a
- * directory scan, "p0/DCIM/photos.zip!/..." paths and their hits; with
+ * directory scan, "p0/DCIM/photos.zip!/..." paths and their hits (a 7z,
+ * which must seek, too); with
  * archives off only the zip is recorded; verify finds the image as
  * scanned, then the changed member once the zip in the image changes. */
 static void archive_inside_an_image_is_read(void **state)
@@ -802,19 +807,19 @@ static void archive_inside_an_image_is_read(void **state)
 	assert_int_equal(scan(&fx, "dir", "dir", 0), 1);
 	assert_int_equal(scan(&fx, "fat.raw", "sd", 1), 2);
 
-	/* Both members, each with the directory scan's digests and PDQ,
-	 * linked to the zip recorded in the image. */
+	/* The three members, each with the directory scan's digests and
+	 * PDQ; the zip's two linked to the zip recorded in the image. */
 	assert_int_equal(
 		q(&fx,
 		  "SELECT count(*) FROM files a JOIN files b ON "
 		  "b.evidence_id=2 AND b.display_path='p0/'||a.display_path "
 		  "WHERE a.evidence_id=1 AND a.display_path LIKE "
-		  "'DCIM/photos.zip!/%' AND b.status='ok' AND "
+		  "'DCIM/%!/%' AND b.status='ok' AND "
 		  "a.md5=b.md5 AND a.sha1=b.sha1 AND a.sha256=b.sha256 "
 		  "AND a.size=b.size AND a.pdq IS b.pdq AND "
 		  "a.pdq_dihedral IS b.pdq_dihedral AND "
 		  "a.media_type IS b.media_type"),
-		2);
+		3);
 	assert_int_equal(q(&fx, "SELECT count(*) FROM files m JOIN files z ON "
 				"z.id=m.container_file_id WHERE "
 				"m.evidence_id=2 AND z.display_path="
@@ -826,15 +831,20 @@ static void archive_inside_an_image_is_read(void **state)
 			   "evidence_id=2 AND pdq IS NOT NULL AND "
 			   "display_path='p0/DCIM/photos.zip!/pics/a.jpg'"),
 			 1);
-	/* The known image is hit as the member, and nothing else is. */
+	/* The known image is hit as each member, and nothing else is. */
 	assert_int_equal(q(&fx,
 			   "SELECT count(*) FROM hits h JOIN files f ON "
 			   "f.id=h.file_id WHERE f.evidence_id=2 AND "
 			   "f.display_path='p0/DCIM/photos.zip!/pics/a.jpg'"),
 			 1);
+	assert_int_equal(q(&fx,
+			   "SELECT count(*) FROM hits h JOIN files f ON "
+			   "f.id=h.file_id WHERE f.evidence_id=2 AND "
+			   "f.display_path='p0/DCIM/album.7z!/pics/a.jpg'"),
+			 1);
 	assert_int_equal(q(&fx, "SELECT count(*) FROM hits h JOIN files f ON "
 				"f.id=h.file_id WHERE f.evidence_id=2"),
-			 1);
+			 2);
 
 	/* Archives off: the zip is recorded, not its members. */
 	options(&o, NULL, "noarc", 1);
@@ -858,8 +868,8 @@ static void archive_inside_an_image_is_read(void **state)
 	assert_int_equal(
 		nsw_scan_verify(fx.case_path, "sd", collect_diff, &x, &vr), 0);
 	assert_int_equal(x.n, 0);
-	assert_int_equal(vr.checked,
-			 4); /* keep.txt, photos.zip, its 2 members */
+	/* keep.txt, photos.zip and its 2 members, album.7z and its one */
+	assert_int_equal(vr.checked, 6);
 
 	/* The note inside the zip changes: the zip is read again through
 	 * the image and only that member (with the zip) is changed. */
