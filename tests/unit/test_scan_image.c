@@ -885,6 +885,76 @@ static void archive_inside_an_image_is_read(void **state)
 	free_fixture(&fx);
 }
 
+/* A scan killed in the middle of an archive inside an image resumes as on
+ * a directory: members committed before their archive are not recorded
+ * twice, the archive is read again, every member ends up linked to it. */
+static void killed_scan_in_an_image_archive_resumes(void **state)
+{
+	struct fixture fx;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	ts_zip_entry m[31];
+	char names[30][32], texts[30][32], cmd[256];
+	char *path;
+	pid_t pid;
+	int status = 0;
+	int64_t before;
+
+	(void)state;
+	if (!have_tools(__func__, "mkfs.vfat mcopy"))
+		skip();
+	make_fixture(&fx, 0);
+	for (int i = 0; i < 30; i++) {
+		snprintf(names[i], sizeof(names[i]), "n/%02d.txt", i);
+		snprintf(texts[i], sizeof(texts[i]), "member %d\n", i);
+		m[i] = (ts_zip_entry){names[i], texts[i], strlen(texts[i]), 0};
+	}
+	m[30] = (ts_zip_entry){"known.txt", KNOWN_TEXT, strlen(KNOWN_TEXT), 0};
+	put(fx.tmp, "dir/DCIM/keep.txt", "keep\n", 5);
+	path = ts_path(fx.tmp, "dir/DCIM/many.zip");
+	assert_int_equal(ts_write_zip(path, m, 31), 0);
+	free(path);
+	snprintf(cmd, sizeof(cmd),
+		 "mkfs.vfat -C fat.raw 4096 && mcopy -i fat.raw -s dir/DCIM "
+		 "::/");
+	assert_int_equal(sh(fx.tmp, cmd), 0);
+	path = ts_path(fx.tmp, "fat.raw");
+	options(&o, path, "sd", 1);
+	o.batch_files = 4;
+	o.test_kill_after = 10;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		nsw_scan_run(fx.case_path, &o, &r);
+		_exit(0); /* not reached when the kill point is hit */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	before = q(&fx, "SELECT count(*) FROM files WHERE display_path LIKE "
+			"'p0/DCIM/many.zip!/%'");
+	assert_true(before >= 8 && before < 31);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"display_path='p0/DCIM/many.zip'"),
+			 0);
+	o.test_kill_after = 0;
+	assert_int_equal(nsw_scan_run(fx.case_path, &o, &r), 0);
+	assert_int_equal(r.resumed, 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files"), 33);
+	assert_int_equal(q(&fx, "SELECT count(DISTINCT path) FROM files"), 33);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files m JOIN files z ON "
+				"z.id=m.container_file_id WHERE "
+				"z.display_path='p0/DCIM/many.zip'"),
+			 31);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits h JOIN files f ON "
+				"f.id=h.file_id WHERE f.display_path="
+				"'p0/DCIM/many.zip!/known.txt'"),
+			 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits"), 1);
+	free(path);
+	free_fixture(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -902,6 +972,7 @@ int main(void)
 		cmocka_unit_test(another_image_under_a_label_is_refused),
 		cmocka_unit_test(verify_rereads_the_image),
 		cmocka_unit_test(archive_inside_an_image_is_read),
+		cmocka_unit_test(killed_scan_in_an_image_archive_resumes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
