@@ -218,6 +218,25 @@ static const char *qs(const struct fixture *fx, const char *sql, char *buf,
 	return buf;
 }
 
+/* How many files of evidence 1 (a directory) whose path is LIKE `like`
+ * have a record "p0/<path>" in evidence 2 (the image) with the same
+ * digests, size, PDQ and its variants, and media type. */
+static int64_t same_as_directory(const struct fixture *fx, const char *like)
+{
+	char sql[640];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM files a JOIN files b ON "
+		 "b.evidence_id=2 AND b.display_path='p0/'||a.display_path "
+		 "WHERE a.evidence_id=1 AND a.display_path LIKE '%s' AND "
+		 "b.status='ok' AND a.md5=b.md5 AND a.sha1=b.sha1 AND "
+		 "a.sha256=b.sha256 AND a.size=b.size AND a.pdq IS b.pdq AND "
+		 "a.pdq_dihedral IS b.pdq_dihedral AND "
+		 "a.media_type IS b.media_type",
+		 like);
+	return q(fx, sql);
+}
+
 static void make_ext4(const struct fixture *fx, const char *name)
 {
 	char cmd[512];
@@ -269,16 +288,7 @@ static void ext4_files_match_a_directory_scan(void **state)
 	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
 				"evidence_id=2"),
 			 11);
-	assert_int_equal(
-		q(&fx,
-		  "SELECT count(*) FROM files a JOIN files b ON "
-		  "b.evidence_id=2 AND b.display_path='p0/'||a.display_path "
-		  "WHERE a.evidence_id=1 AND b.status='ok' AND "
-		  "a.md5=b.md5 AND a.sha1=b.sha1 AND a.sha256=b.sha256 "
-		  "AND a.size=b.size AND a.pdq IS b.pdq AND "
-		  "a.pdq_dihedral IS b.pdq_dihedral AND "
-		  "a.media_type IS b.media_type"),
-		11);
+	assert_int_equal(same_as_directory(&fx, "%"), 11);
 	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
 				"evidence_id=2 AND pdq IS NOT NULL"),
 			 1);
@@ -509,6 +519,24 @@ static void corrupt_or_truncated_image_fails_clearly(void **state)
 	free_fixture(&fx);
 }
 
+/* Run the scan `o` in a child that o->test_kill_after kills with SIGKILL
+ * (as kill -9 would), mid-scan. */
+static void scan_killed(const struct fixture *fx, const nsw_scan_options *o)
+{
+	nsw_scan_result r;
+	int status = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		nsw_scan_run(fx->case_path, o, &r);
+		_exit(0); /* not reached when the kill point is hit */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
 /* kill -9 after 20 committed files; the same scan again records the rest
  * and nothing twice. */
 static void killed_image_scan_resumes_without_duplicates(void **state)
@@ -517,8 +545,6 @@ static void killed_image_scan_resumes_without_duplicates(void **state)
 	nsw_scan_options o;
 	nsw_scan_result r;
 	char *path;
-	pid_t pid;
-	int status = 0;
 	int64_t before;
 
 	(void)state;
@@ -530,15 +556,7 @@ static void killed_image_scan_resumes_without_duplicates(void **state)
 	options(&o, path, "img", 1);
 	o.batch_files = 7;
 	o.test_kill_after = 20;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		nsw_scan_run(fx.case_path, &o, &r);
-		_exit(0); /* not reached when the kill point is hit */
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGKILL);
+	scan_killed(&fx, &o);
 	before = q(&fx, "SELECT count(*) FROM files");
 	assert_int_equal(before, 21);
 	o.test_kill_after = 0;
@@ -809,17 +827,7 @@ static void archive_inside_an_image_is_read(void **state)
 
 	/* The three members, each with the directory scan's digests and
 	 * PDQ; the zip's two linked to the zip recorded in the image. */
-	assert_int_equal(
-		q(&fx,
-		  "SELECT count(*) FROM files a JOIN files b ON "
-		  "b.evidence_id=2 AND b.display_path='p0/'||a.display_path "
-		  "WHERE a.evidence_id=1 AND a.display_path LIKE "
-		  "'DCIM/%!/%' AND b.status='ok' AND "
-		  "a.md5=b.md5 AND a.sha1=b.sha1 AND a.sha256=b.sha256 "
-		  "AND a.size=b.size AND a.pdq IS b.pdq AND "
-		  "a.pdq_dihedral IS b.pdq_dihedral AND "
-		  "a.media_type IS b.media_type"),
-		3);
+	assert_int_equal(same_as_directory(&fx, "DCIM/%!/%"), 3);
 	assert_int_equal(q(&fx, "SELECT count(*) FROM files m JOIN files z ON "
 				"z.id=m.container_file_id WHERE "
 				"m.evidence_id=2 AND z.display_path="
@@ -896,8 +904,6 @@ static void killed_scan_in_an_image_archive_resumes(void **state)
 	ts_zip_entry m[31];
 	char names[30][32], texts[30][32], cmd[256];
 	char *path;
-	pid_t pid;
-	int status = 0;
 	int64_t before;
 
 	(void)state;
@@ -922,15 +928,7 @@ static void killed_scan_in_an_image_archive_resumes(void **state)
 	options(&o, path, "sd", 1);
 	o.batch_files = 4;
 	o.test_kill_after = 10;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		nsw_scan_run(fx.case_path, &o, &r);
-		_exit(0); /* not reached when the kill point is hit */
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGKILL);
+	scan_killed(&fx, &o);
 	before = q(&fx, "SELECT count(*) FROM files WHERE display_path LIKE "
 			"'p0/DCIM/many.zip!/%'");
 	assert_true(before >= 8 && before < 31);
