@@ -38,6 +38,7 @@ struct nsw_archive {
 	/* Where a nested archive's bytes come from (nsw_archive_open_reader).
 	 */
 	nsw_archive_read_fn src;
+	nsw_archive_seek_fn src_seek; /* or NULL: a stream */
 	void *src_ctx;
 	uint8_t *src_buf;
 	/* Caps: the chat export's (NSW_ZIP_*) or a scan's (NSW_ARCHIVE_*). */
@@ -122,9 +123,10 @@ int nsw_archive_next(nsw_archive *a, const char **name, int *is_file)
 		/* Inside another archive it is a stream: a format that must
 		 * seek (7z) fails here though it is not corrupt. */
 		return nsw_error_set(NSW_EFORMAT, "%s: %s: %s", a->path,
-				     a->src != NULL ? "cannot read archive "
-						      "(read as a stream)"
-						    : "corrupt archive",
+				     a->src != NULL && a->src_seek == NULL
+					     ? "cannot read archive (read as a "
+					       "stream)"
+					     : "corrupt archive",
 				     archive_error_string(a->ar));
 	a->entries++;
 	a->raw_at_entry = archive_filter_bytes(a->ar, -1);
@@ -335,8 +337,22 @@ static la_ssize_t reader_read(struct archive *ar, void *ctx, const void **buf)
 	return (la_ssize_t)got;
 }
 
+static la_int64_t reader_seek(struct archive *ar, void *ctx, la_int64_t offset,
+			      int whence)
+{
+	nsw_archive *a = ctx;
+	int64_t pos = 0;
+
+	if (a->src_seek(a->src_ctx, offset, whence, &pos) != 0) {
+		archive_set_error(ar, EIO, "%s", nsw_error_last());
+		return ARCHIVE_FATAL;
+	}
+	return pos;
+}
+
 int nsw_archive_open_reader(nsw_archive **out, nsw_archive_read_fn read,
-			    void *ctx, const char *name)
+			    nsw_archive_seek_fn seek, void *ctx,
+			    const char *name)
 {
 	nsw_archive *a = NULL;
 	int r;
@@ -346,14 +362,18 @@ int nsw_archive_open_reader(nsw_archive **out, nsw_archive_read_fn read,
 	if (a == NULL)
 		return nsw_error_set(NSW_ENOMEM, "%s: out of memory", name);
 	a->src = read;
+	a->src_seek = seek;
 	a->src_ctx = ctx;
 	a->src_buf = nsw__malloc(NSW_ARCHIVE_READ_CHUNK);
 	if (a->src_buf == NULL) {
 		nsw_archive_free(a);
 		return nsw_error_set(NSW_ENOMEM, "%s: out of memory", name);
 	}
-	/* No seek callback: a member is a stream. Formats that need to seek
-	 * (7z, a zip readable only from its central directory) say so. */
+	/* Without a seek callback (a member) it is a stream: formats that
+	 * need to seek (7z, a zip readable only from its central directory)
+	 * say so. */
+	if (seek != NULL)
+		archive_read_set_seek_callback(a->ar, reader_seek);
 	pthread_mutex_lock(&header_lock);
 	r = archive_read_open(a->ar, a, NULL, reader_read, NULL);
 	pthread_mutex_unlock(&header_lock);

@@ -19,6 +19,12 @@ typedef struct nsw_archive nsw_archive;
 typedef int (*nsw_archive_read_fn)(void *ctx, uint8_t *buf, size_t cap,
 				   size_t *got);
 
+/* How nsw_archive_open_reader() moves in its source, when it can: to
+ * `offset` from `whence` (SEEK_SET, SEEK_CUR, SEEK_END), *pos the new
+ * position; 0 or NSW_E* (message set). */
+typedef int (*nsw_archive_seek_fn)(void *ctx, int64_t offset, int whence,
+				   int64_t *pos);
+
 typedef enum {
 	NSW_ARCHIVE_MEMBER_FILE = 0, /* regular, with data */
 	NSW_ARCHIVE_MEMBER_DIR = 1,
@@ -71,11 +77,13 @@ int nsw_archive_open_evidence(nsw_archive **out, const char *path,
 			      const char *name);
 
 /* As nsw_archive_open_evidence(), reading the archive from `read` (e.g.
- * the current member of another nsw_archive; borrowed, with ctx, until
- * nsw_archive_free). It is a stream: formats that must seek (7z) fail
- * with NSW_EFORMAT. */
+ * the current member of another nsw_archive, or a file inside a disk
+ * image; borrowed, with `seek` and ctx, until nsw_archive_free). With
+ * `seek` NULL it is a stream: formats that must seek (7z) fail with
+ * NSW_EFORMAT; with `seek` it reads as a file does. */
 int nsw_archive_open_reader(nsw_archive **out, nsw_archive_read_fn read,
-			    void *ctx, const char *name);
+			    nsw_archive_seek_fn seek, void *ctx,
+			    const char *name);
 
 /* What the current entry is (after nsw_archive_next returned 0 or
  * NSW_ELIMIT for its declared size). */

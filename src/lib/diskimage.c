@@ -695,6 +695,27 @@ int nsw_diskimage_file_read(nsw_diskimage_file *f, uint8_t *buf, size_t cap,
 	return NSW_OK;
 }
 
+int nsw_diskimage_file_seek(nsw_diskimage_file *f, int64_t offset, int whence,
+			    int64_t *pos)
+{
+	int64_t base = whence == SEEK_CUR   ? f->offset
+		       : whence == SEEK_END ? f->size
+					    : 0;
+
+	*pos = f->offset;
+	if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) ||
+	    (offset > 0 && base > INT64_MAX - offset) || base + offset < 0 ||
+	    base + offset > f->size)
+		return nsw_error_set(NSW_EINVAL,
+				     "%s: seek to %lld from %d outside a file "
+				     "of %lld bytes",
+				     f->img->path, (long long)offset, whence,
+				     (long long)f->size);
+	f->offset = base + offset;
+	*pos = f->offset;
+	return NSW_OK;
+}
+
 void nsw_diskimage_file_close(nsw_diskimage_file *f)
 {
 	if (f == NULL)

@@ -84,6 +84,13 @@ int64_t nsw_diskimage_file_size(const nsw_diskimage_file *f);
 int nsw_diskimage_file_read(nsw_diskimage_file *f, uint8_t *buf, size_t cap,
 			    size_t *got);
 
+/* Move the read position to `offset` from `whence` (SEEK_SET, SEEK_CUR or
+ * SEEK_END); *pos the new position. Files are read through libtsk at any
+ * offset, so an archive in an image can be read as a file is (7z, a zip's
+ * central directory). NSW_EINVAL outside [0, size]. */
+int nsw_diskimage_file_seek(nsw_diskimage_file *f, int64_t offset, int whence,
+			    int64_t *pos);
+
 void nsw_diskimage_file_close(nsw_diskimage_file *f);
 
 /* The image's media size (bytes of the disk as acquired). */

@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "buf.h"
 #include "error.h"
 #include "limits.h"
 #include "netsweep/walk.h"
 #include "scan_archive.h"
+#include "scan_evidence.h"
 #include "scan_image.h"
 #include "scan_queue.h"
 #include "store.h"
@@ -30,11 +30,8 @@
 struct scan {
 	const nsw_scan_options *opt;
 	const char *case_path;
-	char *root; /* realpath of the evidence */
-	size_t root_len;
-	int root_is_dir;
-	int64_t evidence_id, run_id;
-	int64_t *list_ids; /* case ids of opt->lists */
+	nsw_scan__evidence
+		ev; /* root, evidence and run ids (scan_evidence.c) */
 	unsigned algos;
 	int dihedral;
 	nsw_scan_queue todo, done;
@@ -48,10 +45,9 @@ struct scan {
 	/* Walker-only state. */
 	nsw_case *reader;
 	int64_t count_files, count_bytes;
-	/* Disk images: the media's SHA-256, from the walker (scan_image.c),
-	 * and the one the case recorded for this label before, if any. */
-	int have_image_sha256, had_image_sha256;
-	uint8_t image_sha256[32], recorded_sha256[32];
+	/* Disk images: the media's SHA-256, from the walker (scan_image.c). */
+	int have_image_sha256;
+	uint8_t image_sha256[32];
 	int64_t image_size;
 };
 
@@ -125,9 +121,9 @@ static size_t rel_offset(const struct scan *s, const nsw_walk_entry *e)
 {
 	if (e->depth == 0)
 		return e->name_offset; /* a single-file evidence: its name */
-	if (e->path_len > s->root_len && e->path[s->root_len] == '/')
-		return s->root_len + 1;
-	return s->root_len;
+	if (e->path_len > s->ev.root_len && e->path[s->ev.root_len] == '/')
+		return s->ev.root_len + 1;
+	return s->ev.root_len;
 }
 
 static int count_entry(void *ctx, const nsw_walk_entry *e)
@@ -157,7 +153,7 @@ static int queue_entry(struct scan *s, const nsw_walk_entry *e,
 	rel = ref != NULL ? 0 : rel_offset(s, e);
 	if (rel >= e->path_len)
 		return 0; /* the root itself, when it is an error entry */
-	rc = nsw_case_file_find(s->reader, s->evidence_id,
+	rc = nsw_case_file_find(s->reader, s->ev.evidence_id,
 				(const uint8_t *)e->path + rel,
 				e->path_len - rel, &id);
 	if (rc == NSW_OK) {
@@ -227,16 +223,16 @@ static void *walker_main(void *arg)
 	rc = nsw_case_open(&s->reader, s->case_path, NSW_CASE_READONLY);
 	/* An image scanned before must be that image: checked before
 	 * anything is recorded (else after the walk, with the workers). */
-	if (rc == NSW_OK && s->had_image_sha256)
-		rc = nsw_scan_image__sha256(s->root, s->recorded_sha256,
+	if (rc == NSW_OK && s->ev.had_image_sha256)
+		rc = nsw_scan_image__sha256(s->ev.root, s->ev.recorded_sha256,
 					    s->image_sha256, &s->image_size,
 					    walker_stop, s);
-	s->have_image_sha256 = rc == NSW_OK && s->had_image_sha256;
+	s->have_image_sha256 = rc == NSW_OK && s->ev.had_image_sha256;
 	/* Count first (metadata only) so progress can show a total. */
 	if (rc == NSW_OK)
 		rc = s->opt->image
-			     ? nsw_scan_image__walk(s->root, image_count, s)
-			     : nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT,
+			     ? nsw_scan_image__walk(s->ev.root, image_count, s)
+			     : nsw_walk(s->ev.root, NSW_WALK_FOLLOW_ROOT,
 					count_entry, s);
 	if (rc == NSW_OK) {
 		pthread_mutex_lock(&s->lock);
@@ -244,13 +240,13 @@ static void *walker_main(void *arg)
 		s->bytes_total = s->count_bytes;
 		pthread_mutex_unlock(&s->lock);
 		rc = s->opt->image
-			     ? nsw_scan_image__walk(s->root, image_entry, s)
-			     : nsw_walk(s->root, NSW_WALK_FOLLOW_ROOT,
+			     ? nsw_scan_image__walk(s->ev.root, image_entry, s)
+			     : nsw_walk(s->ev.root, NSW_WALK_FOLLOW_ROOT,
 					walk_entry, s);
 	}
 	/* The image's own digest, while the workers hash its files. */
 	if (rc == NSW_OK && s->opt->image && !s->have_image_sha256) {
-		rc = nsw_scan_image__sha256(s->root, NULL, s->image_sha256,
+		rc = nsw_scan_image__sha256(s->ev.root, NULL, s->image_sha256,
 					    &s->image_size, walker_stop, s);
 		s->have_image_sha256 = rc == NSW_OK;
 	}
@@ -360,7 +356,8 @@ static int hash_file(struct scan *s, nsw_hasher *h, void *mstate,
 		       : NSW_OK;
 	/* Members are queued before the archive itself (scan_archive.c). */
 	if (rc == NSW_OK && !s->opt->no_archives)
-		rc = nsw_scan__archive_members(job, h, m, mstate, &s->done);
+		rc = nsw_scan__archive_members(job, h, m, mstate, &s->done,
+					       NULL);
 	return rc;
 }
 
@@ -374,10 +371,17 @@ static int process(struct scan *s, nsw_hasher *h, void *mstate,
 	int rc;
 
 	if (job->in_image) {
-		rc = nsw_scan_image__process(image, s->root, h, job);
-		if (rc != NSW_OK || !job->hashed || m == NULL)
+		rc = nsw_scan_image__process(image, s->ev.root, h, job);
+		if (rc != NSW_OK || !job->hashed)
 			return rc;
-		return m->match(m->ctx, mstate, &job->hash, &job->matches);
+		rc = m != NULL ? m->match(m->ctx, mstate, &job->hash,
+					  &job->matches)
+			       : NSW_OK;
+		/* Members first, through this worker's libtsk handles. */
+		if (rc == NSW_OK && !s->opt->no_archives)
+			rc = nsw_scan_image__archive(*image, job, h, m, mstate,
+						     &s->done, NULL, NULL);
+		return rc;
 	}
 	switch (job->kind) {
 	case NSW_WALK_FILE:
@@ -482,7 +486,7 @@ static int record_hits(struct writer *w, const nsw_scan_job *job,
 
 		if (l < opt->nlists &&
 		    opt->lists[l].role == NSW_LIST_ROLE_ALLOW)
-			allow_id = w->s->list_ids[l];
+			allow_id = w->s->ev.list_ids[l];
 	}
 	for (size_t i = 0; rc == NSW_OK && i < job->matches.n; i++) {
 		const nsw_scan_match *m = &job->matches.v[i];
@@ -496,7 +500,7 @@ static int record_hits(struct writer *w, const nsw_scan_job *job,
 		allow = opt->lists[m->list].role == NSW_LIST_ROLE_ALLOW;
 		memset(&hit, 0, sizeof(hit));
 		hit.file_id = file_id;
-		hit.list_id = w->s->list_ids[m->list];
+		hit.list_id = w->s->ev.list_ids[m->list];
 		hit.entry_id = (int64_t)m->entry_id;
 		hit.entry_ref = m->entry_ref;
 		hit.algo = m->algo;
@@ -521,8 +525,8 @@ static int record(struct writer *w, nsw_scan_job *job)
 	int inserted = 0, rc;
 
 	memset(&f, 0, sizeof(f));
-	f.evidence_id = w->s->evidence_id;
-	f.scan_run_id = w->s->run_id;
+	f.evidence_id = w->s->ev.evidence_id;
+	f.scan_run_id = w->s->ev.run_id;
 	f.path = (const uint8_t *)job->path + job->rel_off;
 	f.path_len = job->path_len - job->rel_off;
 	f.size = job->hashed ? (int64_t)h->size : (int64_t)job->walk_size;
@@ -651,13 +655,14 @@ static int rematch_recorded(struct writer *w)
 				    : NSW_OK;
 	rc = rc ? rc : nsw_case_begin(w->c);
 	if (rc == NSW_OK) {
-		rc = nsw_store__files_foreach_ok(w->c, w->s->evidence_id,
-						 w->s->run_id, rematch_file,
+		rc = nsw_store__files_foreach_ok(w->c, w->s->ev.evidence_id,
+						 w->s->ev.run_id, rematch_file,
 						 &r);
 		if (rc == NSW_OK && r.files > 0) {
 			snprintf(detail, sizeof(detail),
 				 "{\"run\":%lld,\"files\":%lld}",
-				 (long long)w->s->run_id, (long long)r.files);
+				 (long long)w->s->ev.run_id,
+				 (long long)r.files);
 			rc = nsw_case_audit_append(w->c, "scan.rematch",
 						   detail);
 		}
@@ -763,170 +768,6 @@ static int write_results(struct writer *w)
 	return commit_batch(w);
 }
 
-/* ---- Setup ----------------------------------------------------------- */
-
-struct label_check {
-	const char *label;
-	const char *root;
-	int64_t id;
-	int other_path;
-	int has_image_sha256; /* the image digest recorded for the label */
-	uint8_t image_sha256[32];
-};
-
-static int check_label(void *ctx, const nsw_evidence *ev)
-{
-	struct label_check *lc = ctx;
-
-	if (strcmp(ev->label, lc->label) == 0) {
-		lc->id = ev->id;
-		lc->other_path = ev->source_path == NULL ||
-				 strcmp(ev->source_path, lc->root) != 0;
-		lc->has_image_sha256 = ev->image_sha256 != NULL;
-		if (ev->image_sha256 != NULL)
-			memcpy(lc->image_sha256, ev->image_sha256, 32);
-	}
-	return 0;
-}
-
-static int resolve_evidence(struct scan *s, nsw_case *c)
-{
-	const nsw_scan_options *opt = s->opt;
-	struct label_check lc = {.label = opt->label, .root = s->root};
-	nsw_evidence ev;
-	int rc = nsw_case_evidence_foreach(c, check_label, &lc);
-
-	if (rc != NSW_OK)
-		return rc;
-	if (lc.id != 0 && lc.other_path)
-		return nsw_error_set(NSW_EINVAL,
-				     "evidence label '%s' is already used for "
-				     "another source in this case",
-				     opt->label);
-	if (lc.id != 0) {
-		s->evidence_id = lc.id;
-		s->had_image_sha256 = opt->image && lc.has_image_sha256;
-		memcpy(s->recorded_sha256, lc.image_sha256, 32);
-		return NSW_OK;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.label = opt->label;
-	ev.kind = opt->kind != NULL ? opt->kind
-		  : opt->image	    ? "image"
-		  : s->root_is_dir  ? "directory"
-				    : "file";
-	ev.source_path = s->root;
-	return nsw_case_evidence_add(c, &ev, &s->evidence_id);
-}
-
-/* The scan's identity for resume: evidence, label, lists, PDQ or not,
- * partial images or not. */
-static int canonical_args(const struct scan *s, nsw_buf *b)
-{
-	const nsw_scan_options *opt = s->opt;
-	int rc;
-
-	rc = nsw_buf_puts(b, "[\"evidence\",");
-	rc = rc ? rc : nsw_store__json_str(b, s->root);
-	rc = rc ? rc : nsw_buf_puts(b, ",\"label\",");
-	rc = rc ? rc : nsw_store__json_str(b, opt->label);
-	for (uint32_t i = 0; rc == 0 && i < opt->nlists; i++) {
-		rc = nsw_buf_puts(b, opt->lists[i].role == NSW_LIST_ROLE_ALLOW
-					     ? ",\"allow\","
-					     : ",\"list\",");
-		rc = rc ? rc : nsw_store__json_str(b, opt->lists[i].checksum);
-	}
-	rc = rc ? rc
-		: nsw_buf_printf(b, ",\"pdq\",%s,\"radius\",%d",
-				 opt->no_pdq ? "false" : "true",
-				 opt->pdq_radius);
-	if (rc == 0 && opt->image)
-		rc = nsw_buf_puts(b, ",\"image\",true");
-	/* Only when set, so strict scans keep the identity they had. */
-	if (rc == 0 && opt->partial_images && !opt->no_pdq)
-		rc = nsw_buf_puts(b, ",\"partial_images\",true");
-	if (rc == 0 && opt->no_archives)
-		rc = nsw_buf_puts(b, ",\"archives\",false");
-	rc = rc ? rc : nsw_buf_puts(b, "]");
-	return rc == 0 ? NSW_OK
-		       : nsw_error_set(NSW_ELIMIT, "scan: arguments too long");
-}
-
-static int check_paths(struct scan *s, const char *case_path)
-{
-	char *case_real = NULL;
-	struct stat st;
-	int rc = NSW_OK;
-
-	s->root = realpath(s->opt->evidence_path, NULL);
-	if (s->root == NULL)
-		return nsw_error_set(errno == ENOENT ? NSW_ENOTFOUND : NSW_EIO,
-				     "%s: %s", s->opt->evidence_path,
-				     strerror(errno));
-	s->root_len = strlen(s->root);
-	if (stat(s->root, &st) != 0)
-		return nsw_error_set(NSW_EIO, "%s: %s", s->root,
-				     strerror(errno));
-	s->root_is_dir = S_ISDIR(st.st_mode);
-	case_real = realpath(case_path, NULL);
-	if (case_real == NULL)
-		return nsw_error_set(errno == ENOENT ? NSW_ENOTFOUND : NSW_EIO,
-				     "%s: %s", case_path, strerror(errno));
-	/* The case is written as we go: it must not be part of the evidence
-	 * (nothing may be written inside the evidence). */
-	if (strcmp(case_real, s->root) == 0 ||
-	    (s->root_is_dir && strncmp(case_real, s->root, s->root_len) == 0 &&
-	     (s->root_len == 1 || case_real[s->root_len] == '/')))
-		rc = nsw_error_set(NSW_EINVAL,
-				   "%s: the case file is inside the evidence "
-				   "%s; put it elsewhere",
-				   case_path, s->root);
-	free(case_real); /* from realpath(): libc memory */
-	return rc;
-}
-
-static int start_run(struct scan *s, nsw_case *c, nsw_scan_result *result)
-{
-	const nsw_scan_options *opt = s->opt;
-	nsw_scan_start start;
-	nsw_buf args;
-	int rc;
-
-	nsw_buf_init(&args, NSW_CASE_AUDIT_DETAIL_MAX / 2);
-	rc = resolve_evidence(s, c);
-	for (uint32_t i = 0; rc == NSW_OK && i < opt->nlists; i++)
-		rc = nsw_case_list_add(c, &opt->lists[i], &s->list_ids[i]);
-	if (rc == NSW_OK && opt->args == NULL)
-		rc = canonical_args(s, &args);
-	if (rc != NSW_OK)
-		goto done;
-	memset(&start, 0, sizeof(start));
-	start.evidence_id = s->evidence_id;
-	start.args = opt->args != NULL ? opt->args : args.ptr;
-	start.threads = opt->threads;
-	rc = nsw_case_scan_begin(c, &start, &s->run_id, &result->resumed);
-	for (uint32_t i = 0; rc == NSW_OK && i < opt->nlists; i++)
-		rc = nsw_case_scan_add_list(c, s->run_id, s->list_ids[i]);
-	result->run_id = s->run_id;
-	result->evidence_id = s->evidence_id;
-done:
-	nsw_buf_dispose(&args);
-	return rc;
-}
-
-/* The evidence's manifest root as recorded now (audited when it changes),
- * for `netsweep verify`. */
-static int store_manifest(nsw_case *c, int64_t evidence_id)
-{
-	uint8_t root[32];
-	int rc = nsw_case_evidence_manifest(c, evidence_id, root, NULL);
-
-	return rc ? rc
-		  : nsw_case_evidence_set_manifest(c, evidence_id,
-						   NSW_MANIFEST_ALGO, root,
-						   sizeof(root));
-}
-
 static int online_cores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1001,6 +842,7 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 	memset(&s, 0, sizeof(s));
 	memset(&w, 0, sizeof(w));
 	s.opt = opt;
+	s.ev.opt = opt;
 	s.case_path = case_path;
 	threads = opt->threads > 0 ? opt->threads : online_cores();
 	if (threads > NSW_SCAN_THREADS_MAX)
@@ -1012,14 +854,14 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 	s.dihedral = !opt->no_pdq;
 	if (pthread_mutex_init(&s.lock, NULL) != 0)
 		return nsw_error_set(NSW_ENOMEM, "scan: cannot make a mutex");
-	s.list_ids = nsw__calloc(opt->nlists + 1, sizeof(*s.list_ids));
-	if (s.list_ids == NULL) {
+	s.ev.list_ids = nsw__calloc(opt->nlists + 1, sizeof(*s.ev.list_ids));
+	if (s.ev.list_ids == NULL) {
 		rc = nsw_error_set(NSW_ENOMEM, "scan: out of memory");
 		goto done;
 	}
-	rc = check_paths(&s, case_path);
+	rc = nsw_scan__check_paths(&s.ev, case_path);
 	rc = rc ? rc : nsw_case_open(&c, case_path, 0);
-	rc = rc ? rc : start_run(&s, c, result);
+	rc = rc ? rc : nsw_scan__start_run(&s.ev, c, result);
 	rc = rc ? rc : nsw_scan_queue__init(&s.todo, (size_t)threads * 4 + 8);
 	if (rc != NSW_OK)
 		goto done;
@@ -1042,17 +884,19 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 	}
 	result->files_skipped = s.skipped;
 	result->stopped = w.cancelled;
-	rc = nsw_case_scan_set_totals(c, s.run_id, s.files_total,
+	rc = nsw_case_scan_set_totals(c, s.ev.run_id, s.files_total,
 				      s.bytes_total);
 	if (rc == NSW_OK && s.have_image_sha256)
 		rc = nsw_case_evidence_set_image_hash(
-			c, s.evidence_id, s.image_sha256, s.image_size);
+			c, s.ev.evidence_id, s.image_sha256, s.image_size);
 	if (w.cancelled) {
 		rc = rc ? rc
-			: nsw_case_scan_finish(c, s.run_id, NSW_SCAN_STOPPED);
+			: nsw_case_scan_finish(c, s.ev.run_id,
+					       NSW_SCAN_STOPPED);
 	} else {
-		rc = rc ? rc : nsw_case_scan_finish(c, s.run_id, NSW_SCAN_DONE);
-		rc = rc ? rc : store_manifest(c, s.evidence_id);
+		rc = rc ? rc
+			: nsw_case_scan_finish(c, s.ev.run_id, NSW_SCAN_DONE);
+		rc = rc ? rc : nsw_scan__store_manifest(c, s.ev.evidence_id);
 	}
 	result->seconds = now_seconds() - w.started;
 	report_progress(&w, 1);
@@ -1062,8 +906,8 @@ done:
 		nsw_scan_queue__destroy(&s.done);
 	}
 	nsw_case_close(c);
-	nsw__free(s.list_ids);
-	free(s.root); /* from realpath(): libc memory */
+	nsw__free(s.ev.list_ids);
+	free(s.ev.root); /* from realpath(): libc memory */
 	pthread_mutex_destroy(&s.lock);
 	return rc;
 }

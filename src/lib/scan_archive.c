@@ -34,6 +34,7 @@ struct descent {
 	void *mstate;
 	nsw_scan__member_fn emit; /* takes each member's job */
 	void *emit_ctx;
+	const nsw_scan__archive_source *src; /* top's bytes; NULL: a file */
 	uint64_t expanded; /* member bytes read out of top so far */
 	int nested;	   /* nested archives opened under top */
 	int cancelled;	   /* emit said stop: stop quietly */
@@ -349,19 +350,34 @@ static int skip_to(nsw_archive *a, uint64_t index, const char *disp)
 	}
 }
 
-/* Open the archive at d->chain[0..depth) under the top file: a file for
+/* Open the top file as an archive: the file on the device, or a new read
+ * of it from d->src (*file, closed by the caller after stack[0]). */
+static int open_top(struct descent *d, nsw_archive **out, void **file,
+		    const char *name)
+{
+	int rc;
+
+	if (d->src == NULL)
+		return nsw_archive_open_evidence(out, d->top->path, name);
+	rc = d->src->open(d->src->ctx, d->top, file);
+	return rc ? rc
+		  : nsw_archive_open_reader(out, d->src->read, d->src->seek,
+					    *file, name);
+}
+
+/* Open the archive at d->chain[0..depth) under the top file: the file for
  * depth 0, else read through each level's member. */
 static int open_chain(struct descent *d, int depth, nsw_archive **stack,
-		      const char *disp)
+		      void **file, const char *disp)
 {
-	int rc = nsw_archive_open_evidence(&stack[0], d->top->path,
-					   depth == 0 ? disp : d->top->display);
+	int rc = open_top(d, &stack[0], file,
+			  depth == 0 ? disp : d->top->display);
 
 	for (int k = 0; rc == NSW_OK && k < depth; k++) {
 		rc = skip_to(stack[k], d->chain[k], disp);
 		rc = rc ? rc
 			: nsw_archive_open_reader(&stack[k + 1], chain_read,
-						  stack[k], disp);
+						  NULL, stack[k], disp);
 	}
 	return rc;
 }
@@ -442,9 +458,10 @@ static int walk_archive(struct descent *d, int depth, nsw_scan_job *self)
 	struct names names = {NULL, NULL, 0, 0};
 	uint64_t index = 0;
 	uint32_t seen = 0;
+	void *file = NULL; /* the top file's read, from d->src */
 	int rc, stop = 0;
 
-	rc = open_chain(d, depth, stack, self->display);
+	rc = open_chain(d, depth, stack, &file, self->display);
 	if (rc == NSW_EUNSUPPORTED) {
 		rc = NSW_OK; /* archive-like bytes, but not an archive */
 		goto done;
@@ -512,18 +529,41 @@ done:
 	nsw_scan_queue__job_free(job);
 	for (int k = depth; k >= 0; k--)
 		nsw_archive_free(stack[k]);
+	if (file != NULL)
+		d->src->close(file);
 	return rc;
 }
 
-/* The first bytes of the file on the device, read-only, without atime. */
-static size_t read_head(const char *path, uint8_t *head)
+/* The first bytes of the top file from d->src; 0 when unreadable (it was
+ * just hashed: a failure now is not worth a note). */
+static size_t read_head_src(const struct descent *d, uint8_t *head)
+{
+	void *file = NULL;
+	size_t len = 0, got = 0;
+
+	if (d->src->open(d->src->ctx, d->top, &file) != NSW_OK)
+		return 0;
+	while (len < NSW_ARCHIVE_SNIFF_BYTES &&
+	       d->src->read(file, head + len, NSW_ARCHIVE_SNIFF_BYTES - len,
+			    &got) == NSW_OK &&
+	       got > 0)
+		len += got;
+	d->src->close(file);
+	return len;
+}
+
+/* The first bytes of the top file, read-only, without atime. */
+static size_t read_head(const struct descent *d, uint8_t *head)
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOATIME;
-	int fd = open(path, flags);
+	int fd;
 	ssize_t n;
 
+	if (d->src != NULL)
+		return read_head_src(d, head);
+	fd = open(d->top->path, flags);
 	if (fd < 0 && errno == EPERM)
-		fd = open(path, flags & ~O_NOATIME);
+		fd = open(d->top->path, flags & ~O_NOATIME);
 	if (fd < 0)
 		return 0;
 	n = pread(fd, head, NSW_ARCHIVE_SNIFF_BYTES, 0);
@@ -533,7 +573,8 @@ static size_t read_head(const char *path, uint8_t *head)
 
 /* Descend into `job`'s file when it is an archive; see the header. */
 static int descend(nsw_scan_job *job, nsw_hasher *h, const nsw_scan_matcher *m,
-		   void *mstate, nsw_scan__member_fn emit, void *ctx)
+		   void *mstate, nsw_scan__member_fn emit, void *ctx,
+		   const nsw_scan__archive_source *src)
 {
 	struct descent d;
 	nsw_buf disp;
@@ -548,11 +589,12 @@ static int descend(nsw_scan_job *job, nsw_hasher *h, const nsw_scan_matcher *m,
 	d.mstate = mstate;
 	d.emit = emit;
 	d.emit_ctx = ctx;
+	d.src = src;
 	d.head = nsw__malloc(NSW_ARCHIVE_SNIFF_BYTES);
 	if (d.head == NULL)
 		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
 	rc = NSW_OK;
-	if (nsw_archive_sniff(d.head, read_head(job->path, d.head))) {
+	if (nsw_archive_sniff(d.head, read_head(&d, d.head))) {
 		/* Members are named after the archive as the case shows it. */
 		nsw_buf_init(&disp, 4 * NSW_PATH_MAX + 1);
 		if (nsw_store__display_path(
@@ -582,13 +624,15 @@ static int emit_queue(void *ctx, nsw_scan_job *job)
 
 int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
 			      const nsw_scan_matcher *m, void *mstate,
-			      nsw_scan_queue *done)
+			      nsw_scan_queue *done,
+			      const nsw_scan__archive_source *src)
 {
-	return descend(job, h, m, mstate, emit_queue, done);
+	return descend(job, h, m, mstate, emit_queue, done, src);
 }
 
 int nsw_scan__archive_reread(nsw_scan_job *job, nsw_hasher *h,
-			     nsw_scan__member_fn fn, void *ctx)
+			     nsw_scan__member_fn fn, void *ctx,
+			     const nsw_scan__archive_source *src)
 {
-	return descend(job, h, NULL, NULL, fn, ctx);
+	return descend(job, h, NULL, NULL, fn, ctx, src);
 }

@@ -14,6 +14,7 @@
 #include "limits.h"
 #include "netsweep/digest.h"
 #include "netsweep/scan.h"
+#include "scan_archive.h"
 #include "scan_image.h"
 
 struct walk_bridge {
@@ -270,4 +271,52 @@ void nsw_scan_image__reader_free(nsw_scan_image_reader *r)
 		return;
 	nsw_diskimage_close(r->img);
 	nsw__free(r);
+}
+
+/* ---- Archives inside the image ------------------------------------------
+ * An archive that is a file of the image is read as the scan reads one on
+ * a device (scan_archive.c), its bytes read from libtsk at the offsets
+ * libarchive asks for (so 7z and a zip's central directory work as on a
+ * device): nothing is extracted, the image is only read. */
+
+static int source_open(void *ctx, const nsw_scan_job *job, void **file)
+{
+	nsw_scan_image_reader *r = ctx;
+	nsw_diskimage_file *f = NULL;
+	int rc = nsw_diskimage_open_file(&f, r->img, job->image_fs,
+					 job->meta_addr);
+
+	*file = f;
+	return rc;
+}
+
+static int source_read(void *file, uint8_t *buf, size_t cap, size_t *got)
+{
+	return nsw_diskimage_file_read(file, buf, cap, got);
+}
+
+static int source_seek(void *file, int64_t offset, int whence, int64_t *pos)
+{
+	return nsw_diskimage_file_seek(file, offset, whence, pos);
+}
+
+static void source_close(void *file)
+{
+	nsw_diskimage_file_close(file);
+}
+
+int nsw_scan_image__archive(nsw_scan_image_reader *reader, nsw_scan_job *job,
+			    nsw_hasher *h, const nsw_scan_matcher *m,
+			    void *mstate, nsw_scan_queue *done,
+			    nsw_scan__member_fn fn, void *ctx)
+{
+	nsw_scan__archive_source src = {source_open, source_read, source_seek,
+					source_close, reader};
+
+	if (reader == NULL || reader->img == NULL || !job->in_image ||
+	    !job->hashed || job->status != NSW_FILE_OK)
+		return NSW_OK; /* nothing was read: no archive to open */
+	if (fn != NULL)
+		return nsw_scan__archive_reread(job, h, fn, ctx, &src);
+	return nsw_scan__archive_members(job, h, m, mstate, done, &src);
 }

@@ -11,6 +11,7 @@
 
 #include "netsweep/hasher.h"
 #include "netsweep/walk.h"
+#include "scan_archive.h"
 #include "scan_queue.h"
 
 /* Where an entry of an image lives, besides its recorded path. */
@@ -63,5 +64,19 @@ int nsw_scan_image__process(nsw_scan_image_reader **reader, const char *path,
 			    nsw_hasher *h, nsw_scan_job *job);
 
 void nsw_scan_image__reader_free(nsw_scan_image_reader *r);
+
+/*
+ * When the image file of `job`, just hashed by nsw_scan_image__process()
+ * with `reader`, is an archive, read its members through `reader`'s libtsk
+ * handles as nsw_scan__archive_members() reads a device file's (members
+ * queued on `done` before `job`), or, with `fn` set, as
+ * nsw_scan__archive_reread() does for verify (m, mstate, done unused).
+ * A job that was not hashed is left alone.
+ * @return 0; NSW_ENOMEM, or the matcher's or fn's fatal error.
+ */
+int nsw_scan_image__archive(nsw_scan_image_reader *reader, nsw_scan_job *job,
+			    nsw_hasher *h, const nsw_scan_matcher *m,
+			    void *mstate, nsw_scan_queue *done,
+			    nsw_scan__member_fn fn, void *ctx);
 
 #endif

@@ -247,6 +247,21 @@ static int reread_member(void *ctx, nsw_scan_job *job)
 	return rc < 0 ? rc : 0;
 }
 
+/* 1 when record `id` is an archive with members on record (marked then as
+ * read again), 0 when not, or an error. */
+static int members_on_record(struct verify *v, int64_t id)
+{
+	int rc;
+
+	nsw_sqldb_reset(v->has_members);
+	rc = nsw_sqldb_bind_int64(v->has_members, 1, id);
+	rc = rc ? rc : nsw_sqldb_step(v->has_members);
+	nsw_sqldb_reset(v->has_members);
+	if (rc == 1)
+		set_bit(v, v->reread, id);
+	return rc;
+}
+
 /* The archive at e (record `id`) changed: when it has members on record,
  * read them again from it and compare each (what is no longer there is
  * reported missing, what was not there new). */
@@ -254,22 +269,17 @@ static int reread_members(struct verify *v, const nsw_walk_entry *e, size_t off,
 			  int64_t id)
 {
 	nsw_scan_job top;
-	int rc;
+	int rc = members_on_record(v, id);
 
-	nsw_sqldb_reset(v->has_members);
-	rc = nsw_sqldb_bind_int64(v->has_members, 1, id);
-	rc = rc ? rc : nsw_sqldb_step(v->has_members);
-	nsw_sqldb_reset(v->has_members);
 	if (rc != 1)
 		return rc < 0 ? rc : NSW_OK;
-	set_bit(v, v->reread, id);
 	memset(&top, 0, sizeof(top));
 	top.path = (char *)e->path; /* borrowed: not freed below */
 	top.path_len = e->path_len;
 	top.rel_off = off;
 	top.hashed = 1;
 	top.status = NSW_FILE_OK;
-	rc = nsw_scan__archive_reread(&top, v->hasher, reread_member, v);
+	rc = nsw_scan__archive_reread(&top, v->hasher, reread_member, v, NULL);
 	nsw__free(top.display);
 	nsw__free(top.error);
 	return rc == NSW_ENOMEM || rc < 0 ? rc : NSW_OK;
@@ -615,6 +625,7 @@ static int verify_image_entry(void *ctx, const nsw_walk_entry *e,
 	nsw_scan_job job;
 	const char *status;
 	char detail[160];
+	int64_t id, changed = v->out->changed, unreadable = v->out->unreadable;
 	int not_utf8 = 0, rc;
 
 	nsw_buf_reset(&v->disp);
@@ -628,12 +639,14 @@ static int verify_image_entry(void *ctx, const nsw_walk_entry *e,
 			       nsw_walk_kind_name(e->kind));
 		return rc;
 	}
+	id = nsw_sqldb_column_int64(v->find, 0);
 	status = nsw_sqldb_column_text(v->find, 1, NULL);
 	status = status != NULL ? status : "";
 	if (e->kind == NSW_WALK_ERROR) {
 		if (strcmp(status, "ok") == 0)
 			report(v, NSW_VERIFY_UNREADABLE, v->disp.ptr,
 			       e->message != NULL ? e->message : "");
+		set_bit(v, v->changed, id); /* members go with it */
 		return NSW_OK;
 	}
 	if (e->kind != NSW_WALK_FILE) {
@@ -658,7 +671,22 @@ static int verify_image_entry(void *ctx, const nsw_walk_entry *e,
 	if (rc == NSW_OK)
 		compare_record(v, job.hashed ? NSW_OK : NSW_EIO, &job.hash,
 			       v->disp.ptr);
+	/* An archive in the image, as one on a device (verify_entry):
+	 * unchanged, its members are; changed, they are read again from it
+	 * through the image; unreadable, they are reported with it. */
+	if (v->out->unreadable != unreadable)
+		set_bit(v, v->changed, id);
+	else if (rc == NSW_OK && v->out->changed != changed) {
+		set_bit(v, v->changed, id);
+		rc = members_on_record(v, id);
+		rc = rc != 1 ? rc
+			     : nsw_scan_image__archive(v->image, &job,
+						       v->hasher, NULL, NULL,
+						       NULL, reread_member, v);
+		rc = rc < 0 ? rc : NSW_OK;
+	}
 	nsw__free(job.error);
+	nsw__free(job.display);
 	nsw__free(job.link);
 	return rc;
 }

@@ -21,14 +21,18 @@
 
 #include "imgsynth.h"
 #include "support.h"
+#include "zipwrite.h"
 
 #include "netsweep/netsweep.h"
 
 #define KNOWN_TEXT "known bad content"
 #define DELETED_TEXT "a deleted benign note, still in its clusters\n"
 
-/* Matches KNOWN_TEXT by MD5, as list 0. */
+/* Matches KNOWN_TEXT by MD5, as list 0; and, once a test sets it, the
+ * image whose MD5 is known_image_md5. */
 static uint8_t known_md5[16];
+static uint8_t known_image_md5[16];
+static int known_image_set;
 
 static int known_match(void *ctx, void *state, const nsw_file_hash *f,
 		       nsw_scan_matches *out)
@@ -38,7 +42,9 @@ static int known_match(void *ctx, void *state, const nsw_file_hash *f,
 	(void)ctx;
 	(void)state;
 	if (!(f->has & NSW_ALGO_BIT(NSW_ALGO_MD5)) ||
-	    memcmp(f->digests.md5, known_md5, 16) != 0)
+	    (memcmp(f->digests.md5, known_md5, 16) != 0 &&
+	     (!known_image_set ||
+	      memcmp(f->digests.md5, known_image_md5, 16) != 0)))
 		return 0;
 	m.list = 0;
 	m.algo = NSW_ALGO_MD5;
@@ -212,6 +218,25 @@ static const char *qs(const struct fixture *fx, const char *sql, char *buf,
 	return buf;
 }
 
+/* How many files of evidence 1 (a directory) whose path is LIKE `like`
+ * have a record "p0/<path>" in evidence 2 (the image) with the same
+ * digests, size, PDQ and its variants, and media type. */
+static int64_t same_as_directory(const struct fixture *fx, const char *like)
+{
+	char sql[640];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM files a JOIN files b ON "
+		 "b.evidence_id=2 AND b.display_path='p0/'||a.display_path "
+		 "WHERE a.evidence_id=1 AND a.display_path LIKE '%s' AND "
+		 "b.status='ok' AND a.md5=b.md5 AND a.sha1=b.sha1 AND "
+		 "a.sha256=b.sha256 AND a.size=b.size AND a.pdq IS b.pdq AND "
+		 "a.pdq_dihedral IS b.pdq_dihedral AND "
+		 "a.media_type IS b.media_type",
+		 like);
+	return q(fx, sql);
+}
+
 static void make_ext4(const struct fixture *fx, const char *name)
 {
 	char cmd[512];
@@ -263,16 +288,7 @@ static void ext4_files_match_a_directory_scan(void **state)
 	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
 				"evidence_id=2"),
 			 11);
-	assert_int_equal(
-		q(&fx,
-		  "SELECT count(*) FROM files a JOIN files b ON "
-		  "b.evidence_id=2 AND b.display_path='p0/'||a.display_path "
-		  "WHERE a.evidence_id=1 AND b.status='ok' AND "
-		  "a.md5=b.md5 AND a.sha1=b.sha1 AND a.sha256=b.sha256 "
-		  "AND a.size=b.size AND a.pdq IS b.pdq AND "
-		  "a.pdq_dihedral IS b.pdq_dihedral AND "
-		  "a.media_type IS b.media_type"),
-		11);
+	assert_int_equal(same_as_directory(&fx, "%"), 11);
 	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
 				"evidence_id=2 AND pdq IS NOT NULL"),
 			 1);
@@ -503,6 +519,24 @@ static void corrupt_or_truncated_image_fails_clearly(void **state)
 	free_fixture(&fx);
 }
 
+/* Run the scan `o` in a child that o->test_kill_after kills with SIGKILL
+ * (as kill -9 would), mid-scan. */
+static void scan_killed(const struct fixture *fx, const nsw_scan_options *o)
+{
+	nsw_scan_result r;
+	int status = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		nsw_scan_run(fx->case_path, o, &r);
+		_exit(0); /* not reached when the kill point is hit */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
 /* kill -9 after 20 committed files; the same scan again records the rest
  * and nothing twice. */
 static void killed_image_scan_resumes_without_duplicates(void **state)
@@ -511,8 +545,6 @@ static void killed_image_scan_resumes_without_duplicates(void **state)
 	nsw_scan_options o;
 	nsw_scan_result r;
 	char *path;
-	pid_t pid;
-	int status = 0;
 	int64_t before;
 
 	(void)state;
@@ -524,15 +556,7 @@ static void killed_image_scan_resumes_without_duplicates(void **state)
 	options(&o, path, "img", 1);
 	o.batch_files = 7;
 	o.test_kill_after = 20;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		nsw_scan_run(fx.case_path, &o, &r);
-		_exit(0); /* not reached when the kill point is hit */
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGKILL);
+	scan_killed(&fx, &o);
 	before = q(&fx, "SELECT count(*) FROM files");
 	assert_int_equal(before, 21);
 	o.test_kill_after = 0;
@@ -733,6 +757,202 @@ static void verify_rereads_the_image(void **state)
 	free_fixture(&fx);
 }
 
+/* Writes tmp/dir/DCIM/photos.zip (a known JPEG and a note), album.7z (the
+ * JPEG: 7z must seek) and a FAT image `name` holding that DCIM folder. */
+static void make_fat_with_zip(const struct fixture *fx, const char *name,
+			      const char *note)
+{
+	ts_archive_spec sevenz = {"7zip", NULL, NULL, NULL};
+	ts_zip_entry m[2];
+	uint8_t *jpeg;
+	size_t jlen = 0;
+	char *p, cmd[512];
+
+	p = ts_path(fx->tree, "DCIM/IMG_0001.JPG");
+	jpeg = ts_read_file(p, &jlen);
+	assert_non_null(jpeg);
+	free(p);
+	m[0] = (ts_zip_entry){"pics/a.jpg", jpeg, jlen, 1500000000};
+	m[1] = (ts_zip_entry){"note.txt", note, strlen(note), 0};
+	put(fx->tmp, "dir/DCIM/keep.txt", "keep\n", 5);
+	p = ts_path(fx->tmp, "dir/DCIM/photos.zip");
+	assert_int_equal(ts_write_zip(p, m, 2), 0);
+	free(p);
+	p = ts_path(fx->tmp, "dir/DCIM/album.7z");
+	assert_int_equal(ts_write_archive(p, &sevenz, m, 1), 0);
+	free(p);
+	free(jpeg);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -f %s && mkfs.vfat -C %s 4096 && "
+		 "mcopy -i %s -s dir/DCIM ::/",
+		 name, name, name);
+	assert_int_equal(sh(fx->tmp, cmd), 0);
+}
+
+/* An archive inside a disk image is read through libtsk like one on a
+ * device: its members get the digests the same zip's members get from a
+ * directory scan, "p0/DCIM/photos.zip!/..." paths and their hits (a 7z,
+ * which must seek, too); with
+ * archives off only the zip is recorded; verify finds the image as
+ * scanned, then the changed member once the zip in the image changes. */
+static void archive_inside_an_image_is_read(void **state)
+{
+	struct fixture fx;
+	struct diffs x = {0};
+	nsw_verify_result vr;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	nsw_digests d;
+	uint8_t *jpeg;
+	size_t jlen = 0;
+	char *p;
+
+	(void)state;
+	if (!have_tools(__func__, "mkfs.vfat mcopy"))
+		skip();
+	make_fixture(&fx, 0);
+	p = ts_path(fx.tree, "DCIM/IMG_0001.JPG");
+	jpeg = ts_read_file(p, &jlen);
+	assert_non_null(jpeg);
+	free(p);
+	assert_int_equal(
+		nsw_digest_buffer(&d, NSW_ALGO_BIT(NSW_ALGO_MD5), jpeg, jlen),
+		0);
+	free(jpeg);
+	memcpy(known_image_md5, d.md5, 16);
+	known_image_set = 1;
+	make_fat_with_zip(&fx, "fat.raw", "a note\n");
+	assert_int_equal(scan(&fx, "dir", "dir", 0), 1);
+	assert_int_equal(scan(&fx, "fat.raw", "sd", 1), 2);
+
+	/* The three members, each with the directory scan's digests and
+	 * PDQ; the zip's two linked to the zip recorded in the image. */
+	assert_int_equal(same_as_directory(&fx, "DCIM/%!/%"), 3);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files m JOIN files z ON "
+				"z.id=m.container_file_id WHERE "
+				"m.evidence_id=2 AND z.display_path="
+				"'p0/DCIM/photos.zip' AND z.status='ok' AND "
+				"m.id < z.id"),
+			 2);
+	assert_int_equal(q(&fx,
+			   "SELECT count(*) FROM files WHERE "
+			   "evidence_id=2 AND pdq IS NOT NULL AND "
+			   "display_path='p0/DCIM/photos.zip!/pics/a.jpg'"),
+			 1);
+	/* The known image is hit as each member, and nothing else is. */
+	assert_int_equal(q(&fx,
+			   "SELECT count(*) FROM hits h JOIN files f ON "
+			   "f.id=h.file_id WHERE f.evidence_id=2 AND "
+			   "f.display_path='p0/DCIM/photos.zip!/pics/a.jpg'"),
+			 1);
+	assert_int_equal(q(&fx,
+			   "SELECT count(*) FROM hits h JOIN files f ON "
+			   "f.id=h.file_id WHERE f.evidence_id=2 AND "
+			   "f.display_path='p0/DCIM/album.7z!/pics/a.jpg'"),
+			 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits h JOIN files f ON "
+				"f.id=h.file_id WHERE f.evidence_id=2"),
+			 2);
+
+	/* Archives off: the zip is recorded, not its members. */
+	options(&o, NULL, "noarc", 1);
+	o.evidence_path = p = ts_path(fx.tmp, "fat.raw");
+	o.no_archives = 1;
+	assert_int_equal(nsw_scan_run(fx.case_path, &o, &r), 0);
+	free(p);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"evidence_id=3 AND display_path="
+				"'p0/DCIM/photos.zip' AND status='ok'"),
+			 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"evidence_id=3 AND (display_path LIKE '%!/%' "
+				"OR container_file_id IS NOT NULL)"),
+			 0);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits h JOIN files f ON "
+				"f.id=h.file_id WHERE f.evidence_id=3"),
+			 0);
+
+	/* verify: the members are as scanned, through their zip. */
+	assert_int_equal(
+		nsw_scan_verify(fx.case_path, "sd", collect_diff, &x, &vr), 0);
+	assert_int_equal(x.n, 0);
+	/* keep.txt, photos.zip and its 2 members, album.7z and its one */
+	assert_int_equal(vr.checked, 6);
+
+	/* The note inside the zip changes: the zip is read again through
+	 * the image and only that member (with the zip) is changed. */
+	make_fat_with_zip(&fx, "fat.raw", "another note\n");
+	assert_int_equal(
+		nsw_scan_verify(fx.case_path, "sd", collect_diff, &x, &vr), 0);
+	assert_true(has_row(&x, "changed p0/DCIM/photos.zip!/note.txt"));
+	assert_true(has_row(&x, "changed p0/DCIM/photos.zip"));
+	assert_int_equal(vr.changed, 3); /* the image, the zip, the note */
+	assert_int_equal(vr.missing, 0);
+	assert_int_equal(vr.added, 0);
+	known_image_set = 0;
+	free_fixture(&fx);
+}
+
+/* A scan killed in the middle of an archive inside an image resumes as on
+ * a directory: members committed before their archive are not recorded
+ * twice, the archive is read again, every member ends up linked to it. */
+static void killed_scan_in_an_image_archive_resumes(void **state)
+{
+	struct fixture fx;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	ts_zip_entry m[31];
+	char names[30][32], texts[30][32], cmd[256];
+	char *path;
+	int64_t before;
+
+	(void)state;
+	if (!have_tools(__func__, "mkfs.vfat mcopy"))
+		skip();
+	make_fixture(&fx, 0);
+	for (int i = 0; i < 30; i++) {
+		snprintf(names[i], sizeof(names[i]), "n/%02d.txt", i);
+		snprintf(texts[i], sizeof(texts[i]), "member %d\n", i);
+		m[i] = (ts_zip_entry){names[i], texts[i], strlen(texts[i]), 0};
+	}
+	m[30] = (ts_zip_entry){"known.txt", KNOWN_TEXT, strlen(KNOWN_TEXT), 0};
+	put(fx.tmp, "dir/DCIM/keep.txt", "keep\n", 5);
+	path = ts_path(fx.tmp, "dir/DCIM/many.zip");
+	assert_int_equal(ts_write_zip(path, m, 31), 0);
+	free(path);
+	snprintf(cmd, sizeof(cmd),
+		 "mkfs.vfat -C fat.raw 4096 && mcopy -i fat.raw -s dir/DCIM "
+		 "::/");
+	assert_int_equal(sh(fx.tmp, cmd), 0);
+	path = ts_path(fx.tmp, "fat.raw");
+	options(&o, path, "sd", 1);
+	o.batch_files = 4;
+	o.test_kill_after = 10;
+	scan_killed(&fx, &o);
+	before = q(&fx, "SELECT count(*) FROM files WHERE display_path LIKE "
+			"'p0/DCIM/many.zip!/%'");
+	assert_true(before >= 8 && before < 31);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files WHERE "
+				"display_path='p0/DCIM/many.zip'"),
+			 0);
+	o.test_kill_after = 0;
+	assert_int_equal(nsw_scan_run(fx.case_path, &o, &r), 0);
+	assert_int_equal(r.resumed, 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files"), 33);
+	assert_int_equal(q(&fx, "SELECT count(DISTINCT path) FROM files"), 33);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM files m JOIN files z ON "
+				"z.id=m.container_file_id WHERE "
+				"z.display_path='p0/DCIM/many.zip'"),
+			 31);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits h JOIN files f ON "
+				"f.id=h.file_id WHERE f.display_path="
+				"'p0/DCIM/many.zip!/known.txt'"),
+			 1);
+	assert_int_equal(q(&fx, "SELECT count(*) FROM hits"), 1);
+	free(path);
+	free_fixture(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +969,8 @@ int main(void)
 		cmocka_unit_test(split_raw_reads_as_one_image),
 		cmocka_unit_test(another_image_under_a_label_is_refused),
 		cmocka_unit_test(verify_rereads_the_image),
+		cmocka_unit_test(archive_inside_an_image_is_read),
+		cmocka_unit_test(killed_scan_in_an_image_archive_resumes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
