@@ -21,6 +21,10 @@ const ctx = await chromium.launchPersistentContext(profile, {
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const page = ctx.pages()[0] || await ctx.newPage();
+// Waits are for behaviour, not speed: under ASan with the rest of ctest
+// running beside it, a view can take longer than playwright's default 30 s
+// (seen on the countries page). ctest's TIMEOUT still bounds the run.
+page.setDefaultTimeout(120000);
 const consoleErrors = [];
 page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
 page.on('pageerror', e => consoleErrors.push(String(e)));
