@@ -460,6 +460,46 @@ static void killed_mid_archive_resumes_without_duplicates(void **state)
 	free_ev(&e);
 }
 
+/* Fails the scan (a fatal matcher error) at its 30th file. */
+static int failing_match(void *ctx, void *state, const nsw_file_hash *f,
+			 nsw_scan_matches *out)
+{
+	static int calls;
+
+	if (__atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) == 30)
+		return NSW_EIO; /* as a matcher whose store went away */
+	return known_match(ctx, state, f, out);
+}
+
+static void a_fatal_error_mid_archive_stops_without_deadlock(void **state)
+{
+	struct ev e;
+	nsw_scan_matcher mt;
+	nsw_scan_options o;
+	nsw_scan_result r;
+	char *case_path;
+
+	(void)state;
+	make_ev(&e);
+	case_path = new_case(&e, "case.nsdb");
+	options(&o, &mt, &e);
+	/* Small bound: readers wait on it and run queued members. */
+	o.test_member_inflight = 3 * (int64_t)(e.img_len[4] + 1);
+	o.batch_files = 4;
+	mt.match = failing_match;
+	assert_int_equal(nsw_scan_run(case_path, &o, &r), NSW_EIO);
+	assert_members_first(case_path);
+	mt.match = known_match;
+	assert_int_equal(nsw_scan_run(case_path, &o, &r), 0);
+	assert_int_equal(count_rows(case_path, "SELECT count(*) FROM files"),
+			 2 * (1 + NMEM + 2));
+	assert_int_equal(count_rows(case_path, "SELECT count(DISTINCT path) "
+					       "FROM files"),
+			 2 * (1 + NMEM + 2));
+	free(case_path);
+	free_ev(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +508,8 @@ int main(void)
 		cmocka_unit_test(records_are_those_of_the_reading_worker_alone),
 		cmocka_unit_test(bytes_in_flight_stay_under_the_bound),
 		cmocka_unit_test(killed_mid_archive_resumes_without_duplicates),
+		cmocka_unit_test(
+			a_fatal_error_mid_archive_stops_without_deadlock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
