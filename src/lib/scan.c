@@ -446,6 +446,8 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		rc = process(s, h, mstate, &image, job);
+		/* Its members, if any, are all on done: idle workers may go. */
+		nsw_scan_queue__job_done(&s->todo);
 		if (rc != NSW_OK) {
 			set_fatal(s, rc, nsw_error_last());
 			nsw_scan_queue__job_free(job);

@@ -17,6 +17,7 @@ int nsw_scan_queue__init(nsw_scan_queue *q, size_t cap)
 	q->closed = q->cancelled = 0;
 	q->members = q->members_tail = NULL;
 	q->member_bytes = q->member_peak = 0;
+	q->busy = 0;
 	if (pthread_mutex_init(&q->lock, NULL) != 0)
 		return nsw_error_set(NSW_ENOMEM, "scan: cannot make a mutex");
 	pthread_condattr_init(&attr);
@@ -103,13 +104,15 @@ nsw_scan_job *nsw_scan_queue__pop(nsw_scan_queue *q)
 	pthread_mutex_lock(&q->lock);
 	/* Members are pushed after close() too: their archive is still
 	 * being read (its reader runs what is left when others are gone). */
-	while (q->count == 0 && q->members == NULL && !q->closed &&
-	       !q->cancelled)
+	while (q->count == 0 && q->members == NULL &&
+	       (!q->closed || q->busy > 0) && !q->cancelled)
 		pthread_cond_wait(&q->not_empty, &q->lock);
-	if (!q->cancelled && q->members != NULL)
+	if (!q->cancelled && q->members != NULL) {
 		job = take_member(q);
-	else if (!q->cancelled && q->count > 0)
+	} else if (!q->cancelled && q->count > 0) {
 		job = take(q);
+		q->busy++;
+	}
 	pthread_mutex_unlock(&q->lock);
 	return job;
 }
@@ -140,6 +143,16 @@ nsw_scan_job *nsw_scan_queue__pop_wait(nsw_scan_queue *q, int ms,
 		job = take(q);
 	pthread_mutex_unlock(&q->lock);
 	return job;
+}
+
+void nsw_scan_queue__job_done(nsw_scan_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	if (q->busy > 0)
+		q->busy--;
+	if (q->busy == 0)
+		pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
 }
 
 void nsw_scan_queue__close(nsw_scan_queue *q)

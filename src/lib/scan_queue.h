@@ -81,15 +81,20 @@ typedef struct nsw_scan_queue {
 	int cancelled; /* stop now: pushes fail, pops return NULL */
 	struct nsw_scan_job *members, *members_tail; /* member jobs */
 	uint64_t member_bytes, member_peak; /* in flight now, at most */
-	pthread_cond_t members_moved;	    /* a member job queued or done */
+	size_t busy; /* jobs popped, not yet job_done(): may add members */
+	pthread_cond_t members_moved; /* a member job queued or done */
 } nsw_scan_queue;
 
 int nsw_scan_queue__init(nsw_scan_queue *q, size_t cap);
 void nsw_scan_queue__destroy(nsw_scan_queue *q);
 /* 0, or -1 when the queue was cancelled (the job is not taken). */
 int nsw_scan_queue__push(nsw_scan_queue *q, struct nsw_scan_job *job);
-/* The next job, or NULL when closed and empty, or cancelled. */
+/* The next job (member jobs first), or NULL when cancelled, or closed and
+ * empty with no popped job still busy (an archive being read queues
+ * members after close(): idle workers stay to hash them). Call job_done()
+ * once a job that is not a member job is processed. */
 struct nsw_scan_job *nsw_scan_queue__pop(nsw_scan_queue *q);
+void nsw_scan_queue__job_done(nsw_scan_queue *q);
 /* As pop, but waits at most `ms` milliseconds; *timed_out set then. */
 struct nsw_scan_job *nsw_scan_queue__pop_wait(nsw_scan_queue *q, int ms,
 					      int *timed_out);
