@@ -21,6 +21,7 @@
 #include <sqlite3.h> /* tests only: read the case's rows directly */
 
 #include "imgsynth.h"
+#include "scancheck.h"
 #include "support.h"
 #include "zipwrite.h"
 
@@ -117,31 +118,6 @@ static void free_ev(struct ev *e)
 	ts_tmpdir_remove(e->tmp);
 }
 
-static int known_match(void *ctx, void *state, const nsw_file_hash *f,
-		       nsw_scan_matches *out)
-{
-	const struct ev *e = ctx;
-	nsw_scan_match m = {0};
-
-	(void)state;
-	if (!(f->has & NSW_ALGO_BIT(NSW_ALGO_MD5)) ||
-	    memcmp(f->digests.md5, e->known_md5, 16) != 0)
-		return 0;
-	m.algo = NSW_ALGO_MD5;
-	m.dihedral = -1;
-	m.category_scheme = "vics-default";
-	m.category_code = "1";
-	return nsw_scan_matches_add(out, &m) == 0 ? 0 : nsw_error_last_code();
-}
-
-static const nsw_case_list known_list[1] = {
-	{.name = "known",
-	 .version = "1",
-	 .checksum = "00cc",
-	 .entries = 1,
-	 .role = NSW_LIST_ROLE_MATCH},
-};
-
 static char *new_case(const struct ev *e, const char *name)
 {
 	char *p = ts_path(e->tmp, name);
@@ -156,32 +132,15 @@ static void options(nsw_scan_options *o, nsw_scan_matcher *m,
 		    const struct ev *e)
 {
 	memset(m, 0, sizeof(*m));
-	m->match = known_match;
-	m->ctx = (void *)e;
+	m->match = ts_md5_match;
+	m->ctx = (void *)e->known_md5;
 	memset(o, 0, sizeof(*o));
 	o->evidence_path = e->ev;
 	o->label = "phone";
-	o->lists = known_list;
+	o->lists = ts_md5_list;
 	o->nlists = 1;
 	o->matcher = m;
 	o->threads = 2;
-}
-
-static int64_t count_rows(const char *case_path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t n = -1;
-
-	assert_int_equal(
-		sqlite3_open_v2(case_path, &db, SQLITE_OPEN_READONLY, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
 }
 
 /* Every record as one line of text (all that a scan decides about a file,
@@ -395,12 +354,14 @@ static void bytes_in_flight_stay_under_the_bound(void **state)
 /* A member recorded, and its archive's record, only with all members. */
 static void assert_members_first(const char *case_path)
 {
-	int64_t zip = count_rows(case_path, "SELECT count(*) FROM files WHERE "
-					    "display_path = 'phone.zip'");
-	int64_t in = count_rows(case_path, "SELECT count(*) FROM files WHERE "
-					   "display_path LIKE 'phone.zip!/%' "
-					   "AND display_path NOT LIKE "
-					   "'phone.zip!/backup/inner.zip!/%'");
+	int64_t zip =
+		ts_count_rows(case_path, "SELECT count(*) FROM files WHERE "
+					 "display_path = 'phone.zip'");
+	int64_t in =
+		ts_count_rows(case_path, "SELECT count(*) FROM files WHERE "
+					 "display_path LIKE 'phone.zip!/%' "
+					 "AND display_path NOT LIKE "
+					 "'phone.zip!/backup/inner.zip!/%'");
 
 	if (zip > 0)
 		assert_int_equal(in, NMEM);
@@ -434,23 +395,24 @@ static void killed_mid_archive_resumes_without_duplicates(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
-	before = count_rows(case_path, "SELECT count(*) FROM files");
+	before = ts_count_rows(case_path, "SELECT count(*) FROM files");
 	assert_true(before >= 20 && before < 2 * (1 + NMEM + 2));
 	assert_members_first(case_path);
 
 	o.test_kill_after = 0;
 	assert_int_equal(nsw_scan_run(case_path, &o, &r), 0);
 	assert_int_equal(r.resumed, 1);
-	assert_int_equal(count_rows(case_path, "SELECT count(*) FROM files"),
+	assert_int_equal(ts_count_rows(case_path, "SELECT count(*) FROM files"),
 			 2 * (1 + NMEM + 2));
-	assert_int_equal(count_rows(case_path, "SELECT count(DISTINCT path) "
-					       "FROM files"),
+	assert_int_equal(ts_count_rows(case_path, "SELECT count(DISTINCT path) "
+						  "FROM files"),
 			 2 * (1 + NMEM + 2));
-	assert_int_equal(count_rows(case_path,
-				    "SELECT count(*) FROM files f JOIN files "
-				    "p ON p.id = f.container_file_id WHERE "
-				    "p.display_path = 'phone.zip'"),
-			 NMEM);
+	assert_int_equal(
+		ts_count_rows(case_path,
+			      "SELECT count(*) FROM files f JOIN files "
+			      "p ON p.id = f.container_file_id WHERE "
+			      "p.display_path = 'phone.zip'"),
+		NMEM);
 	/* The same records as one uninterrupted scan (scan runs aside). */
 	assert_int_equal(nsw_scan_run(ref_case, &o, &r), 0);
 	a = dump(case_path);
@@ -471,7 +433,7 @@ static int failing_match(void *ctx, void *state, const nsw_file_hash *f,
 
 	if (__atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST) == 30)
 		return NSW_EIO; /* as a matcher whose store went away */
-	return known_match(ctx, state, f, out);
+	return ts_md5_match(ctx, state, f, out);
 }
 
 static void a_fatal_error_mid_archive_stops_without_deadlock(void **state)
@@ -492,12 +454,12 @@ static void a_fatal_error_mid_archive_stops_without_deadlock(void **state)
 	mt.match = failing_match;
 	assert_int_equal(nsw_scan_run(case_path, &o, &r), NSW_EIO);
 	assert_members_first(case_path);
-	mt.match = known_match;
+	mt.match = ts_md5_match;
 	assert_int_equal(nsw_scan_run(case_path, &o, &r), 0);
-	assert_int_equal(count_rows(case_path, "SELECT count(*) FROM files"),
+	assert_int_equal(ts_count_rows(case_path, "SELECT count(*) FROM files"),
 			 2 * (1 + NMEM + 2));
-	assert_int_equal(count_rows(case_path, "SELECT count(DISTINCT path) "
-					       "FROM files"),
+	assert_int_equal(ts_count_rows(case_path, "SELECT count(DISTINCT path) "
+						  "FROM files"),
 			 2 * (1 + NMEM + 2));
 	free(case_path);
 	free_ev(&e);
