@@ -23,7 +23,10 @@
  * itself meanwhile, so it never waits for work that only it could do,
  * even when every other worker waits too or has already exited; it waits
  * for its count to reach 0 even when cancelled, since workers still
- * hashing its members count down in its frame.
+ * hashing its members count down in its frame. Idle workers do not exit
+ * at the end of the walk while a popped job may still queue members (the
+ * todo queue counts busy jobs), and nothing a busy job waits on needs an
+ * idle worker, so that wait ends too.
  */
 #include <errno.h>
 #include <fcntl.h>
