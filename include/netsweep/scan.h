@@ -113,6 +113,14 @@ typedef struct nsw_scan_options {
 	/** Tests only: after this many files are committed, raise SIGKILL
 	 * (simulates kill -9 at a known point). 0: never. */
 	int64_t test_kill_after;
+	/** Tests only: bytes of archive members buffered in memory for any
+	 * worker to hash, at once (0: NSW_SCAN_MEMBER_INFLIGHT_MAX); negative:
+	 * none, the worker reading an archive hashes all its members. */
+	int64_t test_member_inflight;
+	/** Tests only, may be NULL: called on the thread that hashes a
+	 * buffered member, with the most member bytes ever in flight. */
+	void (*test_member_hook)(void *ctx, uint64_t peak);
+	void *test_member_ctx;
 } nsw_scan_options;
 
 /** What a scan did, for the summary. */

@@ -192,6 +192,25 @@
 /* Bytes read from a non-image file's start to tell its media type. */
 #define NSW_SCAN_SNIFF_BYTES 64
 
+/*
+ * Archive members read into memory by the worker reading their archive,
+ * so that the other workers hash them (docs/scan.md "Archives"): one big
+ * archive would otherwise use one core. Members up to 16 MiB (photos,
+ * documents: most of a phone backup's members) are buffered; bigger ones
+ * (videos) are streamed and hashed by the reader as before, where reading
+ * them is most of the work anyway.
+ */
+#define NSW_SCAN_MEMBER_BUFFER_MAX ((uint64_t)16 << 20)
+
+/*
+ * Bytes of buffered members in flight in a whole scan (read, not yet
+ * hashed): a reader blocks (running queued members itself) when it is
+ * reached, so memory stays bounded whatever the archives. 64 MiB: at least
+ * four of the biggest buffered members, hundreds of photos, enough to
+ * keep NSW_SCAN_THREADS_MAX workers busy on small members.
+ */
+#define NSW_SCAN_MEMBER_INFLIGHT_MAX ((uint64_t)64 << 20)
+
 /* ---- Hashing files (hasher.c) ----------------------------------------- */
 
 /*

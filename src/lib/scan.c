@@ -35,7 +35,8 @@ struct scan {
 	unsigned algos;
 	int dihedral;
 	nsw_scan_queue todo, done;
-	pthread_mutex_t lock; /* guards the fields below */
+	nsw_scan__members members; /* where archive members go */
+	pthread_mutex_t lock;	   /* guards the fields below */
 	int64_t files_total, bytes_total;
 	int64_t skipped, skipped_bytes;
 	int workers_left;
@@ -356,7 +357,7 @@ static int hash_file(struct scan *s, nsw_hasher *h, void *mstate,
 		       : NSW_OK;
 	/* Members are queued before the archive itself (scan_archive.c). */
 	if (rc == NSW_OK && !s->opt->no_archives)
-		rc = nsw_scan__archive_members(job, h, m, mstate, &s->done,
+		rc = nsw_scan__archive_members(job, h, m, mstate, &s->members,
 					       NULL);
 	return rc;
 }
@@ -380,7 +381,7 @@ static int process(struct scan *s, nsw_hasher *h, void *mstate,
 		/* Members first, through this worker's libtsk handles. */
 		if (rc == NSW_OK && !s->opt->no_archives)
 			rc = nsw_scan_image__archive(*image, job, h, m, mstate,
-						     &s->done, NULL, NULL);
+						     &s->members, NULL, NULL);
 		return rc;
 	}
 	switch (job->kind) {
@@ -437,7 +438,16 @@ static void *worker_main(void *arg)
 	if (rc != NSW_OK)
 		set_fatal(s, rc, nsw_error_last());
 	while (rc == NSW_OK && (job = nsw_scan_queue__pop(&s->todo)) != NULL) {
+		if (job->member != NULL) { /* pushes it onto done itself */
+			rc = nsw_scan__member_run(job, h, m, mstate,
+						  &s->members, 0);
+			if (rc != NSW_OK)
+				set_fatal(s, rc, nsw_error_last());
+			continue;
+		}
 		rc = process(s, h, mstate, &image, job);
+		/* Its members, if any, are all on done: idle workers may go. */
+		nsw_scan_queue__job_done(&s->todo);
 		if (rc != NSW_OK) {
 			set_fatal(s, rc, nsw_error_last());
 			nsw_scan_queue__job_free(job);
@@ -871,6 +881,16 @@ int nsw_scan_run(const char *case_path, const nsw_scan_options *opt,
 		goto done;
 	}
 	queues = 1;
+	s.members.todo = &s.todo;
+	s.members.done = &s.done;
+	s.members.inflight_max =
+		opt->test_member_inflight > 0
+			? (uint64_t)opt->test_member_inflight
+			: (opt->test_member_inflight < 0
+				   ? 0
+				   : NSW_SCAN_MEMBER_INFLIGHT_MAX);
+	s.members.hook = opt->test_member_hook;
+	s.members.hook_ctx = opt->test_member_ctx;
 	w.s = &s;
 	w.c = c;
 	w.result = result;

@@ -6,6 +6,27 @@
  * matched, and queued as its own record before the archive's own record,
  * so that a committed archive means committed members (resume). A nested
  * archive is read a second time, through its containers, to list it.
+ *
+ * Members of a top-level archive up to NSW_SCAN_MEMBER_BUFFER_MAX are read
+ * into memory by the reading worker and queued for any worker to hash
+ * (nsw_scan__member_run()), so one big archive keeps every core busy; the
+ * reader waits for all of them to be on the done queue before its archive
+ * goes on. Nested archives and their members stay on the reading worker
+ * (each is read through its containers, which only that worker holds).
+ *
+ * Why this cannot deadlock: a member job never waits on the bounded todo
+ * queue (it is queued on its own list, pop() serves it first) and never
+ * descends; hashing it from memory waits only on the done queue, which the
+ * writer drains or cancel() fails. So bytes in flight always belong to a
+ * queued job or to a job that will end. A reader that must wait (the byte
+ * bound, or its archive's members still out) runs queued member jobs
+ * itself meanwhile, so it never waits for work that only it could do,
+ * even when every other worker waits too or has already exited; it waits
+ * for its count to reach 0 even when cancelled, since workers still
+ * hashing its members count down in its frame. Idle workers do not exit
+ * at the end of the walk while a popped job may still queue members (the
+ * todo queue counts busy jobs), and nothing a busy job waits on needs an
+ * idle worker, so that wait ends too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,10 +56,12 @@ struct descent {
 	nsw_scan__member_fn emit; /* takes each member's job */
 	void *emit_ctx;
 	const nsw_scan__archive_source *src; /* top's bytes; NULL: a file */
-	uint64_t expanded; /* member bytes read out of top so far */
-	int nested;	   /* nested archives opened under top */
-	int cancelled;	   /* emit said stop: stop quietly */
-	uint8_t *head;	   /* first bytes of the member being hashed */
+	const nsw_scan__members *par;	     /* NULL: every member inline */
+	size_t outstanding; /* buffered members not yet on done (todo lock) */
+	uint64_t expanded;  /* member bytes read out of top so far */
+	int nested;	    /* nested archives opened under top */
+	int cancelled;	    /* emit said stop: stop quietly */
+	uint8_t *head;	    /* first bytes of the member being hashed */
 	size_t head_len;
 	uint64_t chain[NSW_ARCHIVE_DEPTH_MAX]; /* member index per level */
 };
@@ -107,10 +130,16 @@ static int member_link(nsw_scan_job *job, const char *target)
 }
 
 /* The hasher's reader over the current member: counts what comes out
- * against the per-file total and keeps the first bytes for the sniff. */
+ * against the per-file total and keeps the first bytes for the sniff.
+ * replay_read() first gives back `pre`, bytes already read into memory,
+ * then `err` when reading them failed, then reads on. */
 struct member_src {
 	struct descent *d;
 	nsw_archive *a;
+	const uint8_t *pre;
+	size_t pre_len, pos;
+	int err;
+	const char *err_msg;
 };
 
 static int member_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
@@ -133,6 +162,41 @@ static int member_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
 			"more than %llu bytes expanded out of "
 			"one file (bomb?)",
 			(unsigned long long)NSW_ARCHIVE_EXPANDED_MAX);
+	return NSW_OK;
+}
+
+static int replay_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+	struct member_src *ms = ctx;
+	size_t n = ms->pre_len - ms->pos;
+
+	if (n > 0) {
+		n = n < cap ? n : cap;
+		memcpy(buf, ms->pre + ms->pos, n);
+		ms->pos += n;
+		*got = n;
+		return NSW_OK;
+	}
+	if (ms->err != 0)
+		return nsw_error_set(ms->err, "%s", ms->err_msg);
+	return member_read(ctx, buf, cap, got);
+}
+
+/* A buffered member's bytes, for nsw_scan__member_run(). */
+struct mem_src {
+	const uint8_t *p;
+	size_t len, pos;
+};
+
+static int mem_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+	struct mem_src *ms = ctx;
+	size_t n = ms->len - ms->pos;
+
+	n = n < cap ? n : cap;
+	memcpy(buf, ms->p + ms->pos, n);
+	ms->pos += n;
+	*got = n;
 	return NSW_OK;
 }
 
@@ -393,19 +457,181 @@ static int push(struct descent *d, nsw_scan_job *job)
 
 static int walk_archive(struct descent *d, int depth, nsw_scan_job *self);
 
-/* Hash a regular member, match it, and open it when it is an archive.
- * *stop is set when the archive must not be read further (a cap). */
-static int hash_member(struct descent *d, nsw_archive *a, int depth,
-		       uint64_t index, const nsw_archive_member_info *mi,
-		       nsw_scan_job *job, int *stop)
+/* A member was hashed: its status, media type (from its first bytes),
+ * decoding note and hits. */
+static int member_hashed(nsw_scan_job *job, const uint8_t *head,
+			 size_t head_len, const nsw_scan_matcher *m,
+			 void *mstate)
 {
-	struct member_src ms = {d, a};
-	char msg[160];
 	int rc;
 
+	job->hashed = 1;
+	job->status = NSW_FILE_OK;
+	job->media_type = nsw_scan_media_type(head, head_len);
+	if (job->hash.decode_error != 0) {
+		rc = note(job, job->hash.decode_message);
+		if (rc != NSW_OK)
+			return rc;
+	}
+	return m != NULL ? m->match(m->ctx, mstate, &job->hash, &job->matches)
+			 : NSW_OK;
+}
+
+int nsw_scan__member_run(nsw_scan_job *job, nsw_hasher *h,
+			 const nsw_scan_matcher *m, void *mstate,
+			 const nsw_scan__members *par, int drop)
+{
+	nsw_scan_member *mb = job->member;
+	size_t *outstanding = mb->outstanding;
+	uint64_t reserved = mb->reserved;
+	struct mem_src src = {mb->data, mb->len, 0};
+	size_t head_len = mb->len < NSW_ARCHIVE_SNIFF_BYTES
+				  ? mb->len
+				  : NSW_ARCHIVE_SNIFF_BYTES;
+	int rc = NSW_OK;
+
+	if (!drop) {
+		if (par->hook != NULL)
+			par->hook(par->hook_ctx,
+				  nsw_scan_queue__member_peak(par->todo));
+		rc = nsw_hasher_stream(h, &job->hash, mem_read, &src,
+				       mb->size_hint, job->display);
+		if (rc == NSW_OK)
+			rc = member_hashed(job, mb->data, head_len, m, mstate);
+		else if (rc != NSW_ENOMEM && rc != NSW_EINVAL)
+			rc = member_error(job, NSW_FILE_ERROR,
+					  nsw_error_last());
+	}
+	nsw__free(mb->data);
+	nsw__free(mb);
+	job->member = NULL;
+	/* On done before it is counted out: its archive follows it. */
+	if (drop || rc != NSW_OK || nsw_scan_queue__push(par->done, job) != 0)
+		nsw_scan_queue__job_free(job);
+	nsw_scan_queue__member_done(par->todo, outstanding, reserved);
+	return rc;
+}
+
+/* Whether the member `mi` at `depth` is read into memory for any worker:
+ * a top-level member of known size that fits the buffers. */
+static int buffered(const struct descent *d, int depth,
+		    const nsw_archive_member_info *mi)
+{
+	return d->par != NULL && d->par->inflight_max > 0 && depth == 0 &&
+	       mi->size >= 0 &&
+	       (uint64_t)mi->size <= NSW_SCAN_MEMBER_BUFFER_MAX &&
+	       (uint64_t)mi->size < d->par->inflight_max;
+}
+
+/*
+ * Read the current member into memory (*data, *len; *reserved bytes are
+ * counted in flight): all of it when *len < `size` + 1 and ms->err is 0;
+ * else ms->err holds the read's error (message in err) or the member was
+ * longer than declared, and the caller hashes on from the archive. Runs
+ * queued member jobs while the byte bound is reached. d->cancelled: the
+ * scan stopped, nothing read.
+ */
+static int read_member(struct descent *d, struct member_src *ms, uint64_t size,
+		       uint8_t **data, size_t *len, uint64_t *reserved,
+		       char *err, size_t err_cap)
+{
+	const nsw_scan__members *par = d->par;
+	size_t cap = (size_t)size + 1, got = 0;
+	nsw_scan_job *help = NULL;
+	int r, rc;
+
+	while ((r = nsw_scan_queue__reserve(par->todo, cap, par->inflight_max,
+					    &help)) == 1) {
+		rc = nsw_scan__member_run(help, d->h, d->m, d->mstate, par, 0);
+		if (rc != NSW_OK)
+			return rc;
+	}
+	if (r < 0) {
+		d->cancelled = 1;
+		return NSW_OK;
+	}
+	*reserved = cap;
+	*data = nsw__malloc(cap);
+	if (*data == NULL)
+		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+	while (*len < cap) {
+		rc = member_read(ms, *data + *len, cap - *len, &got);
+		if (rc != NSW_OK) {
+			snprintf(err, err_cap, "%s", nsw_error_last());
+			ms->err = rc;
+			ms->err_msg = err;
+			break;
+		}
+		if (got == 0)
+			break;
+		*len += got;
+	}
+	return NSW_OK;
+}
+
+/* Queue a member read into memory for any worker (owns data, job). */
+static int queue_member(struct descent *d, nsw_scan_job *job, uint8_t *data,
+			size_t len, int64_t size_hint, uint64_t reserved)
+{
+	nsw_scan_member *mb = nsw__calloc(1, sizeof(*mb));
+
+	if (mb == NULL) {
+		nsw__free(data);
+		nsw_scan_queue__job_free(job);
+		nsw_scan_queue__member_done(d->par->todo, NULL, reserved);
+		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
+	}
+	mb->data = data;
+	mb->len = len;
+	mb->size_hint = size_hint;
+	mb->reserved = reserved;
+	mb->outstanding = &d->outstanding;
+	job->member = mb;
+	nsw_scan_queue__push_member(d->par->todo, job);
+	return NSW_OK;
+}
+
+/* Hash a regular member, match it, and open it when it is an archive; or
+ * queue it for any worker (*queued set, the job is taken). *stop is set
+ * when the archive must not be read further (a cap). */
+static int hash_member(struct descent *d, nsw_archive *a, int depth,
+		       uint64_t index, const nsw_archive_member_info *mi,
+		       nsw_scan_job *job, int *stop, int *queued)
+{
+	struct member_src ms = {d, a, NULL, 0, 0, 0, NULL};
+	char msg[160], err[NSW_ERROR_MESSAGE_MAX];
+	uint8_t *data = NULL;
+	size_t len = 0;
+	uint64_t reserved = 0;
+	int rc = NSW_OK;
+
 	d->head_len = 0;
-	rc = nsw_hasher_stream(d->h, &job->hash, member_read, &ms, mi->size,
+	*queued = 0;
+	if (buffered(d, depth, mi)) {
+		rc = read_member(d, &ms, (uint64_t)mi->size, &data, &len,
+				 &reserved, err, sizeof(err));
+		if (rc != NSW_OK || d->cancelled) {
+			/* Cancelled: the caller's push fails, drops the job. */
+			nsw__free(data);
+			if (reserved > 0)
+				nsw_scan_queue__member_done(d->par->todo, NULL,
+							    reserved);
+			return rc;
+		}
+		if (ms.err == 0 && len <= (uint64_t)mi->size &&
+		    !nsw_archive_sniff(d->head, d->head_len)) {
+			*queued = 1; /* archive-like ones stay (nested) */
+			return queue_member(d, job, data, len, mi->size,
+					    reserved);
+		}
+		ms.pre = data;
+		ms.pre_len = len;
+	}
+	rc = nsw_hasher_stream(d->h, &job->hash, replay_read, &ms, mi->size,
 			       job->display);
+	nsw__free(data);
+	if (reserved > 0)
+		nsw_scan_queue__member_done(d->par->todo, NULL, reserved);
 	if (rc == NSW_ENOMEM || rc == NSW_EINVAL)
 		return rc;
 	if (rc != NSW_OK) {
@@ -414,20 +640,9 @@ static int hash_member(struct descent *d, nsw_archive *a, int depth,
 		*stop = rc == NSW_ELIMIT;
 		return member_error(job, NSW_FILE_ERROR, nsw_error_last());
 	}
-	job->hashed = 1;
-	job->status = NSW_FILE_OK;
-	job->media_type = nsw_scan_media_type(d->head, d->head_len);
-	if (job->hash.decode_error != 0) {
-		rc = note(job, job->hash.decode_message);
-		if (rc != NSW_OK)
-			return rc;
-	}
-	if (d->m != NULL) {
-		rc = d->m->match(d->m->ctx, d->mstate, &job->hash,
-				 &job->matches);
-		if (rc != NSW_OK)
-			return rc;
-	}
+	rc = member_hashed(job, d->head, d->head_len, d->m, d->mstate);
+	if (rc != NSW_OK)
+		return rc;
 	if (!nsw_archive_sniff(d->head, d->head_len))
 		return NSW_OK;
 	if (depth + 1 >= NSW_ARCHIVE_DEPTH_MAX) {
@@ -473,7 +688,7 @@ static int walk_archive(struct descent *d, int depth, nsw_scan_job *self)
 	self->container = 1;
 	while (!stop && !d->cancelled) {
 		const char *name = NULL;
-		int is_file, next;
+		int is_file, next, queued = 0;
 
 		next = nsw_archive_next(stack[depth], &name, &is_file);
 		if (next == 1)
@@ -514,11 +729,15 @@ static int walk_archive(struct descent *d, int depth, nsw_scan_job *self)
 					  "password is tried)");
 		} else {
 			rc = hash_member(d, stack[depth], depth, index, &mi,
-					 job, &stop);
+					 job, &stop, &queued);
 		}
 		index++;
+		if (queued)
+			job = NULL; /* taken by the todo queue, or freed */
 		if (rc != NSW_OK)
 			break;
+		if (queued)
+			continue;
 		rc = push(d, job);
 		job = NULL;
 	}
@@ -571,9 +790,27 @@ static size_t read_head(const struct descent *d, uint8_t *head)
 	return n > 0 ? (size_t)n : 0;
 }
 
+/* Wait until every buffered member of the top archive is on the done
+ * queue, running queued member jobs meanwhile (dropped after a fatal
+ * error: the scan stops). Always waits: their workers count down in d. */
+static int wait_members(struct descent *d, int rc)
+{
+	nsw_scan_job *job;
+
+	while ((job = nsw_scan_queue__members_wait(d->par->todo,
+						   &d->outstanding)) != NULL) {
+		int r = nsw_scan__member_run(job, d->h, d->m, d->mstate, d->par,
+					     rc != NSW_OK);
+
+		rc = rc ? rc : r;
+	}
+	return rc;
+}
+
 /* Descend into `job`'s file when it is an archive; see the header. */
 static int descend(nsw_scan_job *job, nsw_hasher *h, const nsw_scan_matcher *m,
 		   void *mstate, nsw_scan__member_fn emit, void *ctx,
+		   const nsw_scan__members *par,
 		   const nsw_scan__archive_source *src)
 {
 	struct descent d;
@@ -590,6 +827,7 @@ static int descend(nsw_scan_job *job, nsw_hasher *h, const nsw_scan_matcher *m,
 	d.emit = emit;
 	d.emit_ctx = ctx;
 	d.src = src;
+	d.par = par;
 	d.head = nsw__malloc(NSW_ARCHIVE_SNIFF_BYTES);
 	if (d.head == NULL)
 		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
@@ -606,6 +844,8 @@ static int descend(nsw_scan_job *job, nsw_hasher *h, const nsw_scan_matcher *m,
 			nsw__free(job->display);
 			job->display = nsw_buf_detach(&disp);
 			rc = walk_archive(&d, 0, job);
+			if (par != NULL)
+				rc = wait_members(&d, rc);
 		}
 	}
 	nsw__free(d.head);
@@ -624,15 +864,15 @@ static int emit_queue(void *ctx, nsw_scan_job *job)
 
 int nsw_scan__archive_members(nsw_scan_job *job, nsw_hasher *h,
 			      const nsw_scan_matcher *m, void *mstate,
-			      nsw_scan_queue *done,
+			      const nsw_scan__members *par,
 			      const nsw_scan__archive_source *src)
 {
-	return descend(job, h, m, mstate, emit_queue, done, src);
+	return descend(job, h, m, mstate, emit_queue, par->done, par, src);
 }
 
 int nsw_scan__archive_reread(nsw_scan_job *job, nsw_hasher *h,
 			     nsw_scan__member_fn fn, void *ctx,
 			     const nsw_scan__archive_source *src)
 {
-	return descend(job, h, NULL, NULL, fn, ctx, src);
+	return descend(job, h, NULL, NULL, fn, ctx, NULL, src);
 }

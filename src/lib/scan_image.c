@@ -307,7 +307,7 @@ static void source_close(void *file)
 
 int nsw_scan_image__archive(nsw_scan_image_reader *reader, nsw_scan_job *job,
 			    nsw_hasher *h, const nsw_scan_matcher *m,
-			    void *mstate, nsw_scan_queue *done,
+			    void *mstate, const nsw_scan__members *par,
 			    nsw_scan__member_fn fn, void *ctx)
 {
 	nsw_scan__archive_source src = {source_open, source_read, source_seek,
@@ -318,5 +318,5 @@ int nsw_scan_image__archive(nsw_scan_image_reader *reader, nsw_scan_job *job,
 		return NSW_OK; /* nothing was read: no archive to open */
 	if (fn != NULL)
 		return nsw_scan__archive_reread(job, h, fn, ctx, &src);
-	return nsw_scan__archive_members(job, h, m, mstate, done, &src);
+	return nsw_scan__archive_members(job, h, m, mstate, par, &src);
 }

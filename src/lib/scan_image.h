@@ -69,14 +69,15 @@ void nsw_scan_image__reader_free(nsw_scan_image_reader *r);
  * When the image file of `job`, just hashed by nsw_scan_image__process()
  * with `reader`, is an archive, read its members through `reader`'s libtsk
  * handles as nsw_scan__archive_members() reads a device file's (members
- * queued on `done` before `job`), or, with `fn` set, as
- * nsw_scan__archive_reread() does for verify (m, mstate, done unused).
+ * on par->done before `job`; buffered ones hashed by any worker, from
+ * memory, with no libtsk handle), or, with `fn` set, as
+ * nsw_scan__archive_reread() does for verify (m, mstate, par unused).
  * A job that was not hashed is left alone.
  * @return 0; NSW_ENOMEM, or the matcher's or fn's fatal error.
  */
 int nsw_scan_image__archive(nsw_scan_image_reader *reader, nsw_scan_job *job,
 			    nsw_hasher *h, const nsw_scan_matcher *m,
-			    void *mstate, nsw_scan_queue *done,
+			    void *mstate, const nsw_scan__members *par,
 			    nsw_scan__member_fn fn, void *ctx);
 
 #endif
