@@ -18,6 +18,7 @@
 #include <sqlite3.h> /* tests only: read the case's rows directly */
 
 #include "imgsynth.h"
+#include "scancheck.h"
 #include "support.h"
 #include "zipwrite.h"
 
@@ -103,43 +104,18 @@ static size_t members(const struct ev *e, ts_zip_entry *m)
 	return 4;
 }
 
-/* ---- Matching: exact MD5 of the known JPEG --------------------------- */
-
-static int known_match(void *ctx, void *state, const nsw_file_hash *f,
-		       nsw_scan_matches *out)
-{
-	const struct ev *e = ctx;
-	nsw_scan_match m = {0};
-
-	(void)state;
-	if (!(f->has & NSW_ALGO_BIT(NSW_ALGO_MD5)) ||
-	    memcmp(f->digests.md5, e->known_md5, 16) != 0)
-		return 0;
-	m.algo = NSW_ALGO_MD5;
-	m.dihedral = -1;
-	m.category_scheme = "vics-default";
-	m.category_code = "1";
-	return nsw_scan_matches_add(out, &m) == 0 ? 0 : nsw_error_last_code();
-}
-
-static const nsw_case_list known_list[1] = {
-	{.name = "known",
-	 .version = "1",
-	 .checksum = "00cc",
-	 .entries = 1,
-	 .role = NSW_LIST_ROLE_MATCH},
-};
+/* ---- Matching: exact MD5 of the known JPEG (ts_md5_match) ----------- */
 
 static void options(nsw_scan_options *o, nsw_scan_matcher *m,
 		    const struct ev *e)
 {
 	memset(m, 0, sizeof(*m));
-	m->match = known_match;
-	m->ctx = (void *)e;
+	m->match = ts_md5_match;
+	m->ctx = (void *)e->known_md5;
 	memset(o, 0, sizeof(*o));
 	o->evidence_path = e->ev;
 	o->label = "phone";
-	o->lists = known_list;
+	o->lists = ts_md5_list;
 	o->nlists = 1;
 	o->matcher = m;
 	o->threads = 2;
@@ -202,23 +178,6 @@ static void get_rec(const char *case_path, const char *display, struct rec *r)
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-}
-
-static int64_t count_rows(const char *case_path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t n = -1;
-
-	assert_int_equal(
-		sqlite3_open_v2(case_path, &db, SQLITE_OPEN_READONLY, NULL),
-		SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
 }
 
 /* The member's record equals the loose file's: digests, PDQ, size. */
@@ -324,9 +283,9 @@ members_are_recorded_with_the_digests_of_the_same_files(void **state)
 	/* The JPEG is known: loose and in each archive. */
 	assert_int_equal(r.hits, 7);
 	/* Nothing written next to the evidence, the case not inside. */
-	assert_int_equal(count_rows(e.case_path,
-				    "SELECT count(*) FROM files WHERE "
-				    "container_file_id IS NULL"),
+	assert_int_equal(ts_count_rows(e.case_path,
+				       "SELECT count(*) FROM files WHERE "
+				       "container_file_id IS NULL"),
 			 10);
 	free_ev(&e);
 }
@@ -652,10 +611,10 @@ static void no_archives_records_only_the_archive(void **state)
 	o.no_archives = 1;
 	assert_int_equal(nsw_scan_run(e.case_path, &o, &r), 0);
 	assert_int_equal(r.files, 3);
-	assert_int_equal(count_rows(e.case_path,
-				    "SELECT count(*) FROM files WHERE "
-				    "display_path LIKE '%!/%' OR "
-				    "container_file_id IS NOT NULL"),
+	assert_int_equal(ts_count_rows(e.case_path,
+				       "SELECT count(*) FROM files WHERE "
+				       "display_path LIKE '%!/%' OR "
+				       "container_file_id IS NOT NULL"),
 			 0);
 	get_hits(e.case_path, &h);
 	assert_int_equal(h.n, 1);
@@ -704,11 +663,12 @@ static void killed_scan_resumes_without_duplicate_members(void **state)
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 	/* a.txt and five members of m.zip; m.zip itself is not recorded
 	 * (it comes after its members), so the walker will read it again. */
-	before = count_rows(e.case_path, "SELECT count(*) FROM files");
+	before = ts_count_rows(e.case_path, "SELECT count(*) FROM files");
 	assert_int_equal(before, 6);
-	assert_int_equal(count_rows(e.case_path, "SELECT count(*) FROM files "
-						 "WHERE display_path = "
-						 "'m.zip'"),
+	assert_int_equal(ts_count_rows(e.case_path,
+				       "SELECT count(*) FROM files "
+				       "WHERE display_path = "
+				       "'m.zip'"),
 			 0);
 
 	o.test_kill_after = 0;
@@ -716,18 +676,20 @@ static void killed_scan_resumes_without_duplicate_members(void **state)
 	assert_int_equal(r.resumed, 1);
 	assert_int_equal(r.files_skipped, 1); /* a.txt */
 	assert_int_equal(r.files, 1 + RESUME_MEMBERS + 1 - 5);
-	assert_int_equal(count_rows(e.case_path, "SELECT count(*) FROM files"),
-			 RESUME_MEMBERS + 3);
-	assert_int_equal(count_rows(e.case_path,
-				    "SELECT count(DISTINCT display_path) "
-				    "FROM files"),
+	assert_int_equal(
+		ts_count_rows(e.case_path, "SELECT count(*) FROM files"),
+		RESUME_MEMBERS + 3);
+	assert_int_equal(ts_count_rows(e.case_path,
+				       "SELECT count(DISTINCT display_path) "
+				       "FROM files"),
 			 RESUME_MEMBERS + 3);
 	/* Every member is linked to the archive, the early ones included. */
-	assert_int_equal(count_rows(e.case_path,
-				    "SELECT count(*) FROM files f JOIN files "
-				    "p ON p.id = f.container_file_id WHERE "
-				    "p.display_path = 'm.zip'"),
-			 RESUME_MEMBERS);
+	assert_int_equal(
+		ts_count_rows(e.case_path,
+			      "SELECT count(*) FROM files f JOIN files "
+			      "p ON p.id = f.container_file_id WHERE "
+			      "p.display_path = 'm.zip'"),
+		RESUME_MEMBERS);
 	get_hits(e.case_path, &h);
 	assert_int_equal(h.n, 1);
 	assert_string_equal(h.path[0], "m.zip!/m07.jpg");
