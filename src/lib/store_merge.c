@@ -747,6 +747,44 @@ static int fix_messages(struct merge *m)
 	return rc;
 }
 
+/* A partner's archive members (schema 9) point to their archive's
+ * record: the same link between our copies of both. Members are recorded
+ * before their archive, so the link can only be set once all files are
+ * copied. A row that already has its link (an earlier merge) is kept. */
+static int fix_containers(struct merge *m, int version)
+{
+	nsw_sqlstmt *q = NULL, *up = NULL;
+	int rc;
+
+	if (version < 9)
+		return 0;
+	rc = nsw_sqldb_prepare(m->src, &q,
+			       "SELECT id, container_file_id FROM files WHERE "
+			       "container_file_id IS NOT NULL ORDER BY id");
+	if (rc == 0)
+		rc = nsw_sqldb_prepare(
+			m->c->db, &up,
+			"UPDATE files SET container_file_id = (SELECT dst_row "
+			"FROM merge_map WHERE source_id = ?1 AND tbl = 'files' "
+			"AND src_row = ?3) WHERE container_file_id IS NULL AND "
+			"id = (SELECT dst_row FROM merge_map WHERE source_id = "
+			"?1 AND tbl = 'files' AND src_row = ?2)");
+	while (rc == 0 && (rc = nsw_sqldb_step(q)) == 1) {
+		nsw_sqldb_reset(up);
+		rc = nsw_sqldb_bind_int64(up, 1, m->source_id);
+		rc = rc ? rc
+			: nsw_sqldb_bind_int64(up, 2,
+					       nsw_sqldb_column_int64(q, 0));
+		rc = rc ? rc
+			: nsw_sqldb_bind_int64(up, 3,
+					       nsw_sqldb_column_int64(q, 1));
+		rc = rc ? rc : nsw_sqldb_run(up);
+	}
+	nsw_sqldb_finalize(q);
+	nsw_sqldb_finalize(up);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- The merge ---------------------------------------------------------- */
 
 static int check_source(struct merge *m, const char *path)
@@ -960,6 +998,8 @@ int nsw_merge_case(nsw_case *c, const char *other_path,
 	}
 	if (rc == 0)
 		rc = fix_messages(&m);
+	if (rc == 0)
+		rc = fix_containers(&m, version);
 	if (rc == 0)
 		rc = nsw_merge__account_conflicts(&m);
 	if (rc == 0)

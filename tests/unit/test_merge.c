@@ -572,6 +572,36 @@ static void carries_disk_image_entries(void **state)
 			 1);
 }
 
+/* A partner's archive member keeps its link to the archive (schema 9):
+ * between our copies of both, once; a second merge changes nothing. */
+static void carries_archive_member_links(void **state)
+{
+	struct fixture *f = *state;
+	nsw_merge_report r;
+	nsw_case *t = NULL;
+	static const char linked[] =
+		"SELECT count(*) FROM files m JOIN files a ON a.id = "
+		"m.container_file_id WHERE m.display_path = 'y.jpg' AND "
+		"a.display_path = 'z.jpg' AND a.evidence_id = m.evidence_id";
+
+	assert_int_equal(nsw_case_open(&t, f->theirs_path, 0), 0);
+	assert_int_equal(exec(t, "UPDATE files SET container_file_id = "
+				 "(SELECT id FROM files WHERE display_path = "
+				 "'z.jpg') WHERE display_path = 'y.jpg';"),
+			 0);
+	nsw_case_close(t);
+	assert_int_equal(nsw_merge_case(f->ours, f->theirs_path, NULL, &r), 0);
+	assert_int_equal(count(f->ours, linked), 1);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM files WHERE "
+					"container_file_id IS NOT NULL"),
+			 1);
+	assert_int_equal(nsw_merge_case(f->ours, f->theirs_path, NULL, &r), 0);
+	assert_int_equal(count(f->ours, linked), 1);
+	assert_int_equal(count(f->ours, "SELECT count(*) FROM files WHERE "
+					"container_file_id IS NOT NULL"),
+			 1);
+}
+
 static void merges_a_schema_7_partner(void **state)
 {
 	struct fixture *f = *state;
@@ -858,6 +888,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(carries_partial_image_rows,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(carries_disk_image_entries,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(carries_archive_member_links,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(merges_a_schema_7_partner,
 						setup, teardown),
