@@ -141,6 +141,11 @@ typedef struct nsw_scan_result {
 	int64_t partial_images;
 	/** recorded now from deleted entries of a disk image */
 	int64_t deleted;
+	/** With partial_images: JPEGs an earlier strict scan recorded with a
+	 * decode error and no PDQ, read again; those that got a partial PDQ
+	 * now (their record updated, audited "file.pdq_added"), and those
+	 * whose bytes changed since (left as recorded: run verify). */
+	int64_t retried, retry_pdq_added, retry_changed;
 	double seconds;
 } nsw_scan_result;
 

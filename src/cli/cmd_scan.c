@@ -228,6 +228,13 @@ static int print_summary(const char *case_path, const char *label,
 		       " images hashed from JPEGs cut short "
 		       "(--partial-images), marked in their records and hits\n",
 		       r->partial_images);
+	if (r->retried > 0)
+		printf("retried: %" PRId64
+		       " JPEGs recorded earlier without a PDQ read again: "
+		       "%" PRId64 " got a partial PDQ, %" PRId64
+		       " changed since recorded (left as recorded; run "
+		       "netsweep verify)\n",
+		       r->retried, r->retry_pdq_added, r->retry_changed);
 	printf("hits:    %" PRId64 " on %" PRId64 " files (%" PRId64
 	       " suppressed by allow lists; %" PRId64
 	       " files on allow lists)\n",

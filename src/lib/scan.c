@@ -139,40 +139,20 @@ static int count_entry(void *ctx, const nsw_walk_entry *e)
 	return is_fatal(s) || stop_requested(s) ? NSW_ERROR : 0;
 }
 
-/* Queue an entry not recorded yet; `ref` is set for disk-image entries,
- * whose walk path is already evidence-relative. */
-static int queue_entry(struct scan *s, const nsw_walk_entry *e,
-		       const nsw_scan_image_ref *ref)
+/* Queue a job for entry `e` (evidence-relative from `rel`); `retry_id`
+ * > 0 names the record it is read again for. */
+static int queue_job(struct scan *s, const nsw_walk_entry *e,
+		     const nsw_scan_image_ref *ref, size_t rel,
+		     int64_t retry_id)
 {
-	nsw_scan_job *job = NULL;
-	size_t rel;
-	int64_t id;
-	int rc;
+	nsw_scan_job *job = nsw__calloc(1, sizeof(*job));
 
-	if (e->kind == NSW_WALK_DIR)
-		return 0;
-	rel = ref != NULL ? 0 : rel_offset(s, e);
-	if (rel >= e->path_len)
-		return 0; /* the root itself, when it is an error entry */
-	rc = nsw_case_file_find(s->reader, s->ev.evidence_id,
-				(const uint8_t *)e->path + rel,
-				e->path_len - rel, &id);
-	if (rc == NSW_OK) {
-		pthread_mutex_lock(&s->lock);
-		s->skipped++;
-		if (e->kind == NSW_WALK_FILE)
-			s->skipped_bytes += (int64_t)e->size;
-		pthread_mutex_unlock(&s->lock);
-		return 0;
-	}
-	if (rc != NSW_ENOTFOUND)
-		return rc;
-	job = nsw__calloc(1, sizeof(*job));
 	if (job == NULL)
 		return nsw_error_set(NSW_ENOMEM, "scan: out of memory");
 	job->path = nsw__strndup(e->path, e->path_len);
 	job->path_len = e->path_len;
 	job->rel_off = rel;
+	job->retry_id = retry_id;
 	job->kind = e->kind;
 	job->walk_flags = e->flags;
 	job->walk_size = e->size;
@@ -191,6 +171,48 @@ static int queue_entry(struct scan *s, const nsw_walk_entry *e,
 		return NSW_ERROR; /* cancelled: someone else failed */
 	}
 	return 0;
+}
+
+/* Queue an entry not recorded yet; `ref` is set for disk-image entries,
+ * whose walk path is already evidence-relative. */
+static int queue_entry(struct scan *s, const nsw_walk_entry *e,
+		       const nsw_scan_image_ref *ref)
+{
+	size_t rel;
+	int64_t id;
+	int rc;
+
+	if (e->kind == NSW_WALK_DIR)
+		return 0;
+	rel = ref != NULL ? 0 : rel_offset(s, e);
+	if (rel >= e->path_len)
+		return 0; /* the root itself, when it is an error entry */
+	rc = nsw_case_file_find(s->reader, s->ev.evidence_id,
+				(const uint8_t *)e->path + rel,
+				e->path_len - rel, &id);
+	/* A JPEG a strict scan could not decode is read again when this scan
+	 * hashes cut JPEGs: its record gets the PDQ. */
+	if (rc == NSW_OK && s->opt->partial_images && !s->opt->no_pdq &&
+	    e->kind == NSW_WALK_FILE) {
+		int lacks = 0;
+
+		rc = nsw_store__file_lacks_pdq(s->reader, id, &lacks);
+		if (rc != NSW_OK)
+			return rc;
+		if (lacks)
+			return queue_job(s, e, ref, rel, id);
+	}
+	if (rc == NSW_OK) {
+		pthread_mutex_lock(&s->lock);
+		s->skipped++;
+		if (e->kind == NSW_WALK_FILE)
+			s->skipped_bytes += (int64_t)e->size;
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
+	if (rc != NSW_ENOTFOUND)
+		return rc;
+	return queue_job(s, e, ref, rel, 0);
 }
 
 static int walk_entry(void *ctx, const nsw_walk_entry *e)
@@ -481,8 +503,10 @@ struct writer {
 	double started, last_commit, last_progress;
 };
 
+/* Record job's matches as hits of file_id; those of the algorithms in
+ * `count_algos` (NSW_ALGO_BIT) count as reported in the result. */
 static int record_hits(struct writer *w, const nsw_scan_job *job,
-		       int64_t file_id, int count)
+		       int64_t file_id, unsigned count_algos)
 {
 	const nsw_scan_options *opt = w->s->opt;
 	int64_t allow_id = 0;
@@ -521,10 +545,35 @@ static int record_hits(struct writer *w, const nsw_scan_job *job,
 		hit.suppressed = !allow && allow_id != 0;
 		hit.suppressed_by_list = hit.suppressed ? allow_id : 0;
 		rc = nsw_case_hit_add(w->c, &hit, NULL);
-		if (rc == NSW_OK && count && !allow && !hit.suppressed)
+		if (rc == NSW_OK && (count_algos & NSW_ALGO_BIT(m->algo)) &&
+		    !allow && !hit.suppressed)
 			w->result->hits++;
 	}
 	return rc;
+}
+
+/* A file an earlier strict scan recorded without a PDQ, read again: its
+ * record gets the partial PDQ (same bytes only) and the PDQ's hits. */
+static int record_retry(struct writer *w, const nsw_scan_job *job,
+			const nsw_case_file *f)
+{
+	int updated = 0, rc;
+
+	w->result->retried++;
+	if (!job->hashed || !(f->has & NSW_CASE_HAS_PDQ))
+		return NSW_OK; /* still no PDQ (under the rows minimum) */
+	rc = nsw_store__file_add_pdq(w->c, job->retry_id, f, &updated);
+	if (rc != NSW_OK)
+		return rc;
+	if (!updated) {
+		w->result->retry_changed++;
+		return NSW_OK;
+	}
+	w->result->retry_pdq_added++;
+	if (f->pdq_partial)
+		w->result->partial_images++;
+	/* Its digest hits were recorded (and counted) by the earlier scan. */
+	return record_hits(w, job, job->retry_id, NSW_ALGO_BIT(NSW_ALGO_PDQ));
 }
 
 static int record(struct writer *w, nsw_scan_job *job)
@@ -576,6 +625,8 @@ static int record(struct writer *w, nsw_scan_job *job)
 	f.meta_addr = job->meta_addr;
 	f.deleted = job->deleted;
 	f.crtime_ns = job->crtime_ns;
+	if (job->retry_id > 0)
+		return record_retry(w, job, &f);
 	rc = nsw_case_file_add(w->c, &f, &id, &inserted);
 	if (rc == NSW_OK && job->container)
 		rc = nsw_store__files_link_members(w->c, f.evidence_id, id,
@@ -595,7 +646,7 @@ static int record(struct writer *w, nsw_scan_job *job)
 		w->result->errors++;
 	else if (job->status != NSW_FILE_OK)
 		w->result->skipped++;
-	return record_hits(w, job, id, 1);
+	return record_hits(w, job, id, ~0u);
 }
 
 /* ---- Re-matching files recorded by earlier runs ------------------------ */
@@ -639,7 +690,7 @@ static int rematch_file(void *ctx, const nsw_case_file *f)
 	r->job.matches.n = 0;
 	rc = m->match(m->ctx, r->mstate, &h, &r->job.matches);
 	if (rc == NSW_OK && r->job.matches.n > 0)
-		rc = record_hits(r->w, &r->job, f->id, 0);
+		rc = record_hits(r->w, &r->job, f->id, 0u);
 	r->files++;
 	return rc;
 }
@@ -701,7 +752,7 @@ static void report_progress(struct writer *w, int final)
 	p.files_total = s->files_total;
 	p.bytes_total = s->bytes_total;
 	p.files_skipped = s->skipped;
-	p.files_done = s->skipped + w->result->files;
+	p.files_done = s->skipped + w->result->files + w->result->retried;
 	p.bytes_done = s->skipped_bytes + w->result->bytes;
 	pthread_mutex_unlock(&s->lock);
 	p.hits = w->result->hits;

@@ -55,6 +55,9 @@ typedef struct nsw_scan_job {
 	int deleted;
 	int64_t crtime_ns;
 	int hashed; /* hash below is valid */
+	/* > 0: the file's record (an earlier strict scan's, without a PDQ)
+	 * that this --partial-images scan read again to add the PDQ. */
+	int64_t retry_id;
 	/* An archive member (scan_archive.c): its display form (the raw path
 	 * above holds a NUL before each member name), and whether this job
 	 * is an archive whose members were queued before it. */

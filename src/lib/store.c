@@ -812,3 +812,21 @@ int nsw_case_list_add(nsw_case *c, const nsw_case_list *l, int64_t *id_out)
 		*id_out = a.id;
 	return rc;
 }
+
+int nsw_store__query_int64(nsw_case *c, const char *q, int64_t param,
+			   int64_t *out)
+{
+	nsw_sqlstmt *st = NULL;
+	int rc;
+
+	*out = 0;
+	rc = nsw_sqldb_prepare(c->db, &st, q);
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, param);
+	rc = rc ? rc : nsw_sqldb_step(st);
+	if (rc == 1) {
+		*out = nsw_sqldb_column_int64(st, 0);
+		rc = NSW_OK;
+	}
+	nsw_sqldb_finalize(st);
+	return rc;
+}

@@ -74,6 +74,26 @@ int nsw_store__files_link_members(nsw_case *c, int64_t evidence_id,
 				  int64_t container_id, const uint8_t *path,
 				  size_t path_len);
 
+/* The first column of the first row of `q` with ?1 = `param` (*out 0
+ * when there is no row). @return 0 or the SQLite error. */
+int nsw_store__query_int64(nsw_case *c, const char *q, int64_t param,
+			   int64_t *out);
+
+/* Is file `id` a JPEG an earlier strict scan read but could not decode
+ * (status ok, digests, no PDQ, a decode error)? A scan with
+ * --partial-images reads it again. *yes 1 or 0. @return 0 or NSW_E*. */
+int nsw_store__file_lacks_pdq(nsw_case *c, int64_t id, int *yes);
+
+/*
+ * Give file `id`, recorded without a PDQ, the PDQ in `f` (a partial
+ * image's: quality, variants, rows) and `f->error` in place of the decode
+ * error, when `f->sha256` still equals the recorded SHA-256 (the same
+ * bytes). Audited ("file.pdq_added"). *updated 1, or 0 when the bytes
+ * differ (nothing changed). @return 0 or NSW_E*.
+ */
+int nsw_store__file_add_pdq(nsw_case *c, int64_t id, const nsw_case_file *f,
+			    int *updated);
+
 /* Run `fn` between begin and commit unless a transaction is already
  * open, in which case it just runs `fn`. Rolls back on failure. */
 int nsw_store__in_tx(nsw_case *c, int (*fn)(nsw_case *c, void *arg), void *arg);

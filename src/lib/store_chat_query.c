@@ -7,24 +7,6 @@
 #include "netsweep/chat.h"
 #include "store.h"
 
-static int count_one(nsw_case *c, const char *q, int64_t evidence_id,
-		     int64_t *out)
-{
-	nsw_sqlstmt *st = NULL;
-	int rc;
-
-	*out = 0;
-	rc = nsw_sqldb_prepare(c->db, &st, q);
-	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, evidence_id);
-	rc = rc ? rc : nsw_sqldb_step(st);
-	if (rc == 1) {
-		*out = nsw_sqldb_column_int64(st, 0);
-		rc = NSW_OK;
-	}
-	nsw_sqldb_finalize(st);
-	return rc;
-}
-
 #define EV(t) " WHERE (?1=0 OR " t "evidence_id=?1)"
 
 int nsw_chat_get_totals(nsw_case *c, int64_t evidence_id, nsw_chat_totals *out)
@@ -34,48 +16,55 @@ int nsw_chat_get_totals(nsw_case *c, int64_t evidence_id, nsw_chat_totals *out)
 	if (c == NULL || out == NULL)
 		return nsw_error_set(NSW_EINVAL, "chat totals: NULL argument");
 	memset(out, 0, sizeof(*out));
-	rc = count_one(c,
-		       "SELECT count(*) FROM platforms WHERE ?1=0 OR id IN "
-		       "(SELECT platform_id FROM chats WHERE evidence_id=?1)",
-		       evidence_id, &out->platforms);
+	rc = nsw_store__query_int64(
+		c,
+		"SELECT count(*) FROM platforms WHERE ?1=0 OR id IN "
+		"(SELECT platform_id FROM chats WHERE evidence_id=?1)",
+		evidence_id, &out->platforms);
 	rc = rc ? rc
-		: count_one(c, "SELECT count(*) FROM chats" EV(""), evidence_id,
-			    &out->chats);
+		: nsw_store__query_int64(c, "SELECT count(*) FROM chats" EV(""),
+					 evidence_id, &out->chats);
 	rc = rc ? rc
-		: count_one(c, "SELECT count(*) FROM accounts" EV(""),
-			    evidence_id, &out->accounts);
+		: nsw_store__query_int64(c,
+					 "SELECT count(*) FROM accounts" EV(""),
+					 evidence_id, &out->accounts);
 	rc = rc ? rc
-		: count_one(c, "SELECT count(*) FROM account_names" EV(""),
-			    evidence_id, &out->account_names);
+		: nsw_store__query_int64(
+			  c, "SELECT count(*) FROM account_names" EV(""),
+			  evidence_id, &out->account_names);
 	rc = rc ? rc
-		: count_one(c, "SELECT count(*) FROM messages" EV(""),
-			    evidence_id, &out->messages);
+		: nsw_store__query_int64(c,
+					 "SELECT count(*) FROM messages" EV(""),
+					 evidence_id, &out->messages);
 	rc = rc ? rc
-		: count_one(c,
-			    "SELECT count(*) FROM messages" EV(
-				    "") " AND (flags & 8)<>0",
-			    evidence_id, &out->messages_service);
+		: nsw_store__query_int64(c,
+					 "SELECT count(*) FROM messages" EV(
+						 "") " AND (flags & 8)<>0",
+					 evidence_id, &out->messages_service);
 	rc = rc ? rc
-		: count_one(c, "SELECT count(*) FROM media" EV(""), evidence_id,
-			    &out->media);
+		: nsw_store__query_int64(c, "SELECT count(*) FROM media" EV(""),
+					 evidence_id, &out->media);
 	rc = rc ? rc
-		: count_one(c,
-			    "SELECT count(*) FROM media" EV(
-				    "") " AND file_id IS NOT NULL",
-			    evidence_id, &out->media_files);
+		: nsw_store__query_int64(c,
+					 "SELECT count(*) FROM media" EV(
+						 "") " AND file_id IS NOT NULL",
+					 evidence_id, &out->media_files);
 	rc = rc ? rc
-		: count_one(c, "SELECT count(*) FROM membership_events" EV(""),
-			    evidence_id, &out->membership_events);
+		: nsw_store__query_int64(
+			  c, "SELECT count(*) FROM membership_events" EV(""),
+			  evidence_id, &out->membership_events);
 	rc = rc ? rc
-		: count_one(c, "SELECT count(*) FROM ingest_problems" EV(""),
-			    evidence_id, &out->problems);
+		: nsw_store__query_int64(
+			  c, "SELECT count(*) FROM ingest_problems" EV(""),
+			  evidence_id, &out->problems);
 	rc = rc ? rc
-		: count_one(c,
-			    "SELECT count(DISTINCT m.id) FROM media m JOIN hits"
-			    " h ON h.file_id=m.file_id JOIN lists l ON "
-			    "l.id=h.list_id" EV("m.") " AND l.role='match' AND "
-						      "h.suppressed=0",
-			    evidence_id, &out->media_hits);
+		: nsw_store__query_int64(
+			  c,
+			  "SELECT count(DISTINCT m.id) FROM media m JOIN hits"
+			  " h ON h.file_id=m.file_id JOIN lists l ON "
+			  "l.id=h.list_id" EV("m.") " AND l.role='match' AND "
+						    "h.suppressed=0",
+			  evidence_id, &out->media_hits);
 	return rc;
 }
 

@@ -282,6 +282,60 @@ int nsw_store__files_link_members(nsw_case *c, int64_t evidence_id,
 	return rc;
 }
 
+int nsw_store__file_lacks_pdq(nsw_case *c, int64_t id, int *yes)
+{
+	int64_t n = 0;
+	int rc = nsw_store__query_int64(
+		c,
+		"SELECT count(*) FROM files WHERE id = ?1 AND status = 'ok' "
+		"AND pdq IS NULL AND sha256 IS NOT NULL AND error IS NOT NULL "
+		"AND media_type = 'image/jpeg'",
+		id, &n);
+
+	*yes = n > 0;
+	return rc;
+}
+
+int nsw_store__file_add_pdq(nsw_case *c, int64_t id, const nsw_case_file *f,
+			    int *updated)
+{
+	char detail[160];
+	nsw_sqlstmt *st = NULL;
+	int rc;
+
+	*updated = 0;
+	if (!(f->has & NSW_CASE_HAS_PDQ) || !(f->has & NSW_CASE_HAS_SHA256))
+		return nsw_error_set(NSW_EINVAL, "file: no PDQ to add");
+	rc = nsw_sqldb_prepare(
+		c->db, &st,
+		"UPDATE files SET pdq = ?2, pdq_quality = ?3, pdq_dihedral = "
+		"?4, pdq_rows_present = ?5, pdq_rows = ?6, error = ?7 WHERE id "
+		"= ?1 AND pdq IS NULL AND sha256 = ?8");
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 1, id);
+	rc = rc ? rc : nsw_sqldb_bind_blob(st, 2, f->pdq.bytes, NSW_PDQ_BYTES);
+	rc = rc ? rc : nsw_sqldb_bind_int64(st, 3, f->pdq_quality);
+	if (rc == NSW_OK && f->has_pdq_dihedral)
+		rc = nsw_sqldb_bind_blob(st, 4, f->pdq_dihedral,
+					 sizeof(f->pdq_dihedral));
+	if (rc == NSW_OK && f->pdq_partial) {
+		rc = nsw_sqldb_bind_int64(st, 5, f->pdq_rows_present);
+		rc = rc ? rc : nsw_sqldb_bind_int64(st, 6, f->pdq_rows);
+	}
+	rc = rc ? rc : nsw_sqldb_bind_text(st, 7, f->error);
+	rc = rc ? rc : nsw_sqldb_bind_blob(st, 8, f->sha256, sizeof(f->sha256));
+	rc = rc ? rc : nsw_sqldb_run(st);
+	nsw_sqldb_finalize(st);
+	if (rc != NSW_OK || nsw_sqldb_changes(c->db) != 1)
+		return rc;
+	*updated = 1;
+	snprintf(detail, sizeof(detail),
+		 "{\"file_id\":%lld,\"pdq_rows_present\":%u,"
+		 "\"pdq_rows\":%u}",
+		 (long long)id, f->pdq_partial ? f->pdq_rows_present : 0,
+		 f->pdq_partial ? f->pdq_rows : 0);
+	return nsw_store__audit_append(c, "file.pdq_added", detail);
+}
+
 /* The columns read_file_row() expects, in order, for table alias f. */
 #define FILE_COLUMNS                                                    \
 	"f.id, f.evidence_id, f.scan_run_id, f.path, f.display_path, "  \
