@@ -56,7 +56,11 @@ if cmake -S . -B build-ci-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		corpus="$root/fuzz/corpus/${name#fuzz_}"
 		work=$(mktemp -d)
 		cp -r "$corpus"/. "$work"/ 2>/dev/null
+		# Crash and slow-unit files go beside the build, not into the
+		# checkout (libFuzzer writes them to the working directory).
+		mkdir -p build-ci-fuzz/artifacts
 		if "$t" -max_total_time="${NSW_FUZZ_SECONDS:-10}" -rss_limit_mb=2048 \
+			-artifact_prefix="build-ci-fuzz/artifacts/$name-" \
 			"$work" >"$work.log" 2>&1; then
 			echo "fuzz $name: ok ($(grep -c . "$work.log") log lines)"
 		else
