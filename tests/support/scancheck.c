@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -48,4 +49,38 @@ int64_t ts_count_rows(const char *case_path, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return n;
+}
+
+void ts_md5_scan_options(nsw_scan_options *o, nsw_scan_matcher *m,
+			 const uint8_t md5[16], const char *evidence)
+{
+	memset(m, 0, sizeof(*m));
+	m->match = ts_md5_match;
+	m->ctx = (void *)md5;
+	memset(o, 0, sizeof(*o));
+	o->evidence_path = evidence;
+	o->label = "phone";
+	o->lists = ts_md5_list;
+	o->nlists = 1;
+	o->matcher = m;
+	o->threads = 2;
+}
+
+void ts_collect_diff(void *ctx, const nsw_verify_diff *d)
+{
+	ts_diffs *x = ctx;
+
+	if (x->n < 16)
+		snprintf(x->rows[x->n], sizeof(x->rows[0]), "%s %s",
+			 nsw_verify_kind_name(d->kind), d->path);
+	x->n++;
+}
+
+int ts_diffs_has(const ts_diffs *x, const char *row, int prefix)
+{
+	for (int i = 0; i < x->n && i < 16; i++)
+		if (prefix ? strncmp(x->rows[i], row, strlen(row)) == 0
+			   : strcmp(x->rows[i], row) == 0)
+			return 1;
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <sqlite3.h> /* tests only: tamper with the case behind netsweep */
 
 #include "imgsynth.h"
+#include "scancheck.h"
 #include "support.h"
 
 #include "netsweep/netsweep.h"
@@ -516,36 +517,13 @@ static void killed_scan_resumes_without_loss_or_duplicates(void **state)
 	free_tree(&t);
 }
 
-struct diffs {
-	int n;
-	char rows[16][128];
-};
-
-static void collect_diff(void *ctx, const nsw_verify_diff *d)
-{
-	struct diffs *x = ctx;
-
-	if (x->n < 16)
-		snprintf(x->rows[x->n], sizeof(x->rows[0]), "%s %s",
-			 nsw_verify_kind_name(d->kind), d->path);
-	x->n++;
-}
-
-static int has_row(const struct diffs *x, const char *row)
-{
-	for (int i = 0; i < x->n && i < 16; i++)
-		if (strcmp(x->rows[i], row) == 0)
-			return 1;
-	return 0;
-}
-
 static void verify_detects_modified_deleted_and_added_files(void **state)
 {
 	struct tree t;
 	nsw_scan_options o;
 	nsw_scan_result r;
 	nsw_verify_result vr;
-	struct diffs d = {0};
+	ts_diffs d = {0};
 	char *p;
 	sqlite3 *db = NULL;
 
@@ -555,9 +533,9 @@ static void verify_detects_modified_deleted_and_added_files(void **state)
 	o.nlists = 0;
 	assert_int_equal(nsw_scan_run(t.case_path, &o, &r), 0);
 	/* Untouched: nothing to report. */
-	assert_int_equal(
-		nsw_scan_verify(t.case_path, "disk-1", collect_diff, &d, &vr),
-		0);
+	assert_int_equal(nsw_scan_verify(t.case_path, "disk-1", ts_collect_diff,
+					 &d, &vr),
+			 0);
 	assert_int_equal(d.n, 0);
 	assert_int_equal(vr.checked, 8);
 	/* Same size, other bytes; a deletion; an addition. */
@@ -567,11 +545,12 @@ static void verify_detects_modified_deleted_and_added_files(void **state)
 	free(p);
 	put(t.ev, "sub/new.txt", "added after the scan");
 	assert_int_equal(
-		nsw_scan_verify(t.case_path, NULL, collect_diff, &d, &vr), 0);
+		nsw_scan_verify(t.case_path, NULL, ts_collect_diff, &d, &vr),
+		0);
 	assert_int_equal(d.n, 3);
-	assert_true(has_row(&d, "changed known.txt"));
-	assert_true(has_row(&d, "missing many/f001.txt"));
-	assert_true(has_row(&d, "new sub/new.txt"));
+	assert_true(ts_diffs_has(&d, "changed known.txt", 0));
+	assert_true(ts_diffs_has(&d, "missing many/f001.txt", 0));
+	assert_true(ts_diffs_has(&d, "new sub/new.txt", 0));
 	assert_int_equal(vr.changed, 1);
 	assert_int_equal(vr.missing, 1);
 	assert_int_equal(vr.added, 1);
@@ -585,12 +564,12 @@ static void verify_detects_modified_deleted_and_added_files(void **state)
 			 SQLITE_OK);
 	sqlite3_close(db);
 	memset(&d, 0, sizeof(d));
-	assert_int_equal(
-		nsw_scan_verify(t.case_path, "disk-1", collect_diff, &d, &vr),
-		0);
+	assert_int_equal(nsw_scan_verify(t.case_path, "disk-1", ts_collect_diff,
+					 &d, &vr),
+			 0);
 	assert_int_equal(vr.manifest_mismatch, 1);
-	assert_true(has_row(&d, "manifest "));
-	assert_true(has_row(&d, "changed photo.jpg"));
+	assert_true(ts_diffs_has(&d, "manifest ", 0));
+	assert_true(ts_diffs_has(&d, "changed photo.jpg", 0));
 	assert_int_equal(nsw_scan_verify(t.case_path, "nope", NULL, NULL, &vr),
 			 NSW_ENOTFOUND);
 	free_tree(&t);

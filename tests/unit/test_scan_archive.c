@@ -109,16 +109,7 @@ static size_t members(const struct ev *e, ts_zip_entry *m)
 static void options(nsw_scan_options *o, nsw_scan_matcher *m,
 		    const struct ev *e)
 {
-	memset(m, 0, sizeof(*m));
-	m->match = ts_md5_match;
-	m->ctx = (void *)e->known_md5;
-	memset(o, 0, sizeof(*o));
-	o->evidence_path = e->ev;
-	o->label = "phone";
-	o->lists = ts_md5_list;
-	o->nlists = 1;
-	o->matcher = m;
-	o->threads = 2;
+	ts_md5_scan_options(o, m, e->known_md5, e->ev);
 }
 
 /* ---- Reading records back -------------------------------------------- */

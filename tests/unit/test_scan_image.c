@@ -714,36 +714,13 @@ static void split_raw_reads_as_one_image(void **state)
 	free_fixture(&fx);
 }
 
-struct diffs {
-	int n;
-	char rows[16][160];
-};
-
-static void collect_diff(void *ctx, const nsw_verify_diff *d)
-{
-	struct diffs *x = ctx;
-
-	if (x->n < 16)
-		snprintf(x->rows[x->n], sizeof(x->rows[0]), "%s %s",
-			 nsw_verify_kind_name(d->kind), d->path);
-	x->n++;
-}
-
-static int has_row(const struct diffs *x, const char *row)
-{
-	for (int i = 0; i < x->n && i < 16; i++)
-		if (strncmp(x->rows[i], row, strlen(row)) == 0)
-			return 1;
-	return 0;
-}
-
 /* verify re-reads the image through libtsk: clean right after the scan;
  * after the image is rebuilt with one file changed, one removed and one
  * added, it reports the image digest and each of them. */
 static void verify_rereads_the_image(void **state)
 {
 	struct fixture fx;
-	struct diffs x = {0};
+	ts_diffs x = {0};
 	nsw_verify_result vr;
 	char *p;
 
@@ -754,7 +731,8 @@ static void verify_rereads_the_image(void **state)
 	make_ext4(&fx, "ext.raw");
 	scan(&fx, "ext.raw", "img", 1);
 	assert_int_equal(
-		nsw_scan_verify(fx.case_path, "img", collect_diff, &x, &vr), 0);
+		nsw_scan_verify(fx.case_path, "img", ts_collect_diff, &x, &vr),
+		0);
 	assert_int_equal(x.n, 0);
 	assert_int_equal(vr.checked, 7);
 
@@ -765,14 +743,15 @@ static void verify_rereads_the_image(void **state)
 	put(fx.tree, "new.txt", "new\n", 4);
 	make_ext4(&fx, "ext.raw");
 	assert_int_equal(
-		nsw_scan_verify(fx.case_path, "img", collect_diff, &x, &vr), 0);
+		nsw_scan_verify(fx.case_path, "img", ts_collect_diff, &x, &vr),
+		0);
 	assert_int_equal(vr.changed, 2);
 	assert_int_equal(vr.missing, 1);
 	assert_int_equal(vr.added, 1);
-	assert_true(has_row(&x, "changed "));
-	assert_true(has_row(&x, "changed p0/readme.txt"));
-	assert_true(has_row(&x, "missing p0/empty.bin"));
-	assert_true(has_row(&x, "new p0/new.txt"));
+	assert_true(ts_diffs_has(&x, "changed ", 1));
+	assert_true(ts_diffs_has(&x, "changed p0/readme.txt", 1));
+	assert_true(ts_diffs_has(&x, "missing p0/empty.bin", 1));
+	assert_true(ts_diffs_has(&x, "new p0/new.txt", 1));
 	free_fixture(&fx);
 }
 
@@ -817,7 +796,7 @@ static void make_fat_with_zip(const struct fixture *fx, const char *name,
 static void archive_inside_an_image_is_read(void **state)
 {
 	struct fixture fx;
-	struct diffs x = {0};
+	ts_diffs x = {0};
 	nsw_verify_result vr;
 	nsw_scan_options o;
 	nsw_scan_result r;
@@ -893,7 +872,8 @@ static void archive_inside_an_image_is_read(void **state)
 
 	/* verify: the members are as scanned, through their zip. */
 	assert_int_equal(
-		nsw_scan_verify(fx.case_path, "sd", collect_diff, &x, &vr), 0);
+		nsw_scan_verify(fx.case_path, "sd", ts_collect_diff, &x, &vr),
+		0);
 	assert_int_equal(x.n, 0);
 	/* keep.txt, photos.zip and its 2 members, album.7z and its one */
 	assert_int_equal(vr.checked, 6);
@@ -902,9 +882,11 @@ static void archive_inside_an_image_is_read(void **state)
 	 * the image and only that member (with the zip) is changed. */
 	make_fat_with_zip(&fx, "fat.raw", "another note\n");
 	assert_int_equal(
-		nsw_scan_verify(fx.case_path, "sd", collect_diff, &x, &vr), 0);
-	assert_true(has_row(&x, "changed p0/DCIM/photos.zip!/note.txt"));
-	assert_true(has_row(&x, "changed p0/DCIM/photos.zip"));
+		nsw_scan_verify(fx.case_path, "sd", ts_collect_diff, &x, &vr),
+		0);
+	assert_true(
+		ts_diffs_has(&x, "changed p0/DCIM/photos.zip!/note.txt", 1));
+	assert_true(ts_diffs_has(&x, "changed p0/DCIM/photos.zip", 1));
 	assert_int_equal(vr.changed, 3); /* the image, the zip, the note */
 	assert_int_equal(vr.missing, 0);
 	assert_int_equal(vr.added, 0);
